@@ -1,0 +1,58 @@
+package dev.containerrunner.spi;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Checks kwargs against an action's {@link ParameterSpec}s: unknown names, missing required ones
+ * and JSON types. Apps still validate values (ranges, formats) when they parse kwargs.
+ */
+public final class KwargsValidator {
+
+    private KwargsValidator() {
+    }
+
+    /**
+     * Validates {@code kwargs} and returns a copy with defaults filled in.
+     *
+     * @throws InvalidKwargsException naming the first parameter at fault
+     */
+    public static Map<String, Object> validate(ActionDefinition action, Map<String, ?> kwargs) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : kwargs.entrySet()) {
+            ParameterSpec spec = action.parameter(e.getKey()).orElseThrow(() -> new InvalidKwargsException(
+                    action.name(), e.getKey(), "is not accepted; allowed parameters: " + names(action)));
+            Object value = e.getValue();
+            if (value == null) {
+                if (spec.required()) {
+                    throw new InvalidKwargsException(action.name(), spec.name(), "is required and cannot be null");
+                }
+                continue; // null means "use the default"
+            }
+            if (!spec.type().accepts(value)) {
+                throw new InvalidKwargsException(action.name(), spec.name(),
+                        "must be a " + spec.type().jsonName() + ", got " + ParameterType.describe(value));
+            }
+            result.put(spec.name(), value);
+        }
+        for (ParameterSpec spec : action.parameters()) {
+            if (!result.containsKey(spec.name())) {
+                if (spec.required()) {
+                    throw new InvalidKwargsException(action.name(), spec.name(),
+                            "is required (" + spec.type().jsonName() + ": " + spec.doc() + ")");
+                }
+                if (spec.defaultValue() != null) {
+                    result.put(spec.name(), spec.defaultValue());
+                }
+            }
+        }
+        return result;
+    }
+
+    private static String names(ActionDefinition action) {
+        return action.parameters().stream().map(ParameterSpec::name)
+                .collect(Collectors.toCollection(TreeSet::new)).toString();
+    }
+}
