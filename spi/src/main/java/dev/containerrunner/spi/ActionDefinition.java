@@ -3,6 +3,7 @@ package dev.containerrunner.spi;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -14,8 +15,18 @@ import java.util.Set;
  * @param description one line for humans
  * @param parameters  every accepted kwarg; anything else is rejected
  * @param handler     the code that runs
+ * @param validator   deeper checks of kwargs (ranges, formats) that an engine can run before
+ *                    anything starts, e.g. in a {@code validate} command; throws
+ *                    {@link InvalidKwargsException}. Receives kwargs after {@link KwargsValidator}.
  */
-public record ActionDefinition(String name, String description, List<ParameterSpec> parameters, ActionHandler handler) {
+public record ActionDefinition(String name, String description, List<ParameterSpec> parameters, ActionHandler handler,
+                               KwargsCheck validator) {
+
+    /** A deep check of kwargs that throws {@link InvalidKwargsException} when they are not acceptable. */
+    @FunctionalInterface
+    public interface KwargsCheck {
+        void check(Map<String, Object> kwargs);
+    }
 
     public ActionDefinition {
         if (!Identifiers.isIdentifier(name)) {
@@ -23,6 +34,7 @@ public record ActionDefinition(String name, String description, List<ParameterSp
         }
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(handler, "handler");
+        validator = validator == null ? kwargs -> { } : validator;
         parameters = List.copyOf(parameters);
         Set<String> seen = new HashSet<>();
         for (ParameterSpec p : parameters) {
@@ -46,6 +58,7 @@ public record ActionDefinition(String name, String description, List<ParameterSp
         private String description = "";
         private final List<ParameterSpec> parameters = new ArrayList<>();
         private ActionHandler handler;
+        private KwargsCheck validator;
 
         private Builder(String name) {
             this.name = name;
@@ -53,6 +66,11 @@ public record ActionDefinition(String name, String description, List<ParameterSp
 
         public Builder description(String text) {
             this.description = text;
+            return this;
+        }
+
+        public Builder parameters(List<ParameterSpec> specs) {
+            parameters.addAll(specs);
             return this;
         }
 
@@ -66,8 +84,13 @@ public record ActionDefinition(String name, String description, List<ParameterSp
             return this;
         }
 
+        public Builder validator(KwargsCheck check) {
+            this.validator = check;
+            return this;
+        }
+
         public ActionDefinition build() {
-            return new ActionDefinition(name, description, parameters, handler);
+            return new ActionDefinition(name, description, parameters, handler, validator);
         }
     }
 }

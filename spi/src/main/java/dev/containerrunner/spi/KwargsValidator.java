@@ -20,6 +20,16 @@ public final class KwargsValidator {
      * @throws InvalidKwargsException naming the first parameter at fault
      */
     public static Map<String, Object> validate(ActionDefinition action, Map<String, ?> kwargs) {
+        return validate(action, kwargs, value -> false);
+    }
+
+    /**
+     * Like {@link #validate(ActionDefinition, Map)}, but values for which {@code deferred} answers
+     * true (e.g. references an engine resolves later) only count as present: their type is not
+     * checked yet.
+     */
+    public static Map<String, Object> validate(ActionDefinition action, Map<String, ?> kwargs,
+                                               java.util.function.Predicate<Object> deferred) {
         Map<String, Object> result = new LinkedHashMap<>();
         for (Map.Entry<String, ?> e : kwargs.entrySet()) {
             ParameterSpec spec = action.parameter(e.getKey()).orElseThrow(() -> new InvalidKwargsException(
@@ -31,7 +41,7 @@ public final class KwargsValidator {
                 }
                 continue; // null means "use the default"
             }
-            if (!spec.type().accepts(value)) {
+            if (!deferred.test(value) && !spec.type().accepts(value)) {
                 throw new InvalidKwargsException(action.name(), spec.name(),
                         "must be a " + spec.type().jsonName() + ", got " + ParameterType.describe(value));
             }

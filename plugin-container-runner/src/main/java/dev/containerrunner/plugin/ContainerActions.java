@@ -1,0 +1,95 @@
+package dev.containerrunner.plugin;
+
+import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.docker.DockerGateway;
+import dev.containerrunner.plugin.execution.ContainerRunner;
+import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.plugin.policy.ExecutionPolicy;
+import dev.containerrunner.spi.ActionContext;
+import dev.containerrunner.spi.ActionDefinition;
+import dev.containerrunner.spi.ActionFailedException;
+import dev.containerrunner.spi.ActionRegistry;
+import dev.containerrunner.spi.ParameterSpec;
+import dev.containerrunner.spi.ParameterType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The three actions: their parameters (public API) and handlers. */
+final class ContainerActions {
+
+    static final String RUN_CONTAINER = "run_container";
+    static final String RUN_WITH_INPUT = "run_with_input";
+    static final String COLLECT_OUTPUT = "collect_output";
+
+    private final Supplier<RunnerConfig> config;
+    private final Supplier<DockerGateway> gateway;
+
+    ContainerActions(Supplier<RunnerConfig> config, Supplier<DockerGateway> gateway) {
+        this.config = config;
+        this.gateway = gateway;
+    }
+
+    void registerAll(ActionRegistry registry) {
+        RunnerConfig c = config.get();
+        registry.register(ActionDefinition.builder(RUN_CONTAINER)
+                .description("Run an image to completion and return its exit code, stdout and stderr")
+                .parameters(runParameters(c))
+                .handler((kwargs, ctx) -> run(RUN_CONTAINER, kwargs, ctx, false))
+                .validator(kwargs -> request(RUN_CONTAINER, kwargs))
+                .build());
+        List<ParameterSpec> withInput = new ArrayList<>(runParameters(c));
+        withInput.add(ParameterSpec.optional("input_data", ParameterType.STRING, null,
+                "text sent on stdin; stdin is closed after it"));
+        withInput.add(ParameterSpec.optional("input_file", ParameterType.MAP, null,
+                "{path, content, encoding: utf-8|base64}: a file placed in the container before start"));
+        withInput.add(ParameterSpec.optional("output_file", ParameterType.STRING, null,
+                "absolute path read back after exit into output_file_content"));
+        registry.register(ActionDefinition.builder(RUN_WITH_INPUT)
+                .description("Run an image with stdin data and/or an input file; read an output file back")
+                .parameters(withInput)
+                .handler((kwargs, ctx) -> run(RUN_WITH_INPUT, kwargs, ctx, true))
+                .validator(kwargs -> request(RUN_WITH_INPUT, kwargs))
+                .build());
+        registry.register(ActionDefinition.builder(COLLECT_OUTPUT)
+                .description("Fetch files from a container a run action created (inline or to S3)")
+                .parameter(ParameterSpec.required("container_id", ParameterType.STRING, "container_id of an earlier run"))
+                .parameter(ParameterSpec.required("file_paths", ParameterType.LIST, "absolute paths to fetch"))
+                .parameter(ParameterSpec.optional("upload_to_s3", ParameterType.BOOLEAN, false, "upload instead of inline content"))
+                .parameter(ParameterSpec.optional("s3_prefix", ParameterType.STRING, null, "key prefix for uploads"))
+                .handler((kwargs, ctx) -> {
+                    throw new ActionFailedException(COLLECT_OUTPUT, "not implemented yet in this version of container_runner");
+                })
+                .build());
+    }
+
+    private static List<ParameterSpec> runParameters(RunnerConfig c) {
+        return List.of(
+                ParameterSpec.required("image", ParameterType.STRING, "image reference; must match allowed_images"),
+                ParameterSpec.optional("command", ParameterType.LIST, null, "replaces the image's entrypoint, e.g. [python3, /input/script.py]"),
+                ParameterSpec.optional("args", ParameterType.LIST, null, "arguments after the command (or the image's CMD replacement)"),
+                ParameterSpec.optional("environment", ParameterType.MAP, null, "environment variables, string to string"),
+                ParameterSpec.optional("timeout_seconds", ParameterType.INTEGER, (int) c.defaultTimeout().toSeconds(),
+                        "SIGTERM after this, SIGKILL after the grace period; at most max_timeout (" + c.maxTimeout().toSeconds() + ")"),
+                ParameterSpec.optional("memory_limit", ParameterType.STRING, c.defaultMemory().toString(),
+                        "hard memory limit, no swap (b/k/m/g); at most max_memory (" + c.maxMemory() + ")"),
+                ParameterSpec.optional("cpu_limit", ParameterType.NUMBER, c.defaultCpu(),
+                        "CPUs as a hard cap, fractions allowed; at most max_cpu (" + c.maxCpu() + ")"),
+                ParameterSpec.optional("network", ParameterType.STRING, "none",
+                        "none | bridge | host; anything but none needs the configuration's consent"),
+                ParameterSpec.optional("pull_policy", ParameterType.STRING, "if_not_present", "if_not_present | always | never"));
+    }
+
+    private RunRequest request(String action, Map<String, Object> kwargs) {
+        RunnerConfig c = config.get();
+        RunRequest request = RunRequest.from(action, kwargs, c);
+        new ExecutionPolicy(c).check(request);
+        return request;
+    }
+
+    private Map<String, Object> run(String action, Map<String, Object> kwargs, ActionContext ctx, boolean withOutputFile) {
+        RunRequest request = request(action, kwargs);
+        return new ContainerRunner(gateway.get(), config.get()).run(request, ctx, withOutputFile).toMap();
+    }
+}

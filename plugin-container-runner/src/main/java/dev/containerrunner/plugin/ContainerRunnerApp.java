@@ -1,0 +1,104 @@
+package dev.containerrunner.plugin;
+
+import com.google.auto.service.AutoService;
+import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.docker.DockerGateway;
+import dev.containerrunner.plugin.docker.DockerJavaGateway;
+import dev.containerrunner.spi.ActionRegistry;
+import dev.containerrunner.spi.TaskApp;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The container_runner app: {@code apps.platform.container_runner.run_container},
+ * {@code run_with_input} and {@code collect_output}.
+ *
+ * <p>Construction does nothing; the Docker client is created when the first action runs and
+ * closed by {@link #close()}.
+ */
+@AutoService(TaskApp.class)
+public final class ContainerRunnerApp implements TaskApp {
+
+    public static final String VERSION = "0.1.0";
+
+    private final Function<RunnerConfig, DockerGateway> gatewayFactory;
+    private volatile RunnerConfig config;
+    private DockerGateway gateway;
+    private boolean closed;
+
+    /** The ServiceLoader constructor: Docker through docker-java. */
+    public ContainerRunnerApp() {
+        this(ContainerRunnerApp::dockerGateway);
+    }
+
+    /** With another gateway (tests, other backends). */
+    public ContainerRunnerApp(Function<RunnerConfig, DockerGateway> gatewayFactory) {
+        this.gatewayFactory = Objects.requireNonNull(gatewayFactory);
+    }
+
+    static DockerGateway dockerGateway(RunnerConfig config) {
+        String host = config.dockerHost().orElseGet(() -> {
+            String env = System.getenv("DOCKER_HOST");
+            return env == null || env.isBlank() ? "unix:///var/run/docker.sock" : env;
+        });
+        return DockerJavaGateway.connect(host);
+    }
+
+    @Override
+    public String publisher() {
+        return "platform";
+    }
+
+    @Override
+    public String name() {
+        return "container_runner";
+    }
+
+    @Override
+    public String version() {
+        return VERSION;
+    }
+
+    @Override
+    public void configure(Map<String, Object> configuration) {
+        this.config = RunnerConfig.from(configuration);
+    }
+
+    RunnerConfig config() {
+        RunnerConfig c = config;
+        if (c == null) {
+            c = RunnerConfig.defaults();
+            config = c;
+        }
+        return c;
+    }
+
+    @Override
+    public void registerActions(ActionRegistry registry) {
+        new ContainerActions(this::config, this::gateway).registerAll(registry);
+    }
+
+    /** The shared gateway, created on first use. */
+    synchronized DockerGateway gateway() {
+        if (closed) {
+            throw new IllegalStateException("the container_runner app is closed");
+        }
+        if (gateway == null) {
+            gateway = gatewayFactory.apply(config());
+        }
+        return gateway;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (gateway != null) {
+            gateway.close();
+            gateway = null;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.containerrunner.plugin.config;
+
+import dev.containerrunner.plugin.model.MemorySize;
+import dev.containerrunner.plugin.policy.ImagePattern;
+import dev.containerrunner.spi.InvalidConfigurationException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The container_runner configuration (public API: these keys are what users write under
+ * {@code apps.container_runner}). Every value is validated when the engine starts; unknown keys,
+ * malformed values or a default above its maximum refuse the configuration.
+ *
+ * <p>With no configuration the policy is the safest one: no image is allowed, no network, the
+ * default maxima below, non-root user {@code 65534:65534}.
+ */
+public record RunnerConfig(
+        List<ImagePattern> allowedImages,
+        Duration defaultTimeout,
+        Duration maxTimeout,
+        MemorySize defaultMemory,
+        MemorySize maxMemory,
+        double defaultCpu,
+        double maxCpu,
+        boolean networkAllowed,
+        boolean hostNetworkAllowed,
+        boolean cleanupAfterRun,
+        Optional<String> dockerHost,
+        String user,
+        long pidsLimit,
+        long maxOutputBytes,
+        long maxOutputFileBytes,
+        Duration stopGrace,
+        boolean readOnlyRootFilesystem,
+        Optional<String> runtime,
+        Optional<String> auditLog) {
+
+    static final String APP = "container_runner";
+
+    /** The configuration used when none is given. */
+    public static RunnerConfig defaults() {
+        return from(Map.of());
+    }
+
+    /** Reads and validates the app's configuration section. */
+    public static RunnerConfig from(Map<String, Object> section) {
+        ConfigReader r = new ConfigReader(APP, section);
+        List<ImagePattern> allowed = r.stringList("allowed_images").stream().map(entry -> {
+            try {
+                return ImagePattern.parse(entry);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(APP, "allowed_images", "has a bad entry: " + e.getMessage());
+            }
+        }).toList();
+        int maxTimeout = r.intValue(List.of("max_timeout", "max_timeout_seconds"), 3600, 1, 7 * 24 * 3600);
+        int defaultTimeout = r.intValue(List.of("default_timeout"), Math.min(300, maxTimeout), 1, 7 * 24 * 3600);
+        r.check(defaultTimeout <= maxTimeout, "default_timeout", "(" + defaultTimeout + ") is above max_timeout (" + maxTimeout + ")");
+        MemorySize maxMemory = r.memory("max_memory", "4g");
+        MemorySize defaultMemory = r.memory("default_memory", "512m");
+        r.check(defaultMemory.compareTo(maxMemory) <= 0, "default_memory",
+                "(" + defaultMemory + ") is above max_memory (" + maxMemory + ")");
+        r.check(defaultMemory.bytes() >= MIN_MEMORY, "default_memory", "must be at least 6m (the engine's minimum)");
+        double maxCpu = r.number("max_cpu", 4.0, 0.01, 1024);
+        double defaultCpu = r.number("default_cpu", Math.min(1.0, maxCpu), 0.01, 1024);
+        r.check(defaultCpu <= maxCpu, "default_cpu", "(" + defaultCpu + ") is above max_cpu (" + maxCpu + ")");
+        boolean network = r.bool(List.of("network_allowed", "enable_network"), false);
+        boolean host = r.bool(List.of("host_network_allowed"), false);
+        r.check(!host || network, "host_network_allowed", "needs network_allowed: true as well");
+        boolean cleanup = r.bool(List.of("cleanup_after_run"), true);
+        Optional<String> dockerHost = r.optionalString("docker_host");
+        String user = r.string("user", "65534:65534");
+        r.check(user.matches("\\d{1,10}(:\\d{1,10})?"), "user", "must be 'uid' or 'uid:gid' with numeric ids, e.g. '65534:65534'");
+        r.check(!user.equals("0") && !user.startsWith("0:"), "user", "must not be root (uid 0): containers always run as non-root");
+        long pids = r.intValue(List.of("pids_limit"), 256, 8, 1 << 22);
+        long maxOutput = r.intValue(List.of("max_output_bytes"), 10 << 20, 1024, Integer.MAX_VALUE);
+        long maxOutputFile = r.intValue(List.of("max_output_file_bytes"), 16 << 20, 1024, Integer.MAX_VALUE - 8);
+        int grace = r.intValue(List.of("stop_grace_seconds"), 10, 0, 600);
+        boolean readOnly = r.bool(List.of("read_only_root_filesystem"), false);
+        Optional<String> runtime = r.optionalString("runtime");
+        runtime.ifPresent(rt -> r.check(rt.matches("[A-Za-z0-9_.-]+"), "runtime", "must be an OCI runtime name such as 'runsc'"));
+        Optional<String> audit = r.optionalString("audit_log");
+        r.rejectUnknown();
+        return new RunnerConfig(allowed, Duration.ofSeconds(defaultTimeout), Duration.ofSeconds(maxTimeout), defaultMemory,
+                maxMemory, defaultCpu, maxCpu, network, host, cleanup, dockerHost, user, pids, maxOutput, maxOutputFile,
+                Duration.ofSeconds(grace), readOnly, runtime, audit);
+    }
+
+    /** The engine refuses memory limits under 6 MiB. */
+    public static final long MIN_MEMORY = 6L << 20;
+}

@@ -1,0 +1,17 @@
+package dev.containerrunner.plugin.docker;
+
+/** The container engine failed an operation, or could not be reached. Names the operation. */
+public class ContainerEngineException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+    private final String operation;
+
+    public ContainerEngineException(String operation, String message, Throwable cause) {
+        super(operation + ": " + message, cause);
+        this.operation = operation;
+    }
+
+    public String operation() {
+        return operation;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.containerrunner.plugin.docker;
+
+/** The image is not present and could not (or must not) be pulled. */
+public class ImageNotAvailableException extends ContainerEngineException {
+
+    private static final long serialVersionUID = 1L;
+    private final String image;
+
+    public ImageNotAvailableException(String image, String message, Throwable cause) {
+        super("image " + image, message, cause);
+        this.image = image;
+    }
+
+    public String image() {
+        return image;
+    }
+}

@@ -1,0 +1,328 @@
+package dev.containerrunner.plugin.execution;
+
+import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.docker.ContainerEngineException;
+import dev.containerrunner.plugin.docker.DockerGateway;
+import dev.containerrunner.plugin.docker.DockerGateway.Attachment;
+import dev.containerrunner.plugin.docker.DockerGateway.ContainerSpec;
+import dev.containerrunner.plugin.docker.DockerGateway.ContainerState;
+import dev.containerrunner.plugin.docker.DockerGateway.ImageInfo;
+import dev.containerrunner.plugin.docker.DockerGateway.VolumeMount;
+import dev.containerrunner.plugin.model.ContainerPath;
+import dev.containerrunner.plugin.model.InputFile;
+import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.spi.ActionContext;
+import dev.containerrunner.spi.CancellationSignal;
+import dev.containerrunner.spi.LogSink;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one {@link RunRequest} through a {@link DockerGateway}: volumes for input/output
+ * directories, a hardened container, attach before start, stdin, timeout (SIGTERM, grace,
+ * SIGKILL), cancellation, OOM from the engine's state, output_file read-back, and removal of
+ * everything it created in {@code finally}.
+ */
+public final class ContainerRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerRunner.class);
+    private static final Duration DRAIN = Duration.ofSeconds(10);
+    private static final Duration AFTER_KILL = Duration.ofSeconds(15);
+
+    private final DockerGateway gateway;
+    private final RunnerConfig config;
+
+    public ContainerRunner(DockerGateway gateway, RunnerConfig config) {
+        this.gateway = gateway;
+        this.config = config;
+    }
+
+    public RunResult run(RunRequest request, ActionContext ctx, boolean withOutputFile) {
+        LogSink log = ctx.log();
+        ImageInfo image = gateway.ensureImage(request.image().canonical(), request.pullPolicy());
+        if (image.pulled()) {
+            log.line(LogSink.Stream.SYSTEM, "pulled " + request.image().canonical() + " (" + image.digest() + ")");
+        }
+        Map<String, String> labels = Labels.forTask(ctx);
+        List<String> volumes = new ArrayList<>();
+        String containerId = null;
+        OutputCapture capture = new OutputCapture(config.maxOutputBytes(), log);
+        Attachment output = null;
+        Attachment stdin = null;
+        CancellationSignal.Registration cancelRegistration = null;
+        RuntimeException failure = null;
+        try {
+            Map<String, String> dirVolumes = new LinkedHashMap<>();
+            for (String dir : volumeDirectories(request)) {
+                String name = "container-runner-" + UUID.randomUUID();
+                volumes.add(gateway.createVolume(name, labels));
+                dirVolumes.put(dir, name);
+            }
+            containerId = gateway.createContainer(spec(request, image, labels, dirVolumes));
+            seedVolumes(containerId, request, dirVolumes.keySet());
+            output = gateway.attachOutput(containerId, capture);
+            if (request.inputData().isPresent()) {
+                stdin = gateway.attachStdin(containerId, request.inputData().get());
+            }
+            CompletableFuture<Void> cancelled = new CompletableFuture<>();
+            cancelRegistration = ctx.cancellation().onCancel(() -> cancelled.complete(null));
+            if (cancelled.isDone()) {
+                return cancelledBeforeStart(request, containerId, image, withOutputFile);
+            }
+            gateway.start(containerId);
+            long started = System.nanoTime();
+            log.line(LogSink.Stream.SYSTEM, "started container " + shortId(containerId) + " from " + request.requestedImage()
+                    + " (memory " + request.memory() + ", cpu " + request.cpu() + ", network " + request.network().wireName()
+                    + ", timeout " + request.timeout().toSeconds() + "s)");
+            Ending ending = awaitEnd(containerId, request.timeout(), cancelled, log);
+            double seconds = Math.round((System.nanoTime() - started) / 1e6) / 1000.0;
+            if (!output.awaitEnd(DRAIN)) {
+                log.line(LogSink.Stream.SYSTEM, "output did not end within " + DRAIN.toSeconds() + " s after exit; closing it");
+            }
+            ContainerState state = gateway.inspect(containerId);
+            Long exitCode = state.exitCode() != null ? state.exitCode() : ending.exitCode();
+            return result(request, containerId, image, capture, exitCode, seconds, ending, state.oomKilled(), withOutputFile);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        } finally {
+            closeAll(stdin, output, cancelRegistration);
+            cleanUp(containerId, volumes, log, failure);
+        }
+    }
+
+    /** Directories mounted from per-run volumes: those of input_file and output_file. */
+    private static List<String> volumeDirectories(RunRequest request) {
+        List<String> dirs = new ArrayList<>();
+        request.inputFile().ifPresent(f -> dirs.add(f.path().parent()));
+        request.outputFile().ifPresent(p -> {
+            if (!dirs.contains(p.parent())) {
+                dirs.add(p.parent());
+            }
+        });
+        return dirs;
+    }
+
+    private ContainerSpec spec(RunRequest request, ImageInfo image, Map<String, String> labels, Map<String, String> dirVolumes) {
+        List<VolumeMount> mounts = new ArrayList<>();
+        dirVolumes.forEach((dir, volume) -> mounts.add(new VolumeMount(volume, dir)));
+        List<String> cmd = request.args().isEmpty() ? null : request.args();
+        return new ContainerSpec(image.id(), request.command().orElse(null), cmd, request.environment(), config.user(),
+                request.memory().bytes(), Math.round(request.cpu() * 1e9), config.pidsLimit(),
+                request.network().wireName(), request.inputData().isPresent(), config.readOnlyRootFilesystem(), mounts,
+                labels, config.runtime().orElse(null));
+    }
+
+    /** Makes each mounted directory owned by the container user and puts input_file in place. */
+    private void seedVolumes(String containerId, RunRequest request, Iterable<String> dirs) {
+        int[] ids = userIds();
+        for (String dir : dirs) {
+            Optional<InputFile> file = request.inputFile().filter(f -> f.path().parent().equals(dir));
+            byte[] tar = TarArchives.ownedDirectory(ids[0], ids[1], file.map(f -> f.path().fileName()).orElse(null),
+                    file.map(InputFile::content).orElse(null));
+            gateway.copyInto(containerId, dir, new ByteArrayInputStream(tar));
+        }
+    }
+
+    private int[] userIds() {
+        String[] parts = config.user().split(":");
+        int uid = Integer.parseInt(parts[0]);
+        return new int[] {uid, parts.length > 1 ? Integer.parseInt(parts[1]) : uid};
+    }
+
+    /** How the wait ended. */
+    private record Ending(Long exitCode, boolean timedOut, boolean cancelled) {
+    }
+
+    private Ending awaitEnd(String containerId, Duration timeout, CompletableFuture<Void> cancelled, LogSink log) {
+        CompletableFuture<Long> exit = gateway.awaitExit(containerId);
+        try {
+            CompletableFuture.anyOf(exit, cancelled).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // handled below: the container is still running
+        } catch (ExecutionException e) {
+            if (!exit.isDone() || !cancelled.isDone()) {
+                throw unwrap(e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancelled.complete(null);
+        }
+        if (exit.isDone() && !exit.isCompletedExceptionally()) {
+            return new Ending(exit.join(), false, false);
+        }
+        if (exit.isCompletedExceptionally()) {
+            throw unwrap(exit);
+        }
+        boolean byCancel = cancelled.isDone();
+        log.line(LogSink.Stream.SYSTEM, (byCancel ? "task cancelled" : "timeout after " + timeout.toSeconds() + " s")
+                + ": sending SIGTERM, SIGKILL after " + config.stopGrace().toSeconds() + " s");
+        gateway.stop(containerId, config.stopGrace());
+        Long code = waitQuietly(exit, config.stopGrace().plus(AFTER_KILL));
+        if (code == null) {
+            gateway.kill(containerId);
+            code = waitQuietly(exit, AFTER_KILL);
+        }
+        exit.cancel(false);
+        return new Ending(code, !byCancel, byCancel);
+    }
+
+    private static Long waitQuietly(CompletableFuture<Long> exit, Duration max) {
+        try {
+            return exit.get(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static RuntimeException unwrap(Object failed) {
+        Throwable cause;
+        if (failed instanceof ExecutionException e) {
+            cause = e.getCause();
+        } else {
+            try {
+                ((CompletableFuture<?>) failed).join();
+                return new IllegalStateException("not failed");
+            } catch (java.util.concurrent.CompletionException e) {
+                cause = e.getCause();
+            }
+        }
+        return cause instanceof RuntimeException r ? r : new ContainerEngineException("wait", String.valueOf(cause), cause);
+    }
+
+    private RunResult result(RunRequest request, String containerId, ImageInfo image, OutputCapture capture, Long exitCode,
+                             double seconds, Ending ending, boolean oomKilled, boolean withOutputFile) {
+        String outputContent = null;
+        String outputEncoding = null;
+        String error = null;
+        if (request.outputFile().isPresent() && !ending.cancelled()) {
+            OutputFile read = readOutputFile(containerId, request.outputFile().get());
+            outputContent = read.content();
+            outputEncoding = read.encoding();
+            error = read.problem();
+        }
+        if (ending.cancelled()) {
+            error = "the task was cancelled; the container was stopped";
+        } else if (ending.timedOut()) {
+            error = "timed out after " + request.timeout().toSeconds() + " s; the container was stopped (SIGTERM, then SIGKILL after "
+                    + config.stopGrace().toSeconds() + " s)";
+        } else if (oomKilled) {
+            error = "out of memory: the engine killed a process of the container (memory_limit " + request.memory() + ")";
+        } else if (exitCode == null || exitCode != 0) {
+            error = "the container exited with code " + exitCode;
+        } else if (capture.error() != null) {
+            error = "reading the container's output failed: " + capture.error().getMessage();
+        }
+        boolean success = error == null;
+        return new RunResult(success, exitCode, capture.stdout().text(), capture.stderr().text(), seconds, containerId,
+                request.requestedImage(), image.digest(), ending.timedOut(), oomKilled, capture.stdout().truncated(),
+                capture.stderr().truncated(), error, withOutputFile, outputContent, outputEncoding);
+    }
+
+    private RunResult cancelledBeforeStart(RunRequest request, String containerId, ImageInfo image, boolean withOutputFile) {
+        return new RunResult(false, null, "", "", 0.0, containerId, request.requestedImage(), image.digest(), false, false,
+                false, false, "the task was cancelled before the container started", withOutputFile, null, null);
+    }
+
+    /** output_file read back: text as text, anything else base64; or why not. */
+    private record OutputFile(String content, String encoding, String problem) {
+    }
+
+    private OutputFile readOutputFile(String containerId, ContainerPath path) {
+        TarArchives.FileContent file;
+        try (InputStream archive = gateway.copyOut(containerId, path.value())) {
+            file = TarArchives.firstFile(archive, config.maxOutputFileBytes());
+        } catch (dev.containerrunner.plugin.docker.NoSuchContainerException e) {
+            return new OutputFile(null, null, "output_file " + path + " was not written by the container");
+        } catch (IOException e) {
+            return new OutputFile(null, null, "output_file " + path + " could not be read: " + e.getMessage());
+        }
+        if (file.bytes().isEmpty()) {
+            return new OutputFile(null, null, "output_file " + path + " " + file.problem());
+        }
+        byte[] bytes = file.bytes().get();
+        Optional<String> text = utf8(bytes);
+        return text.map(t -> new OutputFile(t, "utf-8", null))
+                .orElseGet(() -> new OutputFile(Base64.getEncoder().encodeToString(bytes), "base64", null));
+    }
+
+    private static Optional<String> utf8(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                return Optional.empty();
+            }
+        }
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void closeAll(AutoCloseable... closeables) {
+        for (AutoCloseable c : closeables) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("closing {} failed", c, e);
+                }
+            }
+        }
+    }
+
+    private void cleanUp(String containerId, List<String> volumes, LogSink log, RuntimeException failure) {
+        if (!config.cleanupAfterRun() && failure == null) {
+            log.line(LogSink.Stream.SYSTEM, "cleanup_after_run is false: keeping container " + shortId(containerId)
+                    + " and volumes " + volumes);
+            return;
+        }
+        List<Runnable> steps = new ArrayList<>();
+        if (containerId != null) {
+            String id = containerId;
+            steps.add(() -> gateway.removeContainer(id));
+        }
+        for (String v : volumes) {
+            steps.add(() -> gateway.removeVolume(v));
+        }
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                } else {
+                    LOG.warn("cleanup failed: {}", e.getMessage(), e);
+                    log.line(LogSink.Stream.SYSTEM, "cleanup failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    static String shortId(String id) {
+        return id == null ? "-" : id.substring(0, Math.min(12, id.length()));
+    }
+}

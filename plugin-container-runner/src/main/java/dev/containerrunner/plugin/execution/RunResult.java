@@ -1,0 +1,50 @@
+package dev.containerrunner.plugin.execution;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The outcome of one run action. {@link #toMap} produces the public result keys: the seed's
+ * ({@code success, exit_code, stdout, stderr, duration_seconds, container_id, image_used} and, for
+ * run_with_input, {@code output_file_content}) followed by the extra fields.
+ */
+public record RunResult(
+        boolean success,
+        Long exitCode,
+        String stdout,
+        String stderr,
+        double durationSeconds,
+        String containerId,
+        String imageUsed,
+        String imageDigest,
+        boolean timedOut,
+        boolean oomKilled,
+        boolean stdoutTruncated,
+        boolean stderrTruncated,
+        String error,
+        boolean withOutputFile,
+        String outputFileContent,
+        String outputFileEncoding) {
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("success", success);
+        m.put("exit_code", exitCode);
+        m.put("stdout", stdout);
+        m.put("stderr", stderr);
+        if (withOutputFile) {
+            m.put("output_file_content", outputFileContent);
+            m.put("output_file_encoding", outputFileEncoding);
+        }
+        m.put("duration_seconds", durationSeconds);
+        m.put("container_id", containerId);
+        m.put("image_used", imageUsed);
+        m.put("image_digest", imageDigest);
+        m.put("timed_out", timedOut);
+        m.put("oom_killed", oomKilled);
+        m.put("stdout_truncated", stdoutTruncated);
+        m.put("stderr_truncated", stderrTruncated);
+        m.put("error", error);
+        return m;
+    }
+}

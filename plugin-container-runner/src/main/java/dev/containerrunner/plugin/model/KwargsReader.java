@@ -1,0 +1,143 @@
+package dev.containerrunner.plugin.model;
+
+import dev.containerrunner.spi.InvalidKwargsException;
+import dev.containerrunner.spi.ParameterType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads typed values from kwargs at the edge, naming the parameter in every error. */
+public final class KwargsReader {
+
+    private final String action;
+    private final Map<String, Object> kwargs;
+
+    public KwargsReader(String action, Map<String, Object> kwargs) {
+        this.action = action;
+        this.kwargs = kwargs;
+    }
+
+    public String action() {
+        return action;
+    }
+
+    public InvalidKwargsException error(String parameter, String problem) {
+        return new InvalidKwargsException(action, parameter, problem);
+    }
+
+    public Optional<Object> raw(String name) {
+        return Optional.ofNullable(kwargs.get(name));
+    }
+
+    public Optional<String> string(String name) {
+        return raw(name).map(v -> {
+            if (!(v instanceof String s)) {
+                throw error(name, "must be a string, got " + ParameterType.describe(v));
+            }
+            return s;
+        });
+    }
+
+    public String requiredString(String name) {
+        return string(name).orElseThrow(() -> error(name, "is required"));
+    }
+
+    public Optional<Long> integer(String name) {
+        return raw(name).map(v -> {
+            if (!ParameterType.INTEGER.accepts(v)) {
+                throw error(name, "must be a whole number, got " + ParameterType.describe(v) + " " + v);
+            }
+            return ((Number) v).longValue();
+        });
+    }
+
+    public Optional<Double> number(String name) {
+        return raw(name).map(v -> {
+            if (!(v instanceof Number n)) {
+                throw error(name, "must be a number, got " + ParameterType.describe(v));
+            }
+            double d = n.doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                throw error(name, "must be a finite number");
+            }
+            return d;
+        });
+    }
+
+    public Optional<Boolean> bool(String name) {
+        return raw(name).map(v -> {
+            if (!(v instanceof Boolean b)) {
+                throw error(name, "must be true or false, got " + ParameterType.describe(v));
+            }
+            return b;
+        });
+    }
+
+    /** A list whose every element is a string; elements are named {@code name[i]} in errors. */
+    public Optional<List<String>> stringList(String name) {
+        return raw(name).map(v -> {
+            if (!(v instanceof List<?> list)) {
+                throw error(name, "must be a list of strings, got " + ParameterType.describe(v)
+                        + (v instanceof String ? " (write [\"a\", \"b\"], not \"a b\")" : ""));
+            }
+            List<String> out = new ArrayList<>(list.size());
+            for (int i = 0; i < list.size(); i++) {
+                if (!(list.get(i) instanceof String s)) {
+                    throw error(name + "[" + i + "]", "must be a string, got " + ParameterType.describe(list.get(i)));
+                }
+                if (s.indexOf('\0') >= 0) {
+                    throw error(name + "[" + i + "]", "must not contain NUL characters");
+                }
+                out.add(s);
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    /** A map of string to string; entries are named {@code name.key} in errors. */
+    public Optional<Map<String, String>> stringMap(String name) {
+        return raw(name).map(v -> {
+            if (!(v instanceof Map<?, ?> map)) {
+                throw error(name, "must be a map of strings, got " + ParameterType.describe(v));
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getValue() instanceof String s)) {
+                    throw error(name + "." + e.getKey(), "must be a string, got " + ParameterType.describe(e.getValue())
+                            + " (quote numbers and booleans)");
+                }
+                out.put(String.valueOf(e.getKey()), s);
+            }
+            return out;
+        });
+    }
+
+    /** A nested object, read with its own reader whose parameter names are prefixed {@code name.}. */
+    public Optional<KwargsReader> object(String name, List<String> allowedKeys) {
+        return raw(name).map(v -> {
+            if (!(v instanceof Map<?, ?> map)) {
+                throw error(name, "must be an object with keys " + allowedKeys + ", got " + ParameterType.describe(v));
+            }
+            Map<String, Object> nested = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                if (!allowedKeys.contains(key)) {
+                    throw error(name + "." + key, "is not accepted; allowed keys: " + allowedKeys);
+                }
+                nested.put(name + "." + key, e.getValue());
+            }
+            return new KwargsReader(action, nested);
+        });
+    }
+
+    /** Parses a value with {@code parser}, turning its {@link IllegalArgumentException} into a named error. */
+    public <T> T parse(String name, String value, java.util.function.Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw error(name, e.getMessage());
+        }
+    }
+}

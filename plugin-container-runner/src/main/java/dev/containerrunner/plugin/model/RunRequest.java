@@ -1,0 +1,110 @@
+package dev.containerrunner.plugin.model;
+
+import dev.containerrunner.plugin.config.RunnerConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * One validated request of {@code run_container} or {@code run_with_input}. Built at the edge from
+ * kwargs by {@link #from}; every field is typed and checked for shape. Limits are checked against
+ * the configured maxima by the policy, not here.
+ *
+ * @param requestedImage the image as the user wrote it (what is pulled and run)
+ * @param command        replaces the image's entrypoint when present
+ * @param args           appended after the command (or replace the image's CMD)
+ * @param inputData      bytes sent on stdin, then stdin is closed
+ */
+public record RunRequest(
+        String action,
+        String requestedImage,
+        ImageReference image,
+        Optional<List<String>> command,
+        List<String> args,
+        Map<String, String> environment,
+        Duration timeout,
+        MemorySize memory,
+        double cpu,
+        NetworkMode network,
+        PullPolicy pullPolicy,
+        Optional<byte[]> inputData,
+        Optional<InputFile> inputFile,
+        Optional<ContainerPath> outputFile) {
+
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final List<String> INPUT_FILE_KEYS = List.of("content", "path", "encoding");
+
+    public RunRequest {
+        command = command.map(List::copyOf);
+        args = List.copyOf(args);
+        environment = Map.copyOf(environment);
+    }
+
+    /** Parses the kwargs of either run action; defaults come from {@code config}. */
+    public static RunRequest from(String action, Map<String, Object> kwargs, RunnerConfig config) {
+        KwargsReader r = new KwargsReader(action, kwargs);
+        String imageText = r.requiredString("image");
+        ImageReference image = r.parse("image", imageText, ImageReference::parse);
+        Optional<List<String>> command = r.stringList("command");
+        if (command.isPresent() && command.get().isEmpty()) {
+            throw r.error("command", "must not be an empty list (leave it out to use the image's entrypoint)");
+        }
+        List<String> args = r.stringList("args").orElse(List.of());
+        Map<String, String> env = new TreeMap<>(r.stringMap("environment").orElse(Map.of()));
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (!ENV_NAME.matcher(e.getKey()).matches()) {
+                throw r.error("environment." + e.getKey(), "is not a valid variable name (letters, digits, '_'; not starting with a digit)");
+            }
+            if (e.getValue().indexOf('\0') >= 0) {
+                throw r.error("environment." + e.getKey(), "must not contain NUL characters");
+            }
+        }
+        long timeout = r.integer("timeout_seconds").orElse(config.defaultTimeout().toSeconds());
+        if (timeout < 1) {
+            throw r.error("timeout_seconds", "must be at least 1, got " + timeout);
+        }
+        MemorySize memory = r.parse("memory_limit",
+                r.string("memory_limit").orElse(config.defaultMemory().toString()), MemorySize::parse);
+        if (memory.bytes() < RunnerConfig.MIN_MEMORY) {
+            throw r.error("memory_limit", "must be at least 6m (the engine's minimum), got " + memory);
+        }
+        double cpu = r.number("cpu_limit").orElse(config.defaultCpu());
+        if (cpu < 0.01) {
+            throw r.error("cpu_limit", "must be at least 0.01 (a hundredth of a CPU), got " + cpu);
+        }
+        NetworkMode network = r.parse("network", r.string("network").orElse("none"), NetworkMode::parse);
+        PullPolicy pull = r.parse("pull_policy", r.string("pull_policy").orElse("if_not_present"), PullPolicy::parse);
+        Optional<byte[]> input = r.string("input_data").map(s -> s.getBytes(StandardCharsets.UTF_8));
+        Optional<InputFile> inputFile = r.object("input_file", INPUT_FILE_KEYS).map(RunRequest::inputFile);
+        Optional<ContainerPath> outputFile = r.string("output_file").map(p -> r.parse("output_file", p, ContainerPath::new));
+        if (outputFile.isPresent() && outputFile.get().parent().equals("/")) {
+            throw r.error("output_file", "must be inside a directory (e.g. /output/" + outputFile.get().fileName()
+                    + "): the directory is mounted from a temporary volume the container can write");
+        }
+        return new RunRequest(action, imageText, image, command, args, env, Duration.ofSeconds(timeout), memory, cpu,
+                network, pull, input, inputFile, outputFile);
+    }
+
+    private static InputFile inputFile(KwargsReader f) {
+        String content = f.string("input_file.content")
+                .orElseThrow(() -> f.error("input_file.content", "is required (the file's text, or base64 with encoding: base64)"));
+        ContainerPath path = f.parse("input_file.path", f.string("input_file.path")
+                .orElseThrow(() -> f.error("input_file.path", "is required (an absolute path such as /input/data.txt)")), ContainerPath::new);
+        if (path.parent().equals("/")) {
+            throw f.error("input_file.path", "must be inside a directory (e.g. /input/" + path.fileName()
+                    + "): the directory is mounted from a temporary volume");
+        }
+        String encoding = f.string("input_file.encoding").orElse("utf-8");
+        byte[] bytes = switch (encoding) {
+            case "utf-8" -> content.getBytes(StandardCharsets.UTF_8);
+            case "base64" -> f.parse("input_file.content", content, s -> Base64.getMimeDecoder().decode(s));
+            default -> throw f.error("input_file.encoding", "must be 'utf-8' (default) or 'base64', got '" + encoding + "'");
+        };
+        return new InputFile(path, bytes);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.containerrunner.plugin.policy;
+
+import dev.containerrunner.plugin.model.ImageReference;
+import java.util.regex.Pattern;
+
+/**
+ * One allowlist entry: an exact reference or a glob such as {@code jrottenberg/ffmpeg:*}.
+ *
+ * <p>Patterns are normalised like references ({@code python:3.11-slim} means
+ * {@code docker.io/library/python:3.11-slim}); a missing tag means {@code latest}. {@code *}
+ * matches within one piece only: inside a tag it matches any tag; inside a repository component it
+ * never crosses {@code /}, so {@code jrottenberg/ffmpeg:*} admits neither
+ * {@code jrottenberg/ffmpeg-evil:1} nor {@code evil.io/jrottenberg/ffmpeg:1}. A pattern whose tag is
+ * exactly {@code *} also admits digest-pinned references of that repository. Registries are never
+ * wildcards.
+ */
+public final class ImagePattern {
+
+    private static final Pattern PATTERN_COMPONENT = Pattern.compile("[a-z0-9*]+(?:(?:[._]|__|-+)[a-z0-9*]+)*");
+    private static final Pattern PATTERN_TAG = Pattern.compile("[\\w*][\\w.*-]{0,127}");
+
+    private final String text;
+    private final Pattern repository;
+    private final Pattern tag;        // null: pattern pins a digest only
+    private final boolean anyTag;
+    private final String digest;
+
+    private ImagePattern(String text, Pattern repository, Pattern tag, boolean anyTag, String digest) {
+        this.text = text;
+        this.repository = repository;
+        this.tag = tag;
+        this.anyTag = anyTag;
+        this.digest = digest;
+    }
+
+    /** Parses an allowlist entry; throws {@link IllegalArgumentException} saying what is wrong. */
+    public static ImagePattern parse(String text) {
+        if (text == null || text.isBlank() || !text.equals(text.strip()) || text.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
+            throw new IllegalArgumentException("allowlist entry '" + text + "' is empty or holds whitespace/non-ASCII");
+        }
+        if (!text.contains("*")) {
+            ImageReference exact = ImageReference.parse(text);
+            return new ImagePattern(text, Pattern.compile(Pattern.quote(exact.repository())),
+                    exact.tag() == null ? null : Pattern.compile(Pattern.quote(exact.tag())), false, exact.digest());
+        }
+        String rest = text;
+        if (rest.contains("@")) {
+            throw new IllegalArgumentException("allowlist entry '" + text + "': a digest entry cannot hold '*'");
+        }
+        String tagPart = "latest";
+        int colon = rest.lastIndexOf(':');
+        if (colon > rest.lastIndexOf('/')) {
+            tagPart = rest.substring(colon + 1);
+            rest = rest.substring(0, colon);
+        }
+        String domain = null;
+        int slash = rest.indexOf('/');
+        if (slash > 0) {
+            String first = rest.substring(0, slash);
+            if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+                domain = first;
+                rest = rest.substring(slash + 1);
+            }
+        }
+        if (domain != null && domain.contains("*")) {
+            throw new IllegalArgumentException("allowlist entry '" + text + "': the registry cannot be a wildcard");
+        }
+        for (String component : rest.split("/", -1)) {
+            if (!PATTERN_COMPONENT.matcher(component).matches()) {
+                throw new IllegalArgumentException("allowlist entry '" + text + "': repository component '" + component
+                        + "' is malformed");
+            }
+        }
+        if (!PATTERN_TAG.matcher(tagPart).matches()) {
+            throw new IllegalArgumentException("allowlist entry '" + text + "': tag '" + tagPart + "' is malformed");
+        }
+        String normalisedDomain = domain == null ? ImageReference.DEFAULT_DOMAIN
+                : ImageReference.parse(domain + "/x").domain();
+        String path = normalisedDomain.equals(ImageReference.DEFAULT_DOMAIN) && !rest.contains("/") ? "library/" + rest : rest;
+        Pattern repo = Pattern.compile(glob(normalisedDomain + "/" + path, "[a-z0-9._-]*"));
+        return new ImagePattern(text, repo, Pattern.compile(glob(tagPart, "[\\w.-]*")), tagPart.equals("*"), null);
+    }
+
+    /** {@code s} as a regex where each {@code *} becomes {@code star} and everything else is literal. */
+    private static String glob(String s, String star) {
+        String[] pieces = s.split("\\*", -1);
+        StringBuilder regex = new StringBuilder(Pattern.quote(pieces[0]));
+        for (int i = 1; i < pieces.length; i++) {
+            regex.append(star).append(Pattern.quote(pieces[i]));
+        }
+        return regex.toString();
+    }
+
+    /** Whether {@code ref} (normalised) is admitted by this entry. */
+    public boolean matches(ImageReference ref) {
+        if (!repository.matcher(ref.repository()).matches()) {
+            return false;
+        }
+        if (digest != null) {
+            return digest.equals(ref.digest()) && (tag == null || tag.matcher(String.valueOf(ref.tag())).matches());
+        }
+        if (ref.tag() == null) {
+            return anyTag; // digest-only reference: admitted by "repo:*"
+        }
+        return tag.matcher(ref.tag()).matches();
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.containerrunner.plugin.policy;
+
+import dev.containerrunner.spi.InvalidKwargsException;
+
+/** A request the configured policy does not allow. Names the parameter and the rule. */
+public class PolicyDeniedException extends InvalidKwargsException {
+
+    private static final long serialVersionUID = 1L;
+
+    public PolicyDeniedException(String action, String parameter, String problem) {
+        super(action, parameter, problem);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.containerrunner.engine;
+
+import dev.containerrunner.engine.plugins.PluginDiscovery;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The reference engine: finds apps, configures them, validates workflows and runs them.
+ *
+ * <pre>{@code
+ * try (WorkflowEngine engine = WorkflowEngine.builder().pluginDirectory(dir).build()) {
+ *     WorkflowRun run = engine.run(workflow);
+ *     Map<String, Object> result = run.result("python_result");
+ * }
+ * }</pre>
+ */
+public final class WorkflowEngine implements AutoCloseable {
+
+    private final AppCatalog catalog;
+    private final int maxParallelTasks;
+    private final TaskLogListener logListener;
+    private final Set<WorkflowExecution> active = ConcurrentHashMap.newKeySet();
+
+    private WorkflowEngine(AppCatalog catalog, int maxParallelTasks, TaskLogListener logListener) {
+        this.catalog = catalog;
+        this.maxParallelTasks = maxParallelTasks;
+        this.logListener = logListener;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public AppCatalog catalog() {
+        return catalog;
+    }
+
+    /** Checks {@code workflow} against the installed apps without running anything. */
+    public Plan validate(Workflow workflow) {
+        return WorkflowValidator.plan(workflow, catalog);
+    }
+
+    /**
+     * Validates and runs {@code workflow}; returns when every task has finished or been skipped.
+     *
+     * @throws WorkflowDefinitionException when the workflow is invalid (then nothing ran)
+     */
+    public WorkflowRun run(Workflow workflow) {
+        Plan plan = validate(workflow);
+        WorkflowExecution execution = new WorkflowExecution(plan, maxParallelTasks, logListener);
+        active.add(execution);
+        try {
+            return execution.run();
+        } finally {
+            active.remove(execution);
+        }
+    }
+
+    /** Cancels every running task of every active run (e.g. on Ctrl-C); their actions stop their work. */
+    public void cancelAll() {
+        active.forEach(WorkflowExecution::cancel);
+    }
+
+    @Override
+    public void close() {
+        cancelAll();
+        catalog.close();
+    }
+
+    /** Configures an engine. */
+    public static final class Builder {
+        private boolean classpath = true;
+        private final List<Path> pluginDirectories = new ArrayList<>();
+        private EngineConfig config = EngineConfig.empty();
+        private TaskLogListener logListener = (task, stream, line) -> { };
+
+        /** Whether apps on the engine's own classpath are used (default true). */
+        public Builder classpathDiscovery(boolean enabled) {
+            this.classpath = enabled;
+            return this;
+        }
+
+        /** A directory whose jars are each loaded as an isolated plugin. */
+        public Builder pluginDirectory(Path dir) {
+            pluginDirectories.add(Objects.requireNonNull(dir));
+            return this;
+        }
+
+        public Builder config(EngineConfig engineConfig) {
+            this.config = Objects.requireNonNull(engineConfig);
+            return this;
+        }
+
+        public Builder logListener(TaskLogListener listener) {
+            this.logListener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /**
+         * Finds and configures the apps.
+         *
+         * @throws WorkflowDefinitionException or {@link dev.containerrunner.spi.InvalidConfigurationException}
+         *         when a plugin or the configuration cannot be used
+         */
+        public WorkflowEngine build() {
+            List<PluginDiscovery.Found> found = new ArrayList<>();
+            if (classpath) {
+                found.addAll(PluginDiscovery.onClasspath(WorkflowEngine.class.getClassLoader()));
+            }
+            for (Path dir : pluginDirectories) {
+                found.addAll(PluginDiscovery.inDirectory(dir));
+            }
+            return new WorkflowEngine(AppCatalog.create(found, config.apps()), config.maxParallelTasks(), logListener);
+        }
+    }
+}

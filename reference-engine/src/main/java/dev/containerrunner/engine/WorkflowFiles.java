@@ -1,0 +1,102 @@
+package dev.containerrunner.engine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Workflow files in YAML or JSON:
+ *
+ * <pre>
+ * name: run_python_analysis
+ * version: 1.0.0
+ * tasks:
+ *   - task_id: run_script
+ *     function: apps.platform.container_runner.run_with_input
+ *     kwargs: {image: python:3.11-slim, command: [python3, /input/script.py], ...}
+ *     result_key: python_result
+ *     depends_on: []          # optional
+ * </pre>
+ */
+public final class WorkflowFiles {
+
+    private static final Set<String> WORKFLOW_FIELDS = Set.of("name", "version", "description", "tasks");
+    private static final Set<String> TASK_FIELDS = Set.of("task_id", "function", "kwargs", "result_key", "depends_on");
+
+    private WorkflowFiles() {
+    }
+
+    public static Workflow load(Path file) {
+        return fromMap(Json.readObjectFile(file, "workflow file"), file.toString());
+    }
+
+    /** Reads a workflow from its JSON-shaped form; {@code origin} is used in error messages. */
+    public static Workflow fromMap(Map<String, Object> doc, String origin) {
+        unknownFields(doc, WORKFLOW_FIELDS, origin);
+        String name = string(doc, "name", origin, true);
+        Object version = doc.get("version");
+        Object tasksValue = doc.get("tasks");
+        if (!(tasksValue instanceof List<?> rawTasks)) {
+            throw new WorkflowDefinitionException(origin + ": 'tasks' must be a list of tasks");
+        }
+        List<TaskSpec> tasks = new ArrayList<>();
+        for (int i = 0; i < rawTasks.size(); i++) {
+            String where = origin + ": tasks[" + i + "]";
+            if (!(rawTasks.get(i) instanceof Map<?, ?> raw)) {
+                throw new WorkflowDefinitionException(where + " must be an object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> t = (Map<String, Object>) raw;
+            unknownFields(t, TASK_FIELDS, where);
+            String taskId = string(t, "task_id", where, true);
+            where = origin + ": task '" + taskId + "'";
+            Object kwargs = t.getOrDefault("kwargs", Map.of());
+            if (!(kwargs instanceof Map<?, ?>)) {
+                throw new WorkflowDefinitionException(where + ": 'kwargs' must be an object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> kw = (Map<String, Object>) kwargs;
+            tasks.add(new TaskSpec(taskId, string(t, "function", where, true), kw, string(t, "result_key", where, false),
+                    stringList(t.get("depends_on"), where)));
+        }
+        return new Workflow(name, version == null ? null : String.valueOf(version), tasks);
+    }
+
+    private static void unknownFields(Map<String, Object> map, Set<String> allowed, String where) {
+        for (String key : map.keySet()) {
+            if (!allowed.contains(key)) {
+                throw new WorkflowDefinitionException(where + ": unknown field '" + key + "'; allowed: "
+                        + allowed.stream().sorted().toList());
+            }
+        }
+    }
+
+    private static String string(Map<String, Object> map, String key, String where, boolean required) {
+        Object v = map.get(key);
+        if (v == null) {
+            if (required) {
+                throw new WorkflowDefinitionException(where + ": '" + key + "' is required");
+            }
+            return null;
+        }
+        if (!(v instanceof String s) || s.isBlank()) {
+            throw new WorkflowDefinitionException(where + ": '" + key + "' must be a non-empty string");
+        }
+        return s;
+    }
+
+    private static List<String> stringList(Object v, String where) {
+        if (v == null) {
+            return List.of();
+        }
+        if (v instanceof String s) {
+            return List.of(s);
+        }
+        if (v instanceof List<?> list && list.stream().allMatch(x -> x instanceof String)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw new WorkflowDefinitionException(where + ": 'depends_on' must be a list of task ids");
+    }
+}
