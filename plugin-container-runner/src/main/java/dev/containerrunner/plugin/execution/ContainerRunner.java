@@ -132,14 +132,28 @@ public final class ContainerRunner {
                 labels, config.runtime().orElse(null));
     }
 
-    /** Makes each mounted directory owned by the container user and puts input_file in place. */
+    /**
+     * Makes each mounted directory owned by the container user (so it can write output there) and
+     * puts input_file in place. The owner of a directory can only be set from its parent; under a
+     * read-only root filesystem the parent cannot be written, so there the output file is created
+     * empty, owned by the user, and must be written in place.
+     */
     private void seedVolumes(String containerId, RunRequest request, Iterable<String> dirs) {
         int[] ids = userIds();
         for (String dir : dirs) {
-            Optional<InputFile> file = request.inputFile().filter(f -> f.path().parent().equals(dir));
-            byte[] tar = TarArchives.ownedDirectory(ids[0], ids[1], file.map(f -> f.path().fileName()).orElse(null),
-                    file.map(InputFile::content).orElse(null));
-            gateway.copyInto(containerId, dir, new ByteArrayInputStream(tar));
+            List<TarArchives.Entry> files = new ArrayList<>();
+            request.inputFile().filter(f -> f.path().parent().equals(dir))
+                    .ifPresent(f -> files.add(new TarArchives.Entry(f.path().fileName(), f.content())));
+            ContainerPath mount = new ContainerPath(dir);
+            if (config.readOnlyRootFilesystem()) {
+                request.outputFile().filter(o -> o.parent().equals(dir) && request.inputFile().map(InputFile::path)
+                                .filter(o::equals).isEmpty())
+                        .ifPresent(o -> files.add(new TarArchives.Entry(o.fileName(), new byte[0])));
+                gateway.copyInto(containerId, dir, new ByteArrayInputStream(TarArchives.ownedFiles(ids[0], ids[1], null, files)));
+            } else {
+                byte[] tar = TarArchives.ownedFiles(ids[0], ids[1], mount.fileName(), files);
+                gateway.copyInto(containerId, mount.parent(), new ByteArrayInputStream(tar));
+            }
         }
     }
 

@@ -15,27 +15,37 @@ final class TarArchives {
     private TarArchives() {
     }
 
+    /** A regular file to put in an archive. */
+    record Entry(String name, byte[] content) {
+    }
+
     /**
-     * An archive that makes the directory it is extracted into owned by {@code uid:gid}
-     * (mode 0755) and, when {@code fileName} is given, holds that file (mode 0644, same owner).
+     * An archive of {@code directory/} (mode 0755) holding {@code files} (mode 0644), all owned by
+     * {@code uid:gid}; with a null {@code directory} the files sit at the archive's top.
+     * (The engine ignores the owner of a {@code ./} entry, so a directory's owner can only be set
+     * from its parent.)
      */
-    static byte[] ownedDirectory(int uid, int gid, String fileName, byte[] content) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(content == null ? 2048 : content.length + 2048);
+    static byte[] ownedFiles(int uid, int gid, String directory, java.util.List<Entry> files) {
+        long size = files.stream().mapToLong(f -> f.content().length + 1024L).sum();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, size + 2048));
+        String prefix = directory == null ? "" : directory + "/";
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            TarArchiveEntry dir = new TarArchiveEntry("./");
-            dir.setMode(040755);
-            dir.setIds(uid, gid);
-            tar.putArchiveEntry(dir);
-            tar.closeArchiveEntry();
-            if (fileName != null) {
-                TarArchiveEntry file = new TarArchiveEntry("./" + fileName);
+            if (directory != null) {
+                TarArchiveEntry dir = new TarArchiveEntry(prefix);
+                dir.setMode(040755);
+                dir.setIds(uid, gid);
+                tar.putArchiveEntry(dir);
+                tar.closeArchiveEntry();
+            }
+            for (Entry f : files) {
+                TarArchiveEntry file = new TarArchiveEntry(prefix + f.name());
                 file.setMode(0100644);
                 file.setIds(uid, gid);
-                file.setSize(content.length);
+                file.setSize(f.content().length);
                 tar.putArchiveEntry(file);
-                tar.write(content);
+                tar.write(f.content());
                 tar.closeArchiveEntry();
             }
             tar.finish();

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests (*Test, surefire) and real-engine integration tests (*IT, failsafe).
+# Provisions what they need first (a Docker engine, the local test images), and afterwards checks
+# that no container or volume labelled by the runner was left behind.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+scripts/ensure-docker.sh
+scripts/ensure-images.sh
+mvn -B ${MVN_ARGS:-} verify "$@"
+left_c=$(docker ps -aq --filter label=dev.containerrunner.managed-by=container_runner | wc -l)
+left_v=$(docker volume ls -q --filter label=dev.containerrunner.managed-by=container_runner | wc -l)
+if [ "$left_c" != 0 ] || [ "$left_v" != 0 ]; then
+  echo "LEAK: $left_c labelled containers and $left_v labelled volumes remain after the tests" >&2
+  docker ps -a --filter label=dev.containerrunner.managed-by=container_runner >&2
+  exit 1
+fi
+echo "no labelled containers or volumes left behind"
