@@ -102,7 +102,7 @@ public record RunRequest(
         String encoding = f.string("input_file.encoding").orElse("utf-8");
         byte[] bytes = switch (encoding) {
             case "utf-8" -> content.getBytes(StandardCharsets.UTF_8);
-            case "base64" -> f.parse("input_file.content", content, s -> Base64.getMimeDecoder().decode(s));
+            case "base64" -> f.parse("input_file.content", content, s -> Base64.getDecoder().decode(s.replaceAll("\\s", "")));
             default -> throw f.error("input_file.encoding", "must be 'utf-8' (default) or 'base64', got '" + encoding + "'");
         };
         return new InputFile(path, bytes);
