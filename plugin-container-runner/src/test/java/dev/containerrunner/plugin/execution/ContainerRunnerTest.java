@@ -79,7 +79,7 @@ class ContainerRunnerTest {
         assertEquals(2, s.volumes().size());
         ArgumentCaptor<String> vol = ArgumentCaptor.forClass(String.class);
         verify(gateway, org.mockito.Mockito.times(2)).createVolume(vol.capture(), eq(s.labels()));
-        verify(gateway).copyInto(eq("c1"), eq("/"), any());
+        verify(gateway, org.mockito.Mockito.times(2)).copyInto(eq("c1"), eq("/"), any()); // /in and /out, owned from their parent
         verify(gateway).removeContainer("c1");
         vol.getAllValues().forEach(v -> verify(gateway).removeVolume(v));
         verify(gateway, never()).attachStdin(anyString(), any());
