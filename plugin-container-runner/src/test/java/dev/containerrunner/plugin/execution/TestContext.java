@@ -14,9 +14,17 @@ public final class TestContext implements ActionContext {
     public final CancellationSource cancellation = new CancellationSource();
     public final List<String> lines = new CopyOnWriteArrayList<>();
     private final String taskId;
+    private final LogSink sink;
 
     public TestContext(String taskId) {
         this.taskId = taskId;
+        this.sink = (stream, line) -> lines.add(stream + " " + line);
+    }
+
+    /** A context whose log lines go to {@code sink} instead of being recorded. */
+    public TestContext(String taskId, LogSink sink) {
+        this.taskId = taskId;
+        this.sink = sink;
     }
 
     @Override
@@ -36,7 +44,7 @@ public final class TestContext implements ActionContext {
 
     @Override
     public LogSink log() {
-        return (stream, line) -> lines.add(stream + " " + line);
+        return sink;
     }
 
     @Override

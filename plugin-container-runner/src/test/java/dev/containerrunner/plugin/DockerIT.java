@@ -1,0 +1,82 @@
+package dev.containerrunner.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.containerrunner.plugin.docker.DockerGateway;
+import dev.containerrunner.plugin.execution.Labels;
+import dev.containerrunner.plugin.execution.TestContext;
+import dev.containerrunner.spi.ActionDefinition;
+import dev.containerrunner.spi.ActionRegistry;
+import dev.containerrunner.spi.KwargsValidator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * Base of the real-engine integration tests: a configured app, a way to call its actions as an
+ * engine would, and a check that nothing labelled survives the class. There is no skipping: without
+ * an engine these tests fail and say how to start one.
+ */
+abstract class DockerIT {
+
+    static ContainerRunnerApp app;
+    static ActionRegistry actions;
+
+    static Map<String, Object> baseConfig() {
+        Map<String, Object> c = new HashMap<>();
+        c.put("allowed_images", List.of(TestImages.PYTHON, "container-runner-test/*:*"));
+        c.put("stop_grace_seconds", 3);
+        c.put("max_memory", "2g");
+        c.put("max_cpu", 2.0);
+        c.put("pids_limit", 64);
+        return c;
+    }
+
+    static void start(Map<String, Object> config) {
+        app = new ContainerRunnerApp();
+        app.configure(config);
+        actions = ActionRegistry.of(app);
+        try {
+            app.gateway().findContainers(Labels.managed());
+        } catch (RuntimeException e) {
+            fail("no Docker engine answers (" + e.getMessage() + "); run scripts/ensure-docker.sh and scripts/ensure-images.sh");
+        }
+    }
+
+    @BeforeAll
+    static void startDefault() {
+        start(baseConfig());
+    }
+
+    @AfterAll
+    static void nothingLeftBehind() {
+        DockerGateway g = app.gateway();
+        List<String> containers = g.findContainers(Labels.managed());
+        List<String> volumes = g.findVolumes(Labels.managed());
+        app.close();
+        assertEquals(List.of(), containers, "labelled containers left behind");
+        assertEquals(List.of(), volumes, "labelled volumes left behind");
+    }
+
+    static Map<String, Object> call(String action, TestContext ctx, Object... kv) {
+        Map<String, Object> kwargs = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            kwargs.put((String) kv[i], kv[i + 1]);
+        }
+        return call(action, ctx, kwargs);
+    }
+
+    static Map<String, Object> call(String action, TestContext ctx, Map<String, Object> kwargs) {
+        ActionDefinition def = actions.get(action);
+        Map<String, Object> filled = KwargsValidator.validate(def, kwargs);
+        def.validator().check(filled);
+        return def.handler().invoke(filled, ctx);
+    }
+
+    static int labelledObjects() {
+        return app.gateway().findContainers(Labels.managed()).size() + app.gateway().findVolumes(Labels.managed()).size();
+    }
+}

@@ -1,0 +1,255 @@
+package dev.containerrunner.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.containerrunner.plugin.docker.ImageNotAvailableException;
+import dev.containerrunner.plugin.execution.TestContext;
+import dev.containerrunner.spi.InvalidKwargsException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** run_container and run_with_input against the real engine. */
+class RunActionsIT extends DockerIT {
+
+    private static final String BB = TestImages.BUSYBOX;
+
+    @Test
+    void theSeedsPythonExample() {
+        Map<String, Object> r = call("run_with_input", new TestContext("python"), "image", TestImages.PYTHON,
+                "command", List.of("python", "/input/script.py"),
+                "input_file", Map.of("path", "/input/script.py",
+                        "content", "import json\nprint(json.dumps({'result': sum(range(100))}))\n"));
+        assertEquals(true, r.get("success"), String.valueOf(r));
+        assertEquals("{\"result\": 4950}\n", r.get("stdout"));
+        assertEquals(0L, ((Number) r.get("exit_code")).longValue());
+        assertEquals(TestImages.PYTHON, r.get("image_used"));
+        assertTrue(((String) r.get("image_digest")).startsWith("sha256:"));
+        assertEquals(64, ((String) r.get("container_id")).length());
+        for (String key : List.of("success", "exit_code", "stdout", "stderr", "output_file_content", "duration_seconds",
+                "container_id", "image_used", "timed_out", "oom_killed", "stdout_truncated", "stderr_truncated", "error")) {
+            assertTrue(r.containsKey(key), key);
+        }
+    }
+
+    @Test
+    void stdoutAndStderrAreSeparateAndCompleteFromTheFirstMillisecond() {
+        TestContext ctx = new TestContext("streams");
+        Map<String, Object> r = call("run_container", ctx, "image", BB, "command", List.of("sh", "-c",
+                "echo first; echo err-first >&2; i=0; while [ $i -lt 2000 ]; do echo line$i; i=$((i+1)); done; echo err-last >&2; echo last"));
+        String out = (String) r.get("stdout");
+        assertTrue(out.startsWith("first\nline0\n"), out.substring(0, 20));
+        assertTrue(out.endsWith("line1999\nlast\n"));
+        assertEquals(2002, out.split("\n").length);
+        assertEquals("err-first\nerr-last\n", r.get("stderr"));
+        assertTrue(ctx.lines.contains("STDOUT first"), "lines are streamed live to the log sink");
+        assertTrue(ctx.lines.contains("STDERR err-last"));
+    }
+
+    @Test
+    void stdinIsDeliveredAndClosed() {
+        String input = "x".repeat(3 << 20) + "\nend";
+        Map<String, Object> r = call("run_with_input", new TestContext("stdin"), "image", BB,
+                "command", List.of("sh", "-c", "wc -c; echo done"), "input_data", input);
+        assertEquals(true, r.get("success"), String.valueOf(r.get("error")));
+        assertEquals((3 << 20) + 4 + "\ndone\n", ((String) r.get("stdout")).strip().replaceAll("\\s+", "\n") + "\n".replace("\n", "\n"));
+    }
+
+    @Test
+    void catEndsWhenInputEnds() {
+        Map<String, Object> r = call("run_with_input", new TestContext("cat"), "image", BB, "command", List.of("cat"),
+                "input_data", "hello\nworld\n", "timeout_seconds", 20);
+        assertEquals(false, r.get("timed_out"));
+        assertEquals("hello\nworld\n", r.get("stdout"));
+    }
+
+    @Test
+    void containerThatExitsBeforeReadingLargeInputEndsCleanly() {
+        long t0 = System.nanoTime();
+        Map<String, Object> r = call("run_with_input", new TestContext("noread"), "image", BB,
+                "command", List.of("sh", "-c", "sleep 1; exit 3"), "input_data", "y".repeat(16 << 20), "timeout_seconds", 30);
+        assertEquals(3L, ((Number) r.get("exit_code")).longValue());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 20, "no hang on unread stdin");
+    }
+
+    @Test
+    void inputFileIsReadableByTheNonRootUserAndOutputFileComesBack() {
+        Map<String, Object> r = call("run_with_input", new TestContext("files"), "image", BB,
+                "command", List.of("sh", "-c", "id -u; id -g; tr a-z A-Z < /work/in/data.txt > /work/out/result.txt"),
+                "input_file", Map.of("path", "/work/in/data.txt", "content", "hello files"),
+                "output_file", "/work/out/result.txt");
+        assertEquals(true, r.get("success"), String.valueOf(r.get("error")) + r.get("stderr"));
+        assertEquals("65534\n65534\n", r.get("stdout"));
+        assertEquals("HELLO FILES", r.get("output_file_content"));
+        assertEquals("utf-8", r.get("output_file_encoding"));
+    }
+
+    @Test
+    void binaryFilesTravelAsBase64() {
+        byte[] in = new byte[256];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (byte) i;
+        }
+        Map<String, Object> r = call("run_with_input", new TestContext("binary"), "image", BB,
+                "command", List.of("sh", "-c", "cp /data/in.bin /data/out.bin"),
+                "input_file", Map.of("path", "/data/in.bin", "content", Base64.getEncoder().encodeToString(in), "encoding", "base64"),
+                "output_file", "/data/out.bin");
+        assertEquals(true, r.get("success"), String.valueOf(r.get("error")));
+        assertEquals("base64", r.get("output_file_encoding"));
+        assertTrue(java.util.Arrays.equals(in, Base64.getDecoder().decode((String) r.get("output_file_content"))));
+    }
+
+    @Test
+    void missingOutputFileIsAClearFailure() {
+        Map<String, Object> r = call("run_with_input", new TestContext("nofile"), "image", BB,
+                "command", List.of("true"), "output_file", "/out/never.txt");
+        assertEquals(false, r.get("success"));
+        assertEquals(0L, ((Number) r.get("exit_code")).longValue());
+        assertTrue(((String) r.get("error")).contains("/out/never.txt was not written"), (String) r.get("error"));
+        assertNull(r.get("output_file_content"));
+    }
+
+    @Test
+    void runsAsNonRootWithoutCapabilitiesOrNetwork() {
+        Map<String, Object> r = call("run_container", new TestContext("hardening"), "image", BB, "command", List.of("sh", "-c",
+                "id -u; ls /sys/class/net; grep -E '^(CapEff|NoNewPrivs)' /proc/self/status; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null"
+                        + " || cat /sys/fs/cgroup/pids.max"));
+        String out = (String) r.get("stdout");
+        String[] lines = out.split("\n");
+        assertNotEquals("0", lines[0]);
+        assertEquals("65534", lines[0]);
+        assertEquals("lo", lines[1], "network none: only loopback");
+        assertTrue(out.contains("CapEff:\t0000000000000000"), out);
+        assertTrue(out.contains("NoNewPrivs:\t1"), out);
+        assertTrue(out.strip().endsWith("64"), "pids limit: " + out);
+    }
+
+    @Test
+    void environmentAndArgsArePassed() {
+        Map<String, Object> r = call("run_container", new TestContext("env"), "image", BB,
+                "command", List.of("sh", "-c", "echo \"$GREETING $1 $2\"", "sh"), "args", List.of("a b", "c"),
+                "environment", Map.of("GREETING", "hi there"));
+        assertEquals("hi there a b c\n", r.get("stdout"));
+    }
+
+    @Test
+    void nonZeroExitIsNotASuccess() {
+        Map<String, Object> r = call("run_container", new TestContext("exit"), "image", BB, "command", List.of("sh", "-c", "exit 7"));
+        assertEquals(false, r.get("success"));
+        assertEquals(7L, ((Number) r.get("exit_code")).longValue());
+        assertEquals("the container exited with code 7", r.get("error"));
+    }
+
+    @Test
+    void timeoutSendsSigtermThenReturnsQuickly() {
+        long t0 = System.nanoTime();
+        Map<String, Object> r = call("run_container", new TestContext("timeout"), "image", BB, "command", List.of("sh", "-c",
+                "trap 'echo got TERM; exit 143' TERM; echo started; sleep 1000 & wait"), "timeout_seconds", 2);
+        double took = (System.nanoTime() - t0) / 1e9;
+        assertEquals(true, r.get("timed_out"));
+        assertEquals(false, r.get("success"));
+        assertTrue(((String) r.get("stdout")).contains("got TERM"), (String) r.get("stdout"));
+        assertTrue(took < 2 + 3 + 5, "took " + took + " s");
+    }
+
+    @Test
+    void containerIgnoringSigtermIsKilledAfterGrace() {
+        long t0 = System.nanoTime();
+        Map<String, Object> r = call("run_container", new TestContext("ignore"), "image", BB, "command", List.of("sh", "-c",
+                "trap '' TERM; echo started; while true; do sleep 1; done"), "timeout_seconds", 1);
+        double took = (System.nanoTime() - t0) / 1e9;
+        assertEquals(true, r.get("timed_out"));
+        assertEquals(137L, ((Number) r.get("exit_code")).longValue());
+        assertTrue(took >= 1 + 3 - 0.5 && took < 1 + 3 + 5, "took " + took + " s");
+    }
+
+    @Test
+    void oomIsReportedFromTheEngine() {
+        Map<String, Object> r = call("run_container", new TestContext("oom"), "image", TestImages.PYTHON,
+                "command", List.of("python3", "-c", "x = bytearray(256 * 1024 * 1024); print(len(x))"), "memory_limit", "32m");
+        assertEquals(true, r.get("oom_killed"), String.valueOf(r));
+        assertEquals(false, r.get("success"));
+    }
+
+    @Test
+    void oomOfAChildWithExitZeroIsStillNotASuccess() {
+        Map<String, Object> r = call("run_container", new TestContext("oom-child"), "image", TestImages.PYTHON,
+                "command", List.of("sh", "-c", "python3 -c 'x = bytearray(256 * 1024 * 1024)'; echo child died; exit 0"),
+                "memory_limit", "32m");
+        assertEquals(true, r.get("oom_killed"), String.valueOf(r));
+        assertEquals(false, r.get("success"));
+    }
+
+    @Test
+    void forkBombIsContainedByThePidsLimit() {
+        String bomb = "import os, time\nn = 0\ntry:\n    while n < 1000:\n        if os.fork() == 0:\n"
+                + "            time.sleep(30)\n            os._exit(0)\n        n += 1\nexcept OSError as e:\n"
+                + "    print(n, e.errno)\nos.killpg(0, 9)\n";
+        Map<String, Object> r = call("run_container", new TestContext("forkbomb"), "image", TestImages.PYTHON,
+                "command", List.of("python3", "-c", bomb), "timeout_seconds", 60);
+        String[] out = ((String) r.get("stdout")).strip().split(" ");
+        int forks = Integer.parseInt(out[0]);
+        assertTrue(forks < 64 && forks > 16, "forks before the limit: " + forks);
+        assertEquals("11", out[1], "EAGAIN from the pids limit");
+    }
+
+    @Test
+    void pullPolicyNeverOnAMissingImageIsAClearError() {
+        int before = labelledObjects();
+        ImageNotAvailableException e = assertThrows(ImageNotAvailableException.class, () -> call("run_container",
+                new TestContext("never"), "image", TestImages.MISSING, "pull_policy", "never"));
+        assertTrue(e.getMessage().contains("pull_policy is 'never'"), e.getMessage());
+        assertTrue(e.getMessage().contains("never-built"), e.getMessage());
+        assertEquals(before, labelledObjects());
+    }
+
+    @Test
+    void pullPolicyAlwaysSurfacesTheRegistryError() {
+        ImageNotAvailableException e = assertThrows(ImageNotAvailableException.class, () -> call("run_container",
+                new TestContext("always"), "image", BB, "pull_policy", "always", "command", List.of("true")));
+        assertTrue(e.getMessage().contains("busybox") && e.getMessage().contains("pull failed"), e.getMessage());
+    }
+
+    @Test
+    void badInputAndDeniedImagesCreateNothing() {
+        int before = labelledObjects();
+        for (Object[] kv : List.of(
+                new Object[] {"image", BB, "memory_limit", "lots"},
+                new Object[] {"image", BB, "command", "echo hi"},
+                new Object[] {"image", BB, "environment", Map.of("X", 1)},
+                new Object[] {"image", BB, "output_file", "../etc/passwd"},
+                new Object[] {"image", "evil/busybox:1"},
+                new Object[] {"image", BB, "network", "bridge"},
+                new Object[] {"image", BB, "timeout_seconds", 100000})) {
+            assertThrows(InvalidKwargsException.class, () -> call("run_with_input", new TestContext("bad"), kv));
+        }
+        assertEquals(before, labelledObjects());
+    }
+
+    @Test
+    void cancellationStopsAndRemovesTheContainer() throws Exception {
+        TestContext ctx = new TestContext("cancel");
+        Thread canceller = new Thread(() -> {
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                return;
+            }
+            ctx.cancellation.cancel();
+        });
+        canceller.start();
+        long t0 = System.nanoTime();
+        Map<String, Object> r = call("run_container", ctx, "image", BB, "command", List.of("sleep", "600"));
+        canceller.join();
+        assertTrue((System.nanoTime() - t0) / 1e9 < 15);
+        assertEquals(false, r.get("success"));
+        assertFalse((Boolean) r.get("timed_out"));
+        assertTrue(((String) r.get("error")).contains("cancelled"));
+    }
+}
