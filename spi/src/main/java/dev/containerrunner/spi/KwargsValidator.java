@@ -43,7 +43,7 @@ public final class KwargsValidator {
             }
             if (!deferred.test(value) && !spec.type().accepts(value)) {
                 throw new InvalidKwargsException(action.name(), spec.name(),
-                        "must be a " + spec.type().jsonName() + ", got " + ParameterType.describe(value));
+                        "must be " + spec.type().withArticle() + ", got " + ParameterType.describe(value));
             }
             result.put(spec.name(), value);
         }

@@ -26,6 +26,11 @@ public enum ParameterType {
         return jsonName;
     }
 
+    /** The name with its indefinite article, e.g. {@code a list}, {@code an integer}. */
+    public String withArticle() {
+        return ("aeiou".indexOf(jsonName.charAt(0)) >= 0 ? "an " : "a ") + jsonName;
+    }
+
     /** Whether {@code value} (never null) has this type. An integral number is also a NUMBER. */
     public boolean accepts(Object value) {
         return switch (this) {

@@ -1,0 +1,126 @@
+package dev.containerrunner.engine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkflowCliTest {
+
+    @TempDir
+    Path dir;
+
+    record Outcome(int code, Map<String, Object> json, String stderr) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private Outcome cli(String... args) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new WorkflowCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of()).execute(args);
+        String stdout = out.toString(StandardCharsets.UTF_8);
+        Map<String, Object> json = stdout.isBlank() ? Map.of() : new ObjectMapper().readValue(stdout, Map.class);
+        return new Outcome(code, json, err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path file(String name, String content) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, content);
+        return p;
+    }
+
+    @Test
+    void runPrintsOneJsonDocumentAndExitsZero() throws IOException {
+        Path wf = file("ok.yaml", """
+                name: demo
+                version: 1.0.0
+                tasks:
+                  - task_id: hello
+                    function: apps.platform.testkit.echo
+                    kwargs: {value: hi}
+                    result_key: greeting
+                """);
+        Outcome o = cli("run", wf.toString());
+        assertEquals(0, o.code(), o.stderr());
+        assertEquals("demo", o.json().get("workflow"));
+        assertEquals("1.0.0", o.json().get("version"));
+        assertEquals("succeeded", o.json().get("status"));
+        assertEquals("hi", ((Map<?, ?>) ((Map<?, ?>) o.json().get("results")).get("greeting")).get("value"));
+        Map<?, ?> task = (Map<?, ?>) ((List<?>) o.json().get("tasks")).get(0);
+        assertEquals("succeeded", task.get("status"));
+        assertTrue(task.containsKey("duration_seconds") && task.containsKey("error") && task.containsKey("function"));
+        assertTrue(o.stderr().contains("[hello] echo hi"), o.stderr());
+    }
+
+    @Test
+    void aFailedTaskExitsOne() throws IOException {
+        Path wf = file("fail.json", "{\"name\": \"f\", \"version\": \"1\", \"tasks\": [{\"task_id\": \"x\", "
+                + "\"function\": \"apps.platform.testkit.fail\", \"result_key\": \"x\"}]}");
+        Outcome o = cli("run", wf.toString());
+        assertEquals(1, o.code());
+        assertEquals("failed", o.json().get("status"));
+    }
+
+    @Test
+    void invalidWorkflowsExitTwoAndRunNothing() throws IOException {
+        for (String[] c : List.of(
+                new String[] {"apps.platform.testkit.nope", "{value: 1}", "no action 'nope'"},
+                new String[] {"apps.platform.testkit.echo", "{}", "'value' is required"},
+                new String[] {"apps.platform.testkit.echo", "{value: 1, colour: red}", "'colour' is not accepted"})) {
+            Path wf = file("bad.yaml", "name: bad\nversion: '1'\ntasks:\n  - task_id: t\n    function: " + c[0]
+                    + "\n    kwargs: " + c[1] + "\n");
+            Outcome o = cli("run", wf.toString());
+            assertEquals(2, o.code(), o.stderr());
+            assertEquals("invalid", o.json().get("status"));
+            assertTrue(((String) o.json().get("error")).contains(c[2]), o.json().toString());
+            assertTrue(o.stderr().contains(c[2]));
+            assertTrue(!o.stderr().contains("[t]"), "nothing ran");
+        }
+        assertEquals(2, cli("run", dir.resolve("missing.yaml").toString()).code());
+        assertEquals(2, cli("run", file("broken.yaml", "name: [").toString()).code());
+        assertEquals(2, cli("frobnicate").code());
+        assertEquals(2, cli("run").code());
+    }
+
+    @Test
+    void invalidConfigurationExitsTwo() throws IOException {
+        Path wf = file("ok.yaml", "name: x\ntasks:\n  - {task_id: t, function: apps.platform.testkit.echo, kwargs: {value: 1}}\n");
+        Path config = file("config.yaml", "apps:\n  nothing_installed: {}\n");
+        Outcome o = cli("run", wf.toString(), "--config", config.toString());
+        assertEquals(2, o.code());
+        assertTrue(o.stderr().contains("nothing_installed"));
+    }
+
+    @Test
+    void validateAndApps() throws IOException {
+        Path wf = file("ok.yaml", """
+                name: x
+                tasks:
+                  - {task_id: a, function: apps.platform.testkit.echo, kwargs: {value: 1}, result_key: ra}
+                  - {task_id: b, function: apps.platform.testkit.echo, kwargs: {value: "{{ ra.value }}"}}
+                """);
+        Outcome v = cli("validate", wf.toString());
+        assertEquals(0, v.code(), v.stderr());
+        assertEquals(true, v.json().get("valid"));
+        assertEquals(List.of("a"), ((Map<?, ?>) ((List<?>) v.json().get("tasks")).get(1)).get("depends_on"));
+        Outcome apps = cli("apps");
+        assertEquals(0, apps.code());
+        Map<?, ?> app = (Map<?, ?>) ((List<?>) apps.json().get("apps")).get(0);
+        assertEquals("platform.testkit", app.get("id"));
+        Map<?, ?> echo = (Map<?, ?>) ((List<?>) app.get("actions")).get(0);
+        assertEquals("apps.platform.testkit.echo", echo.get("function"));
+        Map<?, ?> count = (Map<?, ?>) ((List<?>) echo.get("parameters")).get(1);
+        assertEquals(Map.of("name", "count", "type", "integer", "required", false, "default", 1, "doc", "a number"), count);
+    }
+}

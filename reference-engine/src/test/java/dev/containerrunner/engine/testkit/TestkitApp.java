@@ -1,0 +1,94 @@
+package dev.containerrunner.engine.testkit;
+
+import dev.containerrunner.spi.ActionDefinition;
+import dev.containerrunner.spi.ActionFailedException;
+import dev.containerrunner.spi.ActionRegistry;
+import dev.containerrunner.spi.InvalidKwargsException;
+import dev.containerrunner.spi.LogSink;
+import dev.containerrunner.spi.ParameterSpec;
+import dev.containerrunner.spi.ParameterType;
+import dev.containerrunner.spi.TaskApp;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A small app for engine tests: apps.platform.testkit.{echo,fail,boom,sleep,probe}. */
+public final class TestkitApp implements TaskApp {
+
+    @Override
+    public String publisher() {
+        return "platform";
+    }
+
+    @Override
+    public String name() {
+        return "testkit";
+    }
+
+    @Override
+    public String version() {
+        return "1.0";
+    }
+
+    @Override
+    public void configure(Map<String, Object> configuration) {
+        // accepts anything: lets tests see the section through the context
+    }
+
+    @Override
+    public void registerActions(ActionRegistry registry) {
+        registry.register(ActionDefinition.builder("echo").description("returns its value")
+                .parameter(ParameterSpec.required("value", ParameterType.ANY, "anything"))
+                .parameter(ParameterSpec.optional("count", ParameterType.INTEGER, 1, "a number"))
+                .handler((kwargs, ctx) -> {
+                    ctx.log().line(LogSink.Stream.STDOUT, "echo " + kwargs.get("value"));
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("success", true);
+                    r.put("value", kwargs.get("value"));
+                    r.put("count", kwargs.get("count"));
+                    r.put("nothing", null);
+                    r.put("config", ctx.configuration());
+                    return r;
+                }).build());
+        registry.register(ActionDefinition.builder("fail").description("reports failure")
+                .handler((kwargs, ctx) -> Map.of("success", false, "error", "it failed on purpose")).build());
+        registry.register(ActionDefinition.builder("boom").description("throws")
+                .handler((kwargs, ctx) -> {
+                    throw new ActionFailedException("boom", "exploded");
+                }).build());
+        registry.register(ActionDefinition.builder("sleep").description("sleeps, honouring cancellation")
+                .parameter(ParameterSpec.required("millis", ParameterType.INTEGER, "how long"))
+                .validator(kwargs -> {
+                    if (((Number) kwargs.get("millis")).longValue() < 0) {
+                        throw new InvalidKwargsException("sleep", "millis", "must not be negative");
+                    }
+                })
+                .handler((kwargs, ctx) -> {
+                    long end = System.currentTimeMillis() + ((Number) kwargs.get("millis")).longValue();
+                    while (System.currentTimeMillis() < end) {
+                        if (ctx.cancellation().isCancelled()) {
+                            return Map.of("success", false, "error", "cancelled");
+                        }
+                        try {
+                            Thread.sleep(10);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return Map.of("success", false);
+                        }
+                    }
+                    return Map.of("success", true, "thread", Thread.currentThread().getName(), "end", System.nanoTime());
+                }).build());
+        registry.register(ActionDefinition.builder("probe").description("which classes can this app see?")
+                .parameter(ParameterSpec.required("class_name", ParameterType.STRING, "a class name"))
+                .handler((kwargs, ctx) -> {
+                    boolean visible;
+                    try {
+                        Class.forName((String) kwargs.get("class_name"), false, TestkitApp.class.getClassLoader());
+                        visible = true;
+                    } catch (ClassNotFoundException e) {
+                        visible = false;
+                    }
+                    return Map.of("success", true, "visible", visible,
+                            "loader", String.valueOf(TestkitApp.class.getClassLoader().getName()));
+                }).build());
+    }
+}
