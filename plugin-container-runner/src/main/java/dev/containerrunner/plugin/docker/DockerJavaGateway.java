@@ -216,7 +216,10 @@ public final class DockerJavaGateway implements DockerGateway {
         call("attach", () -> client.attachContainerCmd(containerId)
                 .withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(false).exec(callback));
         try {
-            callback.awaitStarted(30, TimeUnit.SECONDS);
+            if (!callback.awaitStarted(30, TimeUnit.SECONDS)) {
+                callback.close();
+                throw new ContainerEngineException("attach", "the engine at " + endpoint + " did not open the output stream within 30 s", null);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             callback.close();
@@ -242,8 +245,15 @@ public final class DockerJavaGateway implements DockerGateway {
         call("attach stdin", () -> client.attachContainerCmd(containerId).withStdIn(in).withFollowStream(true).exec(callback));
         // The httpclient5 transport never half-closes stdin (docker-java #1448): once every byte has
         // been handed to the socket, end the attach; with StdinOnce the engine then closes stdin.
+        // The copy can finish before the attach reports its start (tiny inputs), and closing an
+        // attach that has not started closes nothing: wait for both.
         Thread closer = new Thread(() -> {
             try {
+                while (!callback.awaitStarted(200, TimeUnit.MILLISECONDS)) {
+                    if (callback.ended()) {
+                        return;
+                    }
+                }
                 while (!consumed.await(200, TimeUnit.MILLISECONDS)) {
                     if (callback.ended()) {
                         return;

@@ -1,0 +1,149 @@
+package dev.containerrunner.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.containerrunner.engine.EngineConfig;
+import dev.containerrunner.engine.WorkflowEngine;
+import dev.containerrunner.engine.WorkflowRun;
+import dev.containerrunner.plugin.docker.DockerGateway;
+import dev.containerrunner.plugin.docker.DockerJavaGateway;
+import dev.containerrunner.plugin.execution.Labels;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The examples through the reference engine on the real engine, with the plugin jar copied alone
+ * into an empty plugin directory, exactly as a user installs it.
+ */
+class ExamplesIT {
+
+    static final Path EXAMPLES = Path.of(System.getProperty("examples.dir", "."));
+    static final Path CONFIG = EXAMPLES.resolve("container-runner.yaml");
+    static DockerGateway docker;
+
+    @TempDir
+    static Path pluginDir;
+
+    @BeforeAll
+    static void installPlugin() throws IOException {
+        Path built = Path.of(System.getProperty("plugin.dir", "../plugin-container-runner/target/plugin"));
+        try (Stream<Path> jars = Files.list(built)) {
+            List<Path> list = jars.filter(p -> p.toString().endsWith(".jar")).toList();
+            assertEquals(1, list.size(), "one plugin jar in " + built);
+            Files.copy(list.get(0), pluginDir.resolve(list.get(0).getFileName()));
+        }
+        String host = System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
+        docker = DockerJavaGateway.connect(host);
+    }
+
+    @AfterAll
+    static void nothingLeftBehind() {
+        try {
+            assertEquals(0, labelled(), "labelled containers/volumes left behind");
+        } finally {
+            docker.close();
+        }
+    }
+
+    static int labelled() {
+        return docker.findContainers(Labels.managed()).size() + docker.findVolumes(Labels.managed()).size();
+    }
+
+    record Cli(int code, String stdout, String stderr) {
+    }
+
+    /** The real CLI in its own JVM: {@code java -jar workflow-engine.jar ARGS} with the plugin directory. */
+    static Cli cli(String... args) throws IOException {
+        Path engineJar = Path.of(System.getProperty("engine.jar", "../reference-engine/target/workflow-engine.jar"));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-jar", engineJar.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("WORKFLOW_PLUGINS", pluginDir.toString());
+        Path err = Files.createTempFile("cli", ".err");
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            int code = p.waitFor();
+            return new Cli(code, out, Files.readString(err));
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSeedsPythonExampleThroughTheCli() throws IOException {
+        Cli c = cli("run", EXAMPLES.resolve("run_python_analysis.yaml").toString(), "--config", CONFIG.toString());
+        assertEquals(0, c.code(), c.stderr() + c.stdout());
+        Map<String, Object> doc = new ObjectMapper().readValue(c.stdout(), Map.class);
+        assertEquals("succeeded", doc.get("status"));
+        Map<String, Object> result = (Map<String, Object>) ((Map<String, Object>) doc.get("results")).get("python_result");
+        assertEquals("{\"result\": 4950}\n", result.get("stdout"));
+        assertTrue(c.stderr().contains("[analyze] {\"result\": 4950}"), "live log on stderr: " + c.stderr());
+    }
+
+    @Test
+    void theSeedsPythonExampleThroughWorkflowBuilder() {
+        try (WorkflowEngine engine = WorkflowEngine.builder().classpathDiscovery(false).pluginDirectory(pluginDir)
+                .config(EngineConfig.load(CONFIG)).build()) {
+            WorkflowRun run = engine.run(RunPythonAnalysis.workflow());
+            assertTrue(run.succeeded(), run.toString());
+            assertEquals(0L, ((Number) run.result("python_result").get("exit_code")).longValue());
+            assertTrue(((String) run.result("python_result").get("stdout")).contains("4950"));
+        }
+    }
+
+    @Test
+    void theChainedExampleUsesReferences() throws IOException {
+        Cli c = cli("run", EXAMPLES.resolve("chained_references.yaml").toString(), "--config", CONFIG.toString());
+        assertEquals(0, c.code(), c.stderr() + c.stdout());
+        assertTrue(c.stdout().contains("upstream exit code was 0 and said: 4950"), c.stdout());
+    }
+
+    @Test
+    void appsListsTheThreeActions() throws IOException {
+        Cli c = cli("apps");
+        assertEquals(0, c.code(), c.stderr());
+        for (String f : List.of("apps.platform.container_runner.run_container", "apps.platform.container_runner.run_with_input",
+                "apps.platform.container_runner.collect_output")) {
+            assertTrue(c.stdout().contains(f), f);
+        }
+        assertTrue(c.stdout().contains(pluginDir.toString()), "the source is the plugin jar");
+    }
+
+    @Test
+    void badWorkflowsExitTwoNamingTheProblemAndStartNothing(@TempDir Path dir) throws IOException {
+        int before = labelled();
+        for (String[] c : List.of(
+                new String[] {"apps.platform.container_runner.run_contaner", "{image: python:3.11-slim}", "no action 'run_contaner'"},
+                new String[] {"apps.platform.container_runner.run_container", "{command: [echo]}", "'image' is required"},
+                new String[] {"apps.platform.container_runner.run_container", "{image: python:3.11-slim, imgae: x}", "'imgae' is not accepted"},
+                new String[] {"apps.platform.container_runner.run_container", "{image: python:3.11-slim, memory_limit: lots}", "memory_limit"},
+                new String[] {"apps.platform.container_runner.run_container", "{image: 'evil/python:1'}", "allowed_images"},
+                new String[] {"apps.platform.container_runner.run_container", "{image: python:3.11-slim, network: host}", "network"})) {
+            Path wf = dir.resolve("bad.yaml");
+            Files.writeString(wf, "name: bad\nversion: '1'\ntasks:\n  - task_id: t\n    function: " + c[0] + "\n    kwargs: " + c[1] + "\n");
+            Cli o = cli("run", wf.toString(), "--config", CONFIG.toString());
+            assertEquals(2, o.code(), o.stdout());
+            assertTrue(o.stderr().contains(c[2]), o.stderr());
+        }
+        assertEquals(before, labelled(), "no container or volume was created");
+    }
+}
