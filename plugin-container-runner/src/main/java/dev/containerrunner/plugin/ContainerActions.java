@@ -1,14 +1,19 @@
 package dev.containerrunner.plugin;
 
+import dev.containerrunner.plugin.audit.AuditLog;
+import dev.containerrunner.plugin.audit.AuditRecord;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.execution.ContainerRunner;
+import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.policy.ExecutionPolicy;
+import dev.containerrunner.plugin.policy.PolicyDeniedException;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.ActionDefinition;
 import dev.containerrunner.spi.ActionFailedException;
 import dev.containerrunner.spi.ActionRegistry;
+import dev.containerrunner.spi.InvalidKwargsException;
 import dev.containerrunner.spi.ParameterSpec;
 import dev.containerrunner.spi.ParameterType;
 import java.util.ArrayList;
@@ -25,10 +30,12 @@ final class ContainerActions {
 
     private final Supplier<RunnerConfig> config;
     private final Supplier<DockerGateway> gateway;
+    private final AuditLog audit;
 
-    ContainerActions(Supplier<RunnerConfig> config, Supplier<DockerGateway> gateway) {
+    ContainerActions(Supplier<RunnerConfig> config, Supplier<DockerGateway> gateway, AuditLog audit) {
         this.config = config;
         this.gateway = gateway;
+        this.audit = audit;
     }
 
     void registerAll(ActionRegistry registry) {
@@ -37,7 +44,7 @@ final class ContainerActions {
                 .description("Run an image to completion and return its exit code, stdout and stderr")
                 .parameters(runParameters(c))
                 .handler((kwargs, ctx) -> run(RUN_CONTAINER, kwargs, ctx, false))
-                .validator(kwargs -> request(RUN_CONTAINER, kwargs))
+                .validator(kwargs -> validate(RUN_CONTAINER, kwargs))
                 .build());
         List<ParameterSpec> withInput = new ArrayList<>(runParameters(c));
         withInput.add(ParameterSpec.optional("input_data", ParameterType.STRING, null,
@@ -50,7 +57,7 @@ final class ContainerActions {
                 .description("Run an image with stdin data and/or an input file; read an output file back")
                 .parameters(withInput)
                 .handler((kwargs, ctx) -> run(RUN_WITH_INPUT, kwargs, ctx, true))
-                .validator(kwargs -> request(RUN_WITH_INPUT, kwargs))
+                .validator(kwargs -> validate(RUN_WITH_INPUT, kwargs))
                 .build());
         registry.register(ActionDefinition.builder(COLLECT_OUTPUT)
                 .description("Fetch files from a container a run action created (inline or to S3)")
@@ -81,15 +88,48 @@ final class ContainerActions {
                 ParameterSpec.optional("pull_policy", ParameterType.STRING, "if_not_present", "if_not_present | always | never"));
     }
 
-    private RunRequest request(String action, Map<String, Object> kwargs) {
+    /**
+     * The engine's check before a workflow runs: shape and policy. A policy denial here is an
+     * attempt too and is audited (phase {@code validate}); the workflow then never starts.
+     */
+    private void validate(String action, Map<String, Object> kwargs) {
         RunnerConfig c = config.get();
         RunRequest request = RunRequest.from(action, kwargs, c);
-        new ExecutionPolicy(c).check(request);
-        return request;
+        try {
+            new ExecutionPolicy(c).check(request);
+        } catch (PolicyDeniedException e) {
+            audit.write(AuditRecord.attempt("validate", action, null, null, null).request(request, c.user(), c.pidsLimit())
+                    .outcome(AuditRecord.Outcome.DENIED, e.getMessage()));
+            throw e;
+        }
     }
 
     private Map<String, Object> run(String action, Map<String, Object> kwargs, ActionContext ctx, boolean withOutputFile) {
-        RunRequest request = request(action, kwargs);
-        return new ContainerRunner(gateway.get(), config.get()).run(request, ctx, withOutputFile).toMap();
+        RunnerConfig c = config.get();
+        AuditRecord record = AuditRecord.attempt("run", action, ctx.workflowName(), ctx.runId(), ctx.taskId())
+                .rawImage(kwargs.get("image"));
+        RunRequest request;
+        try {
+            request = RunRequest.from(action, kwargs, c);
+        } catch (InvalidKwargsException e) {
+            audit.write(record.outcome(AuditRecord.Outcome.INVALID, e.getMessage()));
+            throw e;
+        }
+        record.request(request, c.user(), c.pidsLimit());
+        try {
+            new ExecutionPolicy(c).check(request);
+        } catch (PolicyDeniedException e) {
+            audit.write(record.outcome(AuditRecord.Outcome.DENIED, e.getMessage()));
+            throw e;
+        }
+        RunResult result;
+        try {
+            result = new ContainerRunner(gateway.get(), c).run(request, ctx, withOutputFile);
+        } catch (RuntimeException e) {
+            audit.write(record.outcome(AuditRecord.Outcome.ERROR, e.getMessage()));
+            throw e;
+        }
+        audit.write(record.result(result));
+        return result.toMap();
     }
 }

@@ -1,11 +1,13 @@
 package dev.containerrunner.plugin;
 
 import com.google.auto.service.AutoService;
+import dev.containerrunner.plugin.audit.AuditLog;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.docker.DockerJavaGateway;
 import dev.containerrunner.spi.ActionRegistry;
 import dev.containerrunner.spi.TaskApp;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -24,6 +26,7 @@ public final class ContainerRunnerApp implements TaskApp {
 
     private final Function<RunnerConfig, DockerGateway> gatewayFactory;
     private volatile RunnerConfig config;
+    private AuditLog audit;
     private DockerGateway gateway;
     private boolean closed;
 
@@ -61,8 +64,12 @@ public final class ContainerRunnerApp implements TaskApp {
     }
 
     @Override
-    public void configure(Map<String, Object> configuration) {
+    public synchronized void configure(Map<String, Object> configuration) {
         this.config = RunnerConfig.from(configuration);
+        if (audit != null) {
+            audit.close();
+        }
+        audit = null;
     }
 
     RunnerConfig config() {
@@ -76,7 +83,15 @@ public final class ContainerRunnerApp implements TaskApp {
 
     @Override
     public void registerActions(ActionRegistry registry) {
-        new ContainerActions(this::config, this::gateway).registerAll(registry);
+        new ContainerActions(this::config, this::gateway, auditLog()).registerAll(registry);
+    }
+
+    /** The audit log (no file is opened until the first line is written). */
+    synchronized AuditLog auditLog() {
+        if (audit == null) {
+            audit = new AuditLog(config().auditLog().map(Path::of));
+        }
+        return audit;
     }
 
     /** The shared gateway, created on first use. */
@@ -96,6 +111,9 @@ public final class ContainerRunnerApp implements TaskApp {
             return;
         }
         closed = true;
+        if (audit != null) {
+            audit.close();
+        }
         if (gateway != null) {
             gateway.close();
             gateway = null;

@@ -1,0 +1,93 @@
+package dev.containerrunner.plugin.audit;
+
+import dev.containerrunner.plugin.execution.RunResult;
+import dev.containerrunner.plugin.model.RunRequest;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * One audit line: an execution attempt and how it ended. Environment values never appear, only
+ * their names. Field names are public API (users parse the audit log).
+ */
+public final class AuditRecord {
+
+    /** How an attempt ended. */
+    public enum Outcome {
+        SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED, CANCELLED, DENIED, INVALID, ERROR;
+
+        String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final Map<String, Object> fields = new LinkedHashMap<>();
+
+    private AuditRecord() {
+    }
+
+    /** A record for an attempt of {@code action}; {@code ids} may be null (validation has none). */
+    public static AuditRecord attempt(String phase, String action, String workflow, String runId, String taskId) {
+        AuditRecord r = new AuditRecord();
+        r.fields.put("timestamp", Instant.now().toString());
+        r.fields.put("phase", phase);
+        r.fields.put("workflow", workflow);
+        r.fields.put("run_id", runId);
+        r.fields.put("task_id", taskId);
+        r.fields.put("action", action);
+        return r;
+    }
+
+    /** The image as requested, when even the request could not be parsed. */
+    public AuditRecord rawImage(Object image) {
+        fields.put("image_requested", image instanceof String s ? s : null);
+        return this;
+    }
+
+    public AuditRecord request(RunRequest request, String user, long pidsLimit) {
+        fields.put("image_requested", request.requestedImage());
+        fields.put("image_resolved", request.image().canonical());
+        fields.put("command", request.command().orElse(null));
+        fields.put("args", request.args());
+        fields.put("environment_names", List.copyOf(new TreeSet<>(request.environment().keySet())));
+        Map<String, Object> limits = new LinkedHashMap<>();
+        limits.put("timeout_seconds", request.timeout().toSeconds());
+        limits.put("memory_limit", request.memory().toString());
+        limits.put("cpu_limit", request.cpu());
+        limits.put("pids_limit", pidsLimit);
+        fields.put("limits", limits);
+        fields.put("network", request.network().wireName());
+        fields.put("pull_policy", request.pullPolicy().wireName());
+        fields.put("user", user);
+        fields.put("stdin_bytes", request.inputData().map(b -> b.length).orElse(null));
+        fields.put("input_file", request.inputFile().map(f -> f.path().value()).orElse(null));
+        fields.put("output_file", request.outputFile().map(Object::toString).orElse(null));
+        return this;
+    }
+
+    public AuditRecord result(RunResult result) {
+        Outcome outcome = result.success() ? Outcome.SUCCEEDED
+                : result.timedOut() ? Outcome.TIMED_OUT
+                : result.oomKilled() ? Outcome.OOM_KILLED
+                : result.error() != null && result.error().contains("cancelled") ? Outcome.CANCELLED
+                : Outcome.FAILED;
+        fields.put("image_digest", result.imageDigest());
+        fields.put("container_id", result.containerId());
+        fields.put("exit_code", result.exitCode());
+        fields.put("duration_seconds", result.durationSeconds());
+        return outcome(outcome, result.error());
+    }
+
+    public AuditRecord outcome(Outcome outcome, String reason) {
+        fields.put("outcome", outcome.wire());
+        fields.put("reason", reason);
+        return this;
+    }
+
+    /** The fields in write order. */
+    public Map<String, Object> fields() {
+        return fields;
+    }
+}
