@@ -146,4 +146,20 @@ class ExamplesIT {
         }
         assertEquals(before, labelled(), "no container or volume was created");
     }
+
+    @Test
+    void aConfigurationThePolicyDoesNotUnderstandRefusesToStart(@TempDir Path dir) throws IOException {
+        for (String[] c : List.of(
+                new String[] {"max_memory: lots", "max_memory"},
+                new String[] {"default_timeout: 900\n    max_timeout: 600", "default_timeout"},
+                new String[] {"allowed_images: ['Evil Image']", "allowed_images"},
+                new String[] {"enable_netwrok: true", "enable_netwrok"},
+                new String[] {"user: '0:0'", "user"})) {
+            Path config = dir.resolve("config.yaml");
+            Files.writeString(config, "apps:\n  container_runner:\n    " + c[0] + "\n");
+            Cli o = cli("run", EXAMPLES.resolve("run_python_analysis.yaml").toString(), "--config", config.toString());
+            assertEquals(2, o.code(), o.stderr());
+            assertTrue(o.stderr().contains("key '" + c[1] + "'"), o.stderr());
+        }
+    }
 }
