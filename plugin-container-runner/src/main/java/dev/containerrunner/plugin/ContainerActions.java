@@ -5,13 +5,16 @@ import dev.containerrunner.plugin.audit.AuditRecord;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.execution.ContainerRunner;
+import dev.containerrunner.plugin.execution.Janitor;
+import dev.containerrunner.plugin.execution.OutputCollector;
+import dev.containerrunner.plugin.model.CollectRequest;
+import dev.containerrunner.plugin.s3.ObjectStore;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.policy.ExecutionPolicy;
 import dev.containerrunner.plugin.policy.PolicyDeniedException;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.ActionDefinition;
-import dev.containerrunner.spi.ActionFailedException;
 import dev.containerrunner.spi.ActionRegistry;
 import dev.containerrunner.spi.InvalidKwargsException;
 import dev.containerrunner.spi.ParameterSpec;
@@ -30,11 +33,16 @@ final class ContainerActions {
 
     private final Supplier<RunnerConfig> config;
     private final Supplier<DockerGateway> gateway;
+    private final Supplier<Janitor> janitor;
+    private final Supplier<ObjectStore> objectStore;
     private final AuditLog audit;
 
-    ContainerActions(Supplier<RunnerConfig> config, Supplier<DockerGateway> gateway, AuditLog audit) {
+    ContainerActions(Supplier<RunnerConfig> config, Supplier<DockerGateway> gateway, Supplier<Janitor> janitor,
+                     Supplier<ObjectStore> objectStore, AuditLog audit) {
         this.config = config;
         this.gateway = gateway;
+        this.janitor = janitor;
+        this.objectStore = objectStore;
         this.audit = audit;
     }
 
@@ -61,13 +69,21 @@ final class ContainerActions {
                 .build());
         registry.register(ActionDefinition.builder(COLLECT_OUTPUT)
                 .description("Fetch files from a container a run action created (inline or to S3)")
-                .parameter(ParameterSpec.required("container_id", ParameterType.STRING, "container_id of an earlier run"))
-                .parameter(ParameterSpec.required("file_paths", ParameterType.LIST, "absolute paths to fetch"))
-                .parameter(ParameterSpec.optional("upload_to_s3", ParameterType.BOOLEAN, false, "upload instead of inline content"))
-                .parameter(ParameterSpec.optional("s3_prefix", ParameterType.STRING, null, "key prefix for uploads"))
-                .handler((kwargs, ctx) -> {
-                    throw new ActionFailedException(COLLECT_OUTPUT, "not implemented yet in this version of container_runner");
-                })
+                .parameter(ParameterSpec.required("container_id", ParameterType.STRING,
+                        "container_id of an earlier run of this workflow run, e.g. {{ run.container_id }}"))
+                .parameter(ParameterSpec.required("file_paths", ParameterType.LIST,
+                        "absolute paths of files or directories (a directory yields its regular files)"))
+                .parameter(ParameterSpec.optional("upload_to_s3", ParameterType.BOOLEAN, false,
+                        "upload to the configured S3 store instead of returning content inline"))
+                .parameter(ParameterSpec.optional("s3_prefix", ParameterType.STRING, null,
+                        "key prefix: keys are {s3_prefix}/{workflow}/{run_id}/{task_id}{path}"))
+                .parameter(ParameterSpec.optional("strict", ParameterType.BOOLEAN, false,
+                        "fail the action when a path is missing (default: an error entry for that file)"))
+                .parameter(ParameterSpec.optional("release", ParameterType.BOOLEAN, false,
+                        "remove the container and its volumes right after collecting"))
+                .handler((kwargs, ctx) -> new OutputCollector(gateway.get(), config.get(), objectStore, janitor.get())
+                        .collect(COLLECT_OUTPUT, CollectRequest.from(COLLECT_OUTPUT, kwargs), ctx))
+                .validator(kwargs -> CollectRequest.from(COLLECT_OUTPUT, kwargs))
                 .build());
     }
 
@@ -85,7 +101,9 @@ final class ContainerActions {
                         "CPUs as a hard cap, fractions allowed; at most max_cpu (" + c.maxCpu() + ")"),
                 ParameterSpec.optional("network", ParameterType.STRING, "none",
                         "none | bridge | host; anything but none needs the configuration's consent"),
-                ParameterSpec.optional("pull_policy", ParameterType.STRING, "if_not_present", "if_not_present | always | never"));
+                ParameterSpec.optional("pull_policy", ParameterType.STRING, "if_not_present", "if_not_present | always | never"),
+                ParameterSpec.optional("writable_dirs", ParameterType.LIST, null,
+                        "absolute directories the container user can write (per-run volumes, kept for collect_output)"));
     }
 
     /**

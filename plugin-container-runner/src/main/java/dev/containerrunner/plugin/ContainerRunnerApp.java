@@ -5,9 +5,13 @@ import dev.containerrunner.plugin.audit.AuditLog;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.docker.DockerJavaGateway;
+import dev.containerrunner.plugin.execution.Janitor;
+import dev.containerrunner.plugin.s3.ObjectStore;
+import dev.containerrunner.plugin.s3.S3ObjectStore;
 import dev.containerrunner.spi.ActionRegistry;
 import dev.containerrunner.spi.TaskApp;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -28,6 +32,8 @@ public final class ContainerRunnerApp implements TaskApp {
     private volatile RunnerConfig config;
     private AuditLog audit;
     private DockerGateway gateway;
+    private Janitor janitor;
+    private ObjectStore objectStore;
     private boolean closed;
 
     /** The ServiceLoader constructor: Docker through docker-java. */
@@ -83,7 +89,7 @@ public final class ContainerRunnerApp implements TaskApp {
 
     @Override
     public void registerActions(ActionRegistry registry) {
-        new ContainerActions(this::config, this::gateway, auditLog()).registerAll(registry);
+        new ContainerActions(this::config, this::gateway, this::janitor, this::objectStore, auditLog()).registerAll(registry);
     }
 
     /** The audit log (no file is opened until the first line is written). */
@@ -100,9 +106,47 @@ public final class ContainerRunnerApp implements TaskApp {
             throw new IllegalStateException("the container_runner app is closed");
         }
         if (gateway == null) {
-            gateway = gatewayFactory.apply(config());
+            DockerGateway g = gatewayFactory.apply(config());
+            Janitor j = new Janitor(g, Clock.systemUTC());
+            try {
+                j.start(config().janitorInterval()); // reaps what crashed processes left behind
+            } catch (RuntimeException e) {
+                j.close();
+                g.close();
+                throw e;
+            }
+            gateway = g;
+            janitor = j;
         }
         return gateway;
+    }
+
+    /** The S3 store, created on first upload. */
+    synchronized ObjectStore objectStore() {
+        if (closed) {
+            throw new IllegalStateException("the container_runner app is closed");
+        }
+        if (objectStore == null) {
+            objectStore = S3ObjectStore.create(config().s3().orElseThrow(() ->
+                    new IllegalStateException("no S3 store is configured")));
+        }
+        return objectStore;
+    }
+
+    synchronized Janitor janitor() {
+        gateway();
+        return janitor;
+    }
+
+    @Override
+    public void runFinished(String runId) {
+        Janitor j;
+        synchronized (this) {
+            j = janitor;
+        }
+        if (j != null) {
+            j.runFinished(runId);
+        }
     }
 
     @Override
@@ -114,9 +158,20 @@ public final class ContainerRunnerApp implements TaskApp {
         if (audit != null) {
             audit.close();
         }
-        if (gateway != null) {
-            gateway.close();
-            gateway = null;
+        if (objectStore != null) {
+            objectStore.close();
+            objectStore = null;
+        }
+        try {
+            if (janitor != null) {
+                janitor.close(); // removes what this process still keeps
+            }
+        } finally {
+            janitor = null;
+            if (gateway != null) {
+                gateway.close();
+                gateway = null;
+            }
         }
     }
 }

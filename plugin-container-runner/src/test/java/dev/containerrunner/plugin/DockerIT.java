@@ -3,6 +3,7 @@ package dev.containerrunner.plugin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.TestContext;
@@ -32,6 +33,7 @@ abstract class DockerIT {
         c.put("max_memory", "2g");
         c.put("max_cpu", 2.0);
         c.put("pids_limit", 64);
+        c.put("collect_retention_seconds", 0);
         return c;
     }
 
@@ -51,14 +53,14 @@ abstract class DockerIT {
         start(baseConfig());
     }
 
+    /** Closing the app removes what it kept for collect_output; after that nothing of it may remain. */
     @AfterAll
     static void nothingLeftBehind() {
-        DockerGateway g = app.gateway();
-        List<String> containers = g.findContainers(Labels.managed());
-        List<String> volumes = g.findVolumes(Labels.managed());
         app.close();
-        assertEquals(List.of(), containers, "labelled containers left behind");
-        assertEquals(List.of(), volumes, "labelled volumes left behind");
+        try (DockerGateway g = ContainerRunnerApp.dockerGateway(RunnerConfig.defaults())) {
+            assertEquals(List.of(), g.findContainers(Labels.ownedByThisProcess()), "labelled containers left behind");
+            assertEquals(List.of(), g.findVolumes(Labels.ownedByThisProcess()), "labelled volumes left behind");
+        }
     }
 
     static Map<String, Object> call(String action, TestContext ctx, Object... kv) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.containerrunner.plugin.docker.ImageNotAvailableException;
 import dev.containerrunner.plugin.execution.TestContext;
+import dev.containerrunner.spi.ActionFailedException;
 import dev.containerrunner.spi.InvalidKwargsException;
 import java.util.Base64;
 import java.util.List;
@@ -233,6 +234,13 @@ class RunActionsIT extends DockerIT {
             assertThrows(InvalidKwargsException.class, () -> call("run_with_input", new TestContext("bad"), kv));
         }
         assertEquals(before, labelledObjects());
+    }
+
+    @Test
+    void uploadToS3WithoutAStoreIsRefusedBeforeReadingAnything() {
+        ActionFailedException e = assertThrows(ActionFailedException.class, () -> call("collect_output", new TestContext("nos3"),
+                "container_id", "0123456789ab", "file_paths", List.of("/out/x"), "upload_to_s3", true));
+        assertTrue(e.getMessage().contains("no S3 store is configured"), e.getMessage());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.containerrunner.engine;
 
+import dev.containerrunner.engine.plugins.InstalledApp;
 import dev.containerrunner.engine.plugins.PluginDiscovery;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,6 +8,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The reference engine: finds apps, configures them, validates workflows and runs them.
@@ -19,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  */
 public final class WorkflowEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkflowEngine.class);
 
     private final AppCatalog catalog;
     private final int maxParallelTasks;
@@ -57,6 +62,13 @@ public final class WorkflowEngine implements AutoCloseable {
             return execution.run();
         } finally {
             active.remove(execution);
+            for (InstalledApp app : catalog.apps()) {
+                try {
+                    app.app().runFinished(execution.runId());
+                } catch (RuntimeException e) {
+                    LOG.warn("app {} failed to release run {}: {}", app.app().id(), execution.runId(), e.getMessage(), e);
+                }
+            }
         }
     }
 

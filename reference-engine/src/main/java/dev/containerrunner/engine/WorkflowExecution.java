@@ -42,6 +42,10 @@ final class WorkflowExecution {
         this.logListener = logListener;
     }
 
+    String runId() {
+        return runId;
+    }
+
     void cancel() {
         cancelled = true;
         running.values().forEach(CancellationSource::cancel);

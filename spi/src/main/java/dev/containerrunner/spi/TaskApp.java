@@ -17,7 +17,8 @@ import java.util.Map;
  *       empty). Validate it here and throw {@link InvalidConfigurationException} for anything not
  *       understood; the engine then refuses to start.</li>
  *   <li>{@link #registerActions(ActionRegistry)} once, to learn the actions and their parameters.</li>
- *   <li>action handlers, any number of times, possibly concurrently.</li>
+ *   <li>action handlers, any number of times, possibly concurrently; after each workflow run,
+ *       {@link #runFinished(String)}.</li>
  *   <li>{@link #close()} once at shutdown; it must be idempotent.</li>
  * </ol>
  *
@@ -61,6 +62,14 @@ public interface TaskApp extends AutoCloseable {
             String key = configuration.keySet().iterator().next();
             throw new InvalidConfigurationException(name(), key, "this app takes no configuration");
         }
+    }
+
+    /**
+     * Called once when a workflow run has ended (every task finished or was skipped), whatever its
+     * status. Apps release what they kept for later tasks of that run. Must not throw for a run it
+     * never saw; the default does nothing.
+     */
+    default void runFinished(String runId) {
     }
 
     /** {@code publisher.name}, the prefix of this app's function names after {@code apps.}. */

@@ -14,16 +14,49 @@ final class ConfigReader {
 
     private final String app;
     private final Map<String, Object> section;
+    private final String prefix;
     private final Set<String> known = new HashSet<>();
 
     ConfigReader(String app, Map<String, Object> section) {
+        this(app, section, "");
+    }
+
+    private ConfigReader(String app, Map<String, Object> section, String prefix) {
         this.app = app;
         this.section = section;
+        this.prefix = prefix;
+    }
+
+    /** A nested object, read with keys named {@code name.key} in errors. */
+    Optional<ConfigReader> section(String name) {
+        return find(List.of(name)).map(e -> {
+            check(e.getValue() instanceof Map<?, ?>, name, "must be an object");
+            Map<String, Object> nested = new java.util.LinkedHashMap<>();
+            ((Map<?, ?>) e.getValue()).forEach((k, v) -> nested.put(String.valueOf(k), v));
+            return new ConfigReader(app, nested, prefix + name + ".");
+        });
+    }
+
+    S3Config s3() {
+        String bucket = optionalString("bucket").orElseThrow(() -> new InvalidConfigurationException(app, prefix + "bucket",
+                "is required when s3 is configured"));
+        check(bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), "bucket", "is not a valid S3 bucket name");
+        String region = string("region", "us-east-1");
+        Optional<String> endpoint = optionalString("endpoint");
+        endpoint.ifPresent(e -> check(e.startsWith("http://") || e.startsWith("https://"), "endpoint",
+                "must be an http:// or https:// URL"));
+        boolean pathStyle = bool(List.of("path_style"), false);
+        Optional<String> key = optionalString("access_key_id");
+        Optional<String> secret = optionalString("secret_access_key");
+        check(key.isPresent() == secret.isPresent(), key.isPresent() ? "secret_access_key" : "access_key_id",
+                "must be given together with " + (key.isPresent() ? "access_key_id" : "secret_access_key"));
+        rejectUnknown();
+        return new S3Config(bucket, region, endpoint, pathStyle, key, secret);
     }
 
     void check(boolean ok, String key, String problem) {
         if (!ok) {
-            throw new InvalidConfigurationException(app, key, problem);
+            throw new InvalidConfigurationException(app, key.startsWith(prefix) ? key : prefix + key, problem);
         }
     }
 
@@ -85,7 +118,7 @@ final class ConfigReader {
         try {
             return MemorySize.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(app, key, e.getMessage());
+            throw new InvalidConfigurationException(app, prefix + key, e.getMessage());
         }
     }
 
@@ -100,7 +133,7 @@ final class ConfigReader {
     void rejectUnknown() {
         for (String k : section.keySet()) {
             if (!known.contains(k)) {
-                throw new InvalidConfigurationException(app, k, "is not a known key; known keys: " + new TreeSet<>(known));
+                throw new InvalidConfigurationException(app, prefix + k, "is not a known key; known keys: " + new TreeSet<>(known));
             }
         }
     }

@@ -35,7 +35,12 @@ public record RunnerConfig(
         Duration stopGrace,
         boolean readOnlyRootFilesystem,
         Optional<String> runtime,
-        Optional<String> auditLog) {
+        Optional<String> auditLog,
+        Duration collectRetention,
+        Duration janitorInterval,
+        long maxInlineBytes,
+        boolean collectFromOtherRuns,
+        Optional<S3Config> s3) {
 
     static final String APP = "container_runner";
 
@@ -81,10 +86,16 @@ public record RunnerConfig(
         Optional<String> runtime = r.optionalString("runtime");
         runtime.ifPresent(rt -> r.check(rt.matches("[A-Za-z0-9_.-]+"), "runtime", "must be an OCI runtime name such as 'runsc'"));
         Optional<String> audit = r.optionalString("audit_log");
+        int retention = r.intValue(List.of("collect_retention_seconds"), 600, 0, 7 * 24 * 3600);
+        int janitor = r.intValue(List.of("janitor_interval_seconds"), 30, 1, 3600);
+        long maxInline = r.intValue(List.of("max_inline_bytes"), 1 << 20, 0, 64 << 20);
+        boolean otherRuns = r.bool(List.of("collect_from_other_runs"), false);
+        Optional<S3Config> s3 = r.section("s3").map(ConfigReader::s3);
         r.rejectUnknown();
         return new RunnerConfig(allowed, Duration.ofSeconds(defaultTimeout), Duration.ofSeconds(maxTimeout), defaultMemory,
                 maxMemory, defaultCpu, maxCpu, network, host, cleanup, dockerHost, user, pids, maxOutput, maxOutputFile,
-                Duration.ofSeconds(grace), readOnly, runtime, audit);
+                Duration.ofSeconds(grace), readOnly, runtime, audit, Duration.ofSeconds(retention), Duration.ofSeconds(janitor),
+                maxInline, otherRuns, s3);
     }
 
     /** The engine refuses memory limits under 6 MiB. */

@@ -59,11 +59,11 @@ public interface DockerGateway extends AutoCloseable {
     /** Removes a volume; one already gone is not an error. */
     void removeVolume(String name);
 
-    /** Ids of containers (running or not) carrying every label in {@code labels}. */
-    List<String> findContainers(Map<String, String> labels);
+    /** Containers (running or not) carrying every label in {@code labels}. */
+    List<ContainerInfo> findContainers(Map<String, String> labels);
 
-    /** Names of volumes carrying every label in {@code labels}. */
-    List<String> findVolumes(Map<String, String> labels);
+    /** Volumes carrying every label in {@code labels}. */
+    List<VolumeInfo> findVolumes(Map<String, String> labels);
 
     /** The engine address, for messages. */
     String endpoint();
@@ -100,8 +100,17 @@ public interface DockerGateway extends AutoCloseable {
         }
     }
 
-    /** A container's state after it stopped. */
-    record ContainerState(boolean running, Long exitCode, boolean oomKilled, String error) {
+    /** A container's state and labels; {@code finishedAt} null while it never stopped. */
+    record ContainerState(boolean running, Long exitCode, boolean oomKilled, String error, Map<String, String> labels,
+                          java.time.Instant finishedAt) {
+    }
+
+    /** A container found by label. */
+    record ContainerInfo(String id, Map<String, String> labels, boolean running) {
+    }
+
+    /** A volume found by label. */
+    record VolumeInfo(String name, Map<String, String> labels) {
     }
 
     /** A named volume mounted into a container. */

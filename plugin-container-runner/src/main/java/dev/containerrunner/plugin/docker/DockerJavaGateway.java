@@ -10,7 +10,6 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
-import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
@@ -340,10 +339,23 @@ public final class DockerJavaGateway implements DockerGateway {
 
     @Override
     public ContainerState inspect(String containerId) {
-        InspectContainerResponse.ContainerState s = call("inspect container",
-                () -> client.inspectContainerCmd(containerId).exec().getState());
+        InspectContainerResponse r = call("inspect container", () -> client.inspectContainerCmd(containerId).exec());
+        InspectContainerResponse.ContainerState s = r.getState();
         String error = s.getError() == null || s.getError().isEmpty() ? null : s.getError();
-        return new ContainerState(Boolean.TRUE.equals(s.getRunning()), s.getExitCodeLong(), Boolean.TRUE.equals(s.getOOMKilled()), error);
+        Map<String, String> labels = r.getConfig() == null || r.getConfig().getLabels() == null ? Map.of() : r.getConfig().getLabels();
+        return new ContainerState(Boolean.TRUE.equals(s.getRunning()), s.getExitCodeLong(), Boolean.TRUE.equals(s.getOOMKilled()),
+                error, labels, instant(s.getFinishedAt()));
+    }
+
+    private static java.time.Instant instant(String text) {
+        if (text == null || text.isEmpty() || text.startsWith("0001-01-01")) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     @Override
@@ -376,18 +388,20 @@ public final class DockerJavaGateway implements DockerGateway {
     }
 
     @Override
-    public List<String> findContainers(Map<String, String> labels) {
+    public List<ContainerInfo> findContainers(Map<String, String> labels) {
         return call("list containers", () -> client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()
-                .stream().map(Container::getId).toList());
+                .stream().map(c -> new ContainerInfo(c.getId(), c.getLabels() == null ? Map.of() : c.getLabels(),
+                        "running".equals(c.getState()))).toList());
     }
 
     @Override
-    public List<String> findVolumes(Map<String, String> labels) {
+    public List<VolumeInfo> findVolumes(Map<String, String> labels) {
         List<String> filters = new ArrayList<>();
         labels.forEach((k, v) -> filters.add(k + "=" + v));
         return call("list volumes", () -> {
             List<InspectVolumeResponse> vols = client.listVolumesCmd().withFilter("label", filters).exec().getVolumes();
-            return vols == null ? List.<String>of() : vols.stream().map(InspectVolumeResponse::getName).toList();
+            return vols == null ? List.<VolumeInfo>of() : vols.stream().map(v -> new VolumeInfo(v.getName(),
+                    v.getLabels() == null ? Map.<String, String>of() : v.getLabels())).toList();
         });
     }
 

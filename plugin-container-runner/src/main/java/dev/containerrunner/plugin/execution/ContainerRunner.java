@@ -17,13 +17,9 @@ import dev.containerrunner.spi.LogSink;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +43,8 @@ public final class ContainerRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRunner.class);
     private static final Duration DRAIN = Duration.ofSeconds(10);
     private static final Duration AFTER_KILL = Duration.ofSeconds(15);
+    /** Added to timeout + grace for the hard expiry bound: pulls, copies and slow engines. */
+    private static final Duration EXPIRY_SLACK = Duration.ofMinutes(5);
 
     private final DockerGateway gateway;
     private final RunnerConfig config;
@@ -62,7 +60,11 @@ public final class ContainerRunner {
         if (image.pulled()) {
             log.line(LogSink.Stream.SYSTEM, "pulled " + request.image().canonical() + " (" + image.digest() + ")");
         }
-        Map<String, String> labels = Labels.forTask(ctx);
+        String attemptId = UUID.randomUUID().toString();
+        Instant expiresAt = Instant.now().plus(request.timeout()).plus(config.stopGrace()).plus(EXPIRY_SLACK)
+                .plus(config.collectRetention());
+        Map<String, String> labels = Labels.forAttempt(ctx, attemptId, expiresAt, config.collectRetention(),
+                config.cleanupAfterRun());
         List<String> volumes = new ArrayList<>();
         String containerId = null;
         OutputCapture capture = new OutputCapture(config.maxOutputBytes(), log);
@@ -70,10 +72,11 @@ public final class ContainerRunner {
         Attachment stdin = null;
         CancellationSignal.Registration cancelRegistration = null;
         RuntimeException failure = null;
+        boolean keep = false;
         try {
             Map<String, String> dirVolumes = new LinkedHashMap<>();
             for (String dir : volumeDirectories(request)) {
-                String name = "container-runner-" + UUID.randomUUID();
+                String name = "container-runner-" + attemptId + "-" + volumes.size();
                 volumes.add(gateway.createVolume(name, labels));
                 dirVolumes.put(dir, name);
             }
@@ -100,17 +103,26 @@ public final class ContainerRunner {
             }
             ContainerState state = gateway.inspect(containerId);
             Long exitCode = state.exitCode() != null ? state.exitCode() : ending.exitCode();
-            return result(request, containerId, image, capture, exitCode, seconds, ending, state.oomKilled(), withOutputFile);
+            RunResult result = result(request, containerId, image, capture, exitCode, seconds, ending, state.oomKilled(),
+                    withOutputFile);
+            keep = !ending.cancelled() && !(config.cleanupAfterRun() && config.collectRetention().isZero());
+            return result;
         } catch (RuntimeException e) {
             failure = e;
             throw e;
         } finally {
             closeAll(stdin, output, cancelRegistration);
-            cleanUp(containerId, volumes, log, failure);
+            if (keep) {
+                log.line(LogSink.Stream.SYSTEM, "keeping container " + shortId(containerId) + " for collect_output: removed "
+                        + (config.cleanupAfterRun() ? "when the workflow run ends or " : "") + "at most "
+                        + config.collectRetention().toSeconds() + " s after it exited");
+            } else {
+                cleanUp(containerId, volumes, log, failure);
+            }
         }
     }
 
-    /** Directories mounted from per-run volumes: those of input_file and output_file. */
+    /** Directories mounted from per-run volumes: those of input_file and output_file, and writable_dirs. */
     private static List<String> volumeDirectories(RunRequest request) {
         List<String> dirs = new ArrayList<>();
         request.inputFile().ifPresent(f -> dirs.add(f.path().parent()));
@@ -119,6 +131,11 @@ public final class ContainerRunner {
                 dirs.add(p.parent());
             }
         });
+        for (ContainerPath dir : request.writableDirs()) {
+            if (!dirs.contains(dir.value())) {
+                dirs.add(dir.value());
+            }
+        }
         return dirs;
     }
 
@@ -276,24 +293,8 @@ public final class ContainerRunner {
         if (file.bytes().isEmpty()) {
             return new OutputFile(null, null, "output_file " + path + " " + file.problem());
         }
-        byte[] bytes = file.bytes().get();
-        Optional<String> text = utf8(bytes);
-        return text.map(t -> new OutputFile(t, "utf-8", null))
-                .orElseGet(() -> new OutputFile(Base64.getEncoder().encodeToString(bytes), "base64", null));
-    }
-
-    private static Optional<String> utf8(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == 0) {
-                return Optional.empty();
-            }
-        }
-        try {
-            return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
-        } catch (CharacterCodingException e) {
-            return Optional.empty();
-        }
+        Encoded encoded = Encoded.of(file.bytes().get());
+        return new OutputFile(encoded.text(), encoded.encoding(), null);
     }
 
     private static void closeAll(AutoCloseable... closeables) {
@@ -309,11 +310,6 @@ public final class ContainerRunner {
     }
 
     private void cleanUp(String containerId, List<String> volumes, LogSink log, RuntimeException failure) {
-        if (!config.cleanupAfterRun() && failure == null) {
-            log.line(LogSink.Stream.SYSTEM, "cleanup_after_run is false: keeping container " + shortId(containerId)
-                    + " and volumes " + volumes);
-            return;
-        }
         List<Runnable> steps = new ArrayList<>();
         if (containerId != null) {
             String id = containerId;
@@ -329,8 +325,8 @@ public final class ContainerRunner {
                 if (failure != null) {
                     failure.addSuppressed(e);
                 } else {
-                    LOG.warn("cleanup failed: {}", e.getMessage(), e);
-                    log.line(LogSink.Stream.SYSTEM, "cleanup failed: " + e.getMessage());
+                    LOG.warn("cleanup failed (the janitor retries): {}", e.getMessage(), e);
+                    log.line(LogSink.Stream.SYSTEM, "cleanup failed (the janitor retries): " + e.getMessage());
                 }
             }
         }

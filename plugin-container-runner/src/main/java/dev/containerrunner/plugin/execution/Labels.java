@@ -1,12 +1,16 @@
 package dev.containerrunner.plugin.execution;
 
 import dev.containerrunner.spi.ActionContext;
-import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
-/** The labels on every container and volume the runner creates (public: users filter by them). */
+/**
+ * The labels on every container and volume the runner creates (public: users and the janitor
+ * filter by them).
+ */
 public final class Labels {
 
     public static final String PREFIX = "dev.containerrunner.";
@@ -15,8 +19,21 @@ public final class Labels {
     public static final String WORKFLOW = PREFIX + "workflow";
     public static final String RUN = PREFIX + "run";
     public static final String TASK = PREFIX + "task";
+    public static final String ATTEMPT = PREFIX + "attempt";
     public static final String CREATED_AT = PREFIX + "created-at";
+    /** {@code pid@host} of the JVM that created the object. */
     public static final String OWNER = PREFIX + "owner";
+    /** Start time (epoch ms) of that JVM, so a reused pid is not mistaken for the owner. */
+    public static final String OWNER_STARTED = PREFIX + "owner-started";
+    /** Epoch seconds after which the object is removed whatever its state: a hard bound on its life. */
+    public static final String EXPIRES_AT = PREFIX + "expires-at";
+    /** Seconds an exited container is kept for collect_output. */
+    public static final String RETENTION = PREFIX + "retention-seconds";
+    /** "true" when the object is removed as soon as its workflow run ends. */
+    public static final String RELEASE_AT_RUN_END = PREFIX + "release-at-run-end";
+
+    private static final String OWNER_ID = ProcessHandle.current().pid() + "@" + hostName();
+    private static final long OWNER_START = startMillis(ProcessHandle.current()).orElse(0L);
 
     private Labels() {
     }
@@ -26,20 +43,76 @@ public final class Labels {
         return Map.of(MANAGED_BY, APP);
     }
 
-    /** Labels for an object made for one task invocation. */
-    public static Map<String, String> forTask(ActionContext ctx) {
+    /** Every object this JVM made. */
+    public static Map<String, String> ownedByThisProcess() {
+        return Map.of(MANAGED_BY, APP, OWNER, OWNER_ID, OWNER_STARTED, Long.toString(OWNER_START));
+    }
+
+    /** Labels for the objects of one run attempt. */
+    public static Map<String, String> forAttempt(ActionContext ctx, String attemptId, Instant expiresAt, Duration retention,
+                                                 boolean releaseAtRunEnd) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(MANAGED_BY, APP);
         labels.put(WORKFLOW, ctx.workflowName());
         labels.put(RUN, ctx.runId());
         labels.put(TASK, ctx.taskId());
+        labels.put(ATTEMPT, attemptId);
         labels.put(CREATED_AT, Instant.now().toString());
-        labels.put(OWNER, ownerId());
+        labels.put(OWNER, OWNER_ID);
+        labels.put(OWNER_STARTED, Long.toString(OWNER_START));
+        labels.put(EXPIRES_AT, Long.toString(expiresAt.getEpochSecond()));
+        labels.put(RETENTION, Long.toString(retention.toSeconds()));
+        labels.put(RELEASE_AT_RUN_END, Boolean.toString(releaseAtRunEnd));
         return labels;
     }
 
     /** {@code pid@host} of this JVM. */
     public static String ownerId() {
-        return ManagementFactory.getRuntimeMXBean().getName();
+        return OWNER_ID;
+    }
+
+    /**
+     * Whether the process that created an object with these labels is known to be gone: it ran on
+     * this host and no process with its pid and start time exists any more. Objects of other hosts
+     * are never judged here (their expiry still applies).
+     */
+    public static boolean ownerIsGone(Map<String, String> labels) {
+        String owner = labels.get(OWNER);
+        if (owner == null || !owner.contains("@")) {
+            return false;
+        }
+        String host = owner.substring(owner.indexOf('@') + 1);
+        if (!host.equals(hostName())) {
+            return false;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(owner.substring(0, owner.indexOf('@')));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isEmpty()) {
+            return true;
+        }
+        String started = labels.get(OWNER_STARTED);
+        Optional<Long> actual = startMillis(process.get());
+        return started != null && actual.isPresent() && Math.abs(actual.get() - Long.parseLong(started)) > 2000;
+    }
+
+    private static Optional<Long> startMillis(ProcessHandle p) {
+        return p.info().startInstant().map(Instant::toEpochMilli);
+    }
+
+    private static String hostName() {
+        String h = System.getenv("HOSTNAME");
+        if (h == null || h.isBlank()) {
+            try {
+                h = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                h = "unknown-host";
+            }
+        }
+        return h;
     }
 }

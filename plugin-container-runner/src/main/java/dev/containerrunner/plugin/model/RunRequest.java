@@ -34,7 +34,8 @@ public record RunRequest(
         PullPolicy pullPolicy,
         Optional<byte[]> inputData,
         Optional<InputFile> inputFile,
-        Optional<ContainerPath> outputFile) {
+        Optional<ContainerPath> outputFile,
+        List<ContainerPath> writableDirs) {
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final List<String> INPUT_FILE_KEYS = List.of("content", "path", "encoding");
@@ -43,6 +44,7 @@ public record RunRequest(
         command = command.map(List::copyOf);
         args = List.copyOf(args);
         environment = Map.copyOf(environment);
+        writableDirs = List.copyOf(writableDirs);
     }
 
     /** Parses the kwargs of either run action; defaults come from {@code config}. */
@@ -86,8 +88,19 @@ public record RunRequest(
             throw r.error("output_file", "must be inside a directory (e.g. /output/" + outputFile.get().fileName()
                     + "): the directory is mounted from a temporary volume the container can write");
         }
+        List<ContainerPath> writable = new java.util.ArrayList<>();
+        List<String> rawDirs = r.stringList("writable_dirs").orElse(List.of());
+        if (rawDirs.size() > 16) {
+            throw r.error("writable_dirs", "may name at most 16 directories");
+        }
+        for (int i = 0; i < rawDirs.size(); i++) {
+            ContainerPath dir = r.parse("writable_dirs[" + i + "]", rawDirs.get(i), ContainerPath::new);
+            if (!writable.contains(dir)) {
+                writable.add(dir);
+            }
+        }
         return new RunRequest(action, imageText, image, command, args, env, Duration.ofSeconds(timeout), memory, cpu,
-                network, pull, input, inputFile, outputFile);
+                network, pull, input, inputFile, outputFile, writable);
     }
 
     private static InputFile inputFile(KwargsReader f) {

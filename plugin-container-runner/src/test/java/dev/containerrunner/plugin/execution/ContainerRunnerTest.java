@@ -33,7 +33,7 @@ class ContainerRunnerTest {
     private final DockerGateway gateway = mock(DockerGateway.class);
     private final DockerGateway.Attachment attachment = mock(DockerGateway.Attachment.class);
     private final RunnerConfig config = RunnerConfig.from(Map.of("allowed_images", List.of("python:3.11-slim"),
-            "stop_grace_seconds", 1));
+            "stop_grace_seconds", 1, "collect_retention_seconds", 0));
     private final TestContext ctx = new TestContext("t1");
 
     @BeforeEach
@@ -44,7 +44,7 @@ class ContainerRunnerTest {
         when(gateway.attachOutput(eq("c1"), any())).thenReturn(attachment);
         when(gateway.attachStdin(eq("c1"), any())).thenReturn(attachment);
         when(attachment.awaitEnd(any())).thenReturn(true);
-        when(gateway.inspect("c1")).thenReturn(new DockerGateway.ContainerState(false, 0L, false, null));
+        when(gateway.inspect("c1")).thenReturn(new DockerGateway.ContainerState(false, 0L, false, null, Map.of(), null));
     }
 
     private RunRequest request(Object... kv) {
@@ -115,7 +115,7 @@ class ContainerRunnerTest {
         CompletableFuture<Long> exit = new CompletableFuture<>();
         when(gateway.awaitExit("c1")).thenReturn(exit);
         doAnswerComplete(exit, 143L);
-        when(gateway.inspect("c1")).thenReturn(new DockerGateway.ContainerState(false, 143L, false, null));
+        when(gateway.inspect("c1")).thenReturn(new DockerGateway.ContainerState(false, 143L, false, null, Map.of(), null));
         RunResult r = new ContainerRunner(gateway, config).run(request("timeout_seconds", 1), ctx, false);
         verify(gateway).stop("c1", Duration.ofSeconds(1));
         assertTrue(r.timedOut());
@@ -142,7 +142,7 @@ class ContainerRunnerTest {
     @Test
     void oomKilledIsNeverASuccessEvenWithExitZero() {
         when(gateway.awaitExit("c1")).thenReturn(CompletableFuture.completedFuture(0L));
-        when(gateway.inspect("c1")).thenReturn(new DockerGateway.ContainerState(false, 0L, true, null));
+        when(gateway.inspect("c1")).thenReturn(new DockerGateway.ContainerState(false, 0L, true, null, Map.of(), null));
         RunResult r = new ContainerRunner(gateway, config).run(request(), ctx, false);
         assertTrue(r.oomKilled());
         assertFalse(r.success());
@@ -157,6 +157,25 @@ class ContainerRunnerTest {
         verify(gateway).createContainer(spec.capture());
         assertTrue(spec.getValue().openStdin());
         verify(gateway).ensureImage("docker.io/library/python:3.11-slim", PullPolicy.IF_NOT_PRESENT);
+    }
+
+    @Test
+    void withRetentionTheContainerIsKeptLabelledForTheJanitor() {
+        RunnerConfig retaining = RunnerConfig.from(Map.of("allowed_images", List.of("python:3.11-slim"),
+                "collect_retention_seconds", 120));
+        when(gateway.awaitExit("c1")).thenReturn(CompletableFuture.completedFuture(0L));
+        new ContainerRunner(gateway, retaining).run(request(), ctx, false);
+        verify(gateway, never()).removeContainer(anyString());
+        ArgumentCaptor<DockerGateway.ContainerSpec> spec = ArgumentCaptor.forClass(DockerGateway.ContainerSpec.class);
+        verify(gateway).createContainer(spec.capture());
+        Map<String, String> labels = spec.getValue().labels();
+        assertEquals("120", labels.get(Labels.RETENTION));
+        assertEquals("true", labels.get(Labels.RELEASE_AT_RUN_END));
+        assertEquals(Labels.ownerId(), labels.get(Labels.OWNER));
+        long expires = Long.parseLong(labels.get(Labels.EXPIRES_AT));
+        long now = java.time.Instant.now().getEpochSecond();
+        assertTrue(expires > now + 300 + 120 && expires < now + 300 + 1 + 120 + 400, "hard bound: " + (expires - now));
+        assertTrue(ctx.lines.stream().anyMatch(l -> l.contains("keeping container")));
     }
 
     private void doAnswerComplete(CompletableFuture<Long> exit, long code) {
