@@ -5,11 +5,15 @@
 #
 #   busybox:1.35-debian      busybox-static from Debian, applets linked, /etc/passwd with nobody
 #   python:3.11-slim        stand-in: Debian bookworm's python3 (3.11) + full stdlib + busybox shell
+#   jrottenberg/ffmpeg:5.1-debian-local
+#                           stand-in for the seed's ffmpeg image: Debian bookworm's ffmpeg 5.1 (not 4.4)
+#                           and exactly the shared libraries it links, ENTRYPOINT ["ffmpeg"]
 #
 # The image names are pinned in one place for Java tests too: TestImages.java reads the same names.
 set -euo pipefail
 BUSYBOX=${BUSYBOX_IMAGE:-container-runner-test/busybox:1.35-debian}
 PYTHON=${PYTHON_IMAGE:-python:3.11-slim}
+FFMPEG=${FFMPEG_IMAGE:-jrottenberg/ffmpeg:5.1-debian-local}
 PULL_TIMEOUT=${PULL_TIMEOUT:-20}
 
 have() { docker image inspect "$1" >/dev/null 2>&1; }
@@ -76,6 +80,46 @@ build_python() ( # subshell: the EXIT trap cleans the work dir
     -c 'LABEL org.container-runner.stand-in=debian-bookworm-python3.11' -c 'CMD ["python3"]' - "$PYTHON" >/dev/null
 )
 
+build_ffmpeg() ( # subshell: the EXIT trap cleans the work dir
+  need_debs "$FFMPEG"
+  w=$(mktemp -d /tmp/cr-ffmpeg.XXXXXX); chmod 755 "$w"
+  trap 'rm -rf "$w"' EXIT
+  mkdir -p "$w/debs" "$w/full"
+  # ffmpeg's package closure, as dpkg would install it (no recommends)
+  pkgs=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
+           --no-enhances ffmpeg 2>/dev/null | grep -E '^[a-z0-9]' | sort -u)
+  # shellcheck disable=SC2086
+  (cd "$w/debs" && apt-get download -q $pkgs >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get download -q $pkgs >/dev/null; })
+  for d in "$w"/debs/*.deb; do
+    dpkg-deb --fsys-tarfile "$d" | tar -C "$w/full" --keep-directory-symlink -xf - --exclude=./usr/share 2>/dev/null || true
+  done
+  lib=$w/full/usr/lib/x86_64-linux-gnu
+  # what update-alternatives and ldconfig would have linked
+  for l in blas/libblas.so.3 lapack/liblapack.so.3 pulseaudio/libpulsecommon-16.1.so; do
+    [ -e "$lib/$l" ] && ln -sf "$l" "$lib/$(basename "$l")"
+  done
+  r=$w/root
+  mkdir -p "$r/usr/bin" "$r/usr/lib/x86_64-linux-gnu" "$r/usr/lib64" "$r/usr/sbin" "$r/etc" "$r/tmp" "$r/proc" "$r/sys" "$r/dev"
+  for d in bin lib lib64 sbin; do ln -s usr/$d "$r/$d"; done
+  chmod 1777 "$r/tmp"
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' > "$r/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' > "$r/etc/group"
+  # only the libraries the binaries link (the full closure holds GL drivers, LLVM, ... ffmpeg never loads)
+  needed=$(LD_LIBRARY_PATH="$lib:$w/full/lib/x86_64-linux-gnu" ldd "$w/full/usr/bin/ffmpeg" "$w/full/usr/bin/ffprobe" \
+             | awk '/=> \// {print $3}' | sort -u)
+  if LD_LIBRARY_PATH="$lib" ldd "$w/full/usr/bin/ffmpeg" | grep -q "not found"; then
+    echo "ensure-images: ffmpeg has unresolved libraries:" >&2
+    LD_LIBRARY_PATH="$lib" ldd "$w/full/usr/bin/ffmpeg" | grep "not found" >&2
+    exit 1
+  fi
+  for l in $needed; do cp -L "$l" "$r/usr/lib/x86_64-linux-gnu/"; done
+  cp -L "$w/full/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" "$r/usr/lib64/" 2>/dev/null \
+    || cp -L /lib64/ld-linux-x86-64.so.2 "$r/usr/lib64/"
+  cp "$w/full/usr/bin/ffmpeg" "$w/full/usr/bin/ffprobe" "$r/usr/bin/"
+  tar -C "$r" -c . | docker import -c 'ENTRYPOINT ["ffmpeg"]' \
+    -c 'LABEL org.container-runner.stand-in=debian-bookworm-ffmpeg-5.1' - "$FFMPEG" >/dev/null
+)
+
 ensure() { # $1 = image, $2 = builder
   local t0; t0=$(date +%s)
   if have "$1"; then echo "image $1: present"; return; fi
@@ -86,3 +130,4 @@ ensure() { # $1 = image, $2 = builder
 
 ensure "$BUSYBOX" build_busybox
 ensure "$PYTHON" build_python
+ensure "$FFMPEG" build_ffmpeg

@@ -8,6 +8,7 @@ import dev.containerrunner.engine.EngineConfig;
 import dev.containerrunner.engine.WorkflowEngine;
 import dev.containerrunner.engine.WorkflowRun;
 import dev.containerrunner.plugin.docker.DockerGateway;
+import dev.containerrunner.plugin.S3Server;
 import dev.containerrunner.plugin.docker.DockerJavaGateway;
 import dev.containerrunner.plugin.execution.Labels;
 import java.io.IOException;
@@ -115,6 +116,44 @@ class ExamplesIT {
         Cli c = cli("run", EXAMPLES.resolve("chained_references.yaml").toString(), "--config", CONFIG.toString());
         assertEquals(0, c.code(), c.stderr() + c.stdout());
         assertTrue(c.stdout().contains("upstream exit code was 0 and said: 4950"), c.stdout());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSeedsVideoConversionInlineAndToS3(@TempDir Path dir) throws Exception {
+        try (S3Server s3 = new S3Server("media")) {
+            Path config = dir.resolve("config-s3.yaml");
+            Files.writeString(config, Files.readString(CONFIG) + "    s3:\n      bucket: media\n      endpoint: " + s3.endpoint
+                    + "\n      path_style: true\n      access_key_id: " + S3Server.ACCESS + "\n      secret_access_key: "
+                    + S3Server.SECRET + "\n");
+            Cli c = cli("run", EXAMPLES.resolve("convert_video_s3.yaml").toString(), "--config", config.toString());
+            assertEquals(0, c.code(), c.stderr() + c.stdout());
+            Map<String, Object> doc = new ObjectMapper().readValue(c.stdout(), Map.class);
+            Map<String, Object> results = (Map<String, Object>) doc.get("results");
+            Map<String, Object> inline = ((List<Map<String, Object>>) ((Map<String, Object>) results.get("collected")).get("files")).get(0);
+            Map<String, Object> uploaded = ((List<Map<String, Object>>) ((Map<String, Object>) results.get("uploaded")).get("files")).get(0);
+            byte[] video = java.util.Base64.getDecoder().decode((String) inline.get("content"));
+            assertEquals("base64", inline.get("encoding"));
+            assertEquals(video.length, ((Number) inline.get("size_bytes")).intValue());
+            assertEquals("ftyp", new String(video, 4, 4, StandardCharsets.US_ASCII), "an MP4 file");
+            String url = (String) uploaded.get("s3_url");
+            assertTrue(url.startsWith("s3://media/videos/convert_video_s3/") && url.endsWith("/upload/output/small.mp4"), url);
+            byte[] stored = s3.client.getObjectAsBytes(b -> b.bucket("media").key(url.substring("s3://media/".length()))).asByteArray();
+            assertTrue(java.util.Arrays.equals(video, stored), "inline and S3 copies are the same bytes");
+            Cli probe = cli("run", writeProbe(dir, (String) inline.get("content")).toString(), "--config", CONFIG.toString());
+            assertEquals(0, probe.code(), probe.stderr());
+            assertTrue(probe.stdout().contains("640x480"), "the converted video is 640x480: " + probe.stdout());
+        }
+    }
+
+    /** A workflow that runs ffprobe on the converted video to check its size. */
+    private static Path writeProbe(Path dir, String base64) throws IOException {
+        Path wf = dir.resolve("probe.yaml");
+        Files.writeString(wf, "name: probe\ntasks:\n  - task_id: probe\n    function: apps.platform.container_runner.run_with_input\n"
+                + "    kwargs:\n      image: jrottenberg/ffmpeg:5.1-debian-local\n      command: [ffprobe, -v, error, -select_streams, v:0,"
+                + " -show_entries, 'stream=width,height', -of, 'csv=s=x:p=0', /in/small.mp4]\n"
+                + "      input_file: {path: /in/small.mp4, encoding: base64, content: '" + base64 + "'}\n    result_key: probe\n");
+        return wf;
     }
 
     @Test

@@ -12,17 +12,17 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** A real S3-compatible server (S3Proxy on a temporary directory) on a free loopback port. */
-final class S3Server implements AutoCloseable {
+public final class S3Server implements AutoCloseable {
 
-    static final String ACCESS = "test-access";
-    static final String SECRET = "test-secret";
+    public static final String ACCESS = "test-access";
+    public static final String SECRET = "test-secret";
 
     private final S3Proxy proxy;
-    final Path root;
-    final String endpoint;
-    final S3Client client;
+    public final Path root;
+    public final String endpoint;
+    public final S3Client client;
 
-    S3Server(String bucket) throws Exception {
+    public S3Server(String bucket) throws Exception {
         root = Files.createTempDirectory("s3proxy");
         proxy = S3Proxy.builder()
                 .blobStore(new FilesystemNio2BlobStore(root.toString()))

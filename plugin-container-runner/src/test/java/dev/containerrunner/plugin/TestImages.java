@@ -12,6 +12,9 @@ public final class TestImages {
     /** Debian bookworm's Python 3.11 with the full standard library, tagged like the seed's image. */
     public static final String PYTHON = "python:3.11-slim";
 
+    /** Debian bookworm's ffmpeg 5.1 under a name the seed's allowlist glob {@code jrottenberg/ffmpeg:*} admits. */
+    public static final String FFMPEG = "jrottenberg/ffmpeg:5.1-debian-local";
+
     /** Admitted by the test allowlist but never built: for pull-policy tests. */
     public static final String MISSING = "container-runner-test/never-built:1";
 
