@@ -114,6 +114,27 @@ class CollectOutputIT extends DockerIT {
     }
 
     @Test
+    void aOneGibibyteFileStreamsToS3WithBoundedMemory() throws Exception {
+        TestContext ctx = new TestContext("gib");
+        Map<String, Object> run = call("run_container", ctx, "image", TestImages.BUSYBOX, "writable_dirs", List.of("/out"),
+                "command", List.of("sh", "-c", "head -c 1073741824 /dev/urandom > /out/one.gib && sha256sum /out/one.gib"),
+                "timeout_seconds", 300);
+        assertEquals(true, run.get("success"), String.valueOf(run));
+        String sha = ((String) run.get("stdout")).split(" ")[0];
+        long t0 = System.nanoTime();
+        Map<String, Object> c = call("collect_output", ctx, "container_id", run.get("container_id"),
+                "file_paths", List.of("/out/one.gib"), "upload_to_s3", true, "release", true);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> f = files(c).get(0);
+        assertEquals(1L << 30, f.get("size_bytes"), String.valueOf(c));
+        assertEquals(sha, f.get("sha256"));
+        String key = ((String) f.get("s3_url")).substring(("s3://" + BUCKET + "/").length());
+        assertEquals(1L << 30, s3.client.headObject(b -> b.bucket(BUCKET).key(key)).contentLength());
+        System.out.printf("1 GiB collected to S3 in %.1f s (JVM max heap %d MiB)%n", seconds, Runtime.getRuntime().maxMemory() >> 20);
+        s3.client.deleteObject(b -> b.bucket(BUCKET).key(key));
+    }
+
+    @Test
     void strictModeFailsOnAMissingPath() {
         TestContext ctx = new TestContext("strict");
         Map<String, Object> run = call("run_container", ctx, "image", TestImages.BUSYBOX, "command", List.of("true"));
