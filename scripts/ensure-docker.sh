@@ -30,6 +30,19 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
+# A dockerd that was killed leaves its pid files; if their process is gone (or a zombie nobody
+# reaped), a new dockerd refuses to start: remove them.
+alive() { [ -r "/proc/$1/stat" ] && [ "$(awk '{print $3}' "/proc/$1/stat")" != Z ]; }
+for pidfile in /var/run/docker.pid /var/run/docker/containerd/containerd.pid; do
+  if [ -f "$pidfile" ] && ! alive "$(cat "$pidfile" 2>/dev/null || echo 0)"; then
+    echo "docker engine: removing stale $pidfile" >&2
+    rm -f "$pidfile"
+  fi
+done
+if pgrep -x dockerd >/dev/null 2>&1 && alive "$(pgrep -xo dockerd)"; then
+  echo "ensure-docker: a dockerd process runs but does not answer on the socket; see $LOG" >&2
+fi
+
 echo "docker engine: starting dockerd (log: $LOG) ..." >&2
 t0=$(date +%s%N)
 # setsid: the engine must outlive the shell that started it.

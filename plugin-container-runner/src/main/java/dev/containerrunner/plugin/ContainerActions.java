@@ -5,6 +5,7 @@ import dev.containerrunner.plugin.audit.AuditRecord;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.execution.ContainerRunner;
+import dev.containerrunner.plugin.execution.ContainerSlots;
 import dev.containerrunner.plugin.execution.Janitor;
 import dev.containerrunner.plugin.execution.OutputCollector;
 import dev.containerrunner.plugin.model.CollectRequest;
@@ -36,9 +37,11 @@ final class ContainerActions {
     private final Supplier<Janitor> janitor;
     private final Supplier<ObjectStore> objectStore;
     private final AuditLog audit;
+    private final ContainerSlots slots;
 
     ContainerActions(Supplier<RunnerConfig> config, Supplier<DockerGateway> gateway, Supplier<Janitor> janitor,
-                     Supplier<ObjectStore> objectStore, AuditLog audit) {
+                     Supplier<ObjectStore> objectStore, AuditLog audit, ContainerSlots slots) {
+        this.slots = slots;
         this.config = config;
         this.gateway = gateway;
         this.janitor = janitor;
@@ -141,8 +144,8 @@ final class ContainerActions {
             throw e;
         }
         RunResult result;
-        try {
-            result = new ContainerRunner(gateway.get(), c).run(request, ctx, withOutputFile);
+        try (ContainerSlots.Slot slot = slots.acquire(ctx)) {
+            result = new ContainerRunner(gateway.get(), c, janitor.get()::removeLater).run(request, ctx, withOutputFile);
         } catch (RuntimeException e) {
             audit.write(record.outcome(AuditRecord.Outcome.ERROR, e.getMessage()));
             throw e;

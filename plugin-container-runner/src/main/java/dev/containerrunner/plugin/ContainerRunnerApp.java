@@ -5,6 +5,7 @@ import dev.containerrunner.plugin.audit.AuditLog;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.docker.DockerJavaGateway;
+import dev.containerrunner.plugin.execution.ContainerSlots;
 import dev.containerrunner.plugin.execution.Janitor;
 import dev.containerrunner.plugin.s3.ObjectStore;
 import dev.containerrunner.plugin.s3.S3ObjectStore;
@@ -34,6 +35,7 @@ public final class ContainerRunnerApp implements TaskApp {
     private DockerGateway gateway;
     private Janitor janitor;
     private ObjectStore objectStore;
+    private ContainerSlots slots;
     private boolean closed;
 
     /** The ServiceLoader constructor: Docker through docker-java. */
@@ -72,6 +74,7 @@ public final class ContainerRunnerApp implements TaskApp {
     @Override
     public synchronized void configure(Map<String, Object> configuration) {
         this.config = RunnerConfig.from(configuration);
+        slots = null;
         if (audit != null) {
             audit.close();
         }
@@ -89,7 +92,7 @@ public final class ContainerRunnerApp implements TaskApp {
 
     @Override
     public void registerActions(ActionRegistry registry) {
-        new ContainerActions(this::config, this::gateway, this::janitor, this::objectStore, auditLog()).registerAll(registry);
+        new ContainerActions(this::config, this::gateway, this::janitor, this::objectStore, auditLog(), slots()).registerAll(registry);
     }
 
     /** The audit log (no file is opened until the first line is written). */
@@ -119,6 +122,14 @@ public final class ContainerRunnerApp implements TaskApp {
             janitor = j;
         }
         return gateway;
+    }
+
+    /** The bound on concurrent containers, shared by every action of this app. */
+    synchronized ContainerSlots slots() {
+        if (slots == null) {
+            slots = new ContainerSlots(config().maxConcurrentContainers());
+        }
+        return slots;
     }
 
     /** The S3 store, created on first upload. */

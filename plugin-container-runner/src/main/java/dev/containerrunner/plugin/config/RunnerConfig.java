@@ -40,7 +40,8 @@ public record RunnerConfig(
         Duration janitorInterval,
         long maxInlineBytes,
         boolean collectFromOtherRuns,
-        Optional<S3Config> s3) {
+        Optional<S3Config> s3,
+        int maxConcurrentContainers) {
 
     static final String APP = "container_runner";
 
@@ -91,11 +92,12 @@ public record RunnerConfig(
         long maxInline = r.intValue(List.of("max_inline_bytes"), 1 << 20, 0, 64 << 20);
         boolean otherRuns = r.bool(List.of("collect_from_other_runs"), false);
         Optional<S3Config> s3 = r.section("s3").map(ConfigReader::s3);
+        int maxConcurrent = r.intValue(List.of("max_concurrent_containers"), 16, 1, 1024);
         r.rejectUnknown();
         return new RunnerConfig(allowed, Duration.ofSeconds(defaultTimeout), Duration.ofSeconds(maxTimeout), defaultMemory,
                 maxMemory, defaultCpu, maxCpu, network, host, cleanup, dockerHost, user, pids, maxOutput, maxOutputFile,
                 Duration.ofSeconds(grace), readOnly, runtime, audit, Duration.ofSeconds(retention), Duration.ofSeconds(janitor),
-                maxInline, otherRuns, s3);
+                maxInline, otherRuns, s3, maxConcurrent);
     }
 
     /** The engine refuses memory limits under 6 MiB. */

@@ -82,8 +82,32 @@ public final class DockerJavaGateway implements DockerGateway {
         } catch (DockerException e) {
             throw new ContainerEngineException(operation, message(e), e);
         } catch (RuntimeException e) {
-            throw new ContainerEngineException(operation, "engine at " + endpoint + " failed: " + rootMessage(e), e);
+            throw engineFailure(operation, e);
         }
+    }
+
+    private ContainerEngineException engineFailure(String operation, Throwable e) {
+        return new ContainerEngineException(operation, unreachable(e) ? "cannot reach the Docker engine at " + endpoint
+                + " (" + root(e).getMessage() + "); is it running? (scripts/ensure-docker.sh starts one)"
+                : "engine at " + endpoint + " failed: " + rootMessage(e), e);
+    }
+
+    /** Whether {@code e} was caused by the connection to the engine (refused, reset, missing socket). */
+    static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable root(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static String message(DockerException e) {
@@ -92,11 +116,9 @@ public final class DockerJavaGateway implements DockerGateway {
     }
 
     static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t + ")";
+        Throwable t = root(e);
+        return t == e || String.valueOf(e.getMessage()).contains(String.valueOf(t.getMessage()))
+                ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t + ")";
     }
 
     @Override
@@ -114,7 +136,7 @@ public final class DockerJavaGateway implements DockerGateway {
                     ? "is not present on the engine and pull_policy is 'never'; build or load it first, or use 'if_not_present'"
                     : "is not present on the engine after pulling", e);
         } catch (RuntimeException e) {
-            throw new ContainerEngineException("inspect image " + reference, rootMessage(e), e);
+            throw engineFailure("inspect image " + reference, e);
         }
         List<String> digests = image.getRepoDigests() == null ? List.of() : List.copyOf(image.getRepoDigests());
         return new ImageInfo(image.getId(), digests, pulled);
@@ -127,7 +149,7 @@ public final class DockerJavaGateway implements DockerGateway {
         } catch (NotFoundException e) {
             return false;
         } catch (RuntimeException e) {
-            throw new ContainerEngineException("inspect image " + reference, "engine at " + endpoint + ": " + rootMessage(e), e);
+            throw engineFailure("inspect image " + reference, e);
         }
     }
 
@@ -147,6 +169,9 @@ public final class DockerJavaGateway implements DockerGateway {
         } catch (ImageNotAvailableException e) {
             throw e;
         } catch (RuntimeException e) {
+            if (unreachable(e)) {
+                throw engineFailure("pull " + reference, e);
+            }
             throw new ImageNotAvailableException(reference, "pull failed (registry error): " + rootMessage(e), e);
         }
     }
@@ -298,7 +323,10 @@ public final class DockerJavaGateway implements DockerGateway {
 
             @Override
             public void onError(Throwable throwable) {
-                exit.completeExceptionally(new ContainerEngineException("wait", rootMessage(throwable), throwable));
+                exit.completeExceptionally(unreachable(throwable)
+                        ? new ContainerEngineException("wait", "lost the connection to the Docker engine at " + endpoint
+                                + " while the container ran (" + root(throwable).getMessage() + ")", throwable)
+                        : engineFailure("wait", throwable));
                 super.onError(throwable);
             }
 

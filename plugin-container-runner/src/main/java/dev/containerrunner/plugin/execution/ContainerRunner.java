@@ -48,10 +48,17 @@ public final class ContainerRunner {
 
     private final DockerGateway gateway;
     private final RunnerConfig config;
+    private final java.util.function.Consumer<String> removeLater;
 
     public ContainerRunner(DockerGateway gateway, RunnerConfig config) {
+        this(gateway, config, attempt -> { });
+    }
+
+    /** {@code removeLater} receives attempts whose removal failed, for the janitor to retry. */
+    public ContainerRunner(DockerGateway gateway, RunnerConfig config, java.util.function.Consumer<String> removeLater) {
         this.gateway = gateway;
         this.config = config;
+        this.removeLater = removeLater;
     }
 
     public RunResult run(RunRequest request, ActionContext ctx, boolean withOutputFile) {
@@ -117,7 +124,9 @@ public final class ContainerRunner {
                         + (config.cleanupAfterRun() ? "when the workflow run ends or " : "") + "at most "
                         + config.collectRetention().toSeconds() + " s after it exited");
             } else {
-                cleanUp(containerId, volumes, log, failure);
+                if (!cleanUp(containerId, volumes, log, failure)) {
+                    removeLater.accept(attemptId);
+                }
             }
         }
     }
@@ -309,7 +318,8 @@ public final class ContainerRunner {
         }
     }
 
-    private void cleanUp(String containerId, List<String> volumes, LogSink log, RuntimeException failure) {
+    /** Removes the container and volumes; false when something could not be removed. */
+    private boolean cleanUp(String containerId, List<String> volumes, LogSink log, RuntimeException failure) {
         List<Runnable> steps = new ArrayList<>();
         if (containerId != null) {
             String id = containerId;
@@ -318,10 +328,12 @@ public final class ContainerRunner {
         for (String v : volumes) {
             steps.add(() -> gateway.removeVolume(v));
         }
+        boolean clean = true;
         for (Runnable step : steps) {
             try {
                 step.run();
             } catch (RuntimeException e) {
+                clean = false;
                 if (failure != null) {
                     failure.addSuppressed(e);
                 } else {
@@ -330,6 +342,7 @@ public final class ContainerRunner {
                 }
             }
         }
+        return clean;
     }
 
     static String shortId(String id) {

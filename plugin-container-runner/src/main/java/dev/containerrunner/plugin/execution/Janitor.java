@@ -33,6 +33,7 @@ public final class Janitor implements AutoCloseable {
 
     private final DockerGateway gateway;
     private final Clock clock;
+    private final java.util.Set<String> retry = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService scheduler;
 
     public Janitor(DockerGateway gateway, Clock clock) {
@@ -70,7 +71,20 @@ public final class Janitor implements AutoCloseable {
         }
     }
 
+    /** Remembers an attempt whose removal failed (e.g. the engine was down); every sweep retries it. */
+    public void removeLater(String attemptId) {
+        retry.add(attemptId);
+    }
+
     public synchronized Sweep sweep() {
+        for (String attempt : List.copyOf(retry)) {
+            try {
+                removeMatching(Map.of(Labels.MANAGED_BY, Labels.APP, Labels.ATTEMPT, attempt));
+                retry.remove(attempt);
+            } catch (ContainerEngineException e) {
+                LOG.debug("attempt {} still not removable: {}", attempt, e.getMessage());
+            }
+        }
         Instant now = clock.instant();
         int containers = 0;
         for (ContainerInfo c : gateway.findContainers(Labels.managed())) {

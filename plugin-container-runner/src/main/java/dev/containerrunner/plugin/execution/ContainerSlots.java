@@ -1,0 +1,58 @@
+package dev.containerrunner.plugin.execution;
+
+import dev.containerrunner.spi.ActionContext;
+import dev.containerrunner.spi.ActionFailedException;
+import dev.containerrunner.spi.LogSink;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Bounds how many containers the app runs at once ({@code max_concurrent_containers}). A task
+ * that finds every slot taken waits (saying so in its log) until one frees or it is cancelled.
+ */
+public final class ContainerSlots {
+
+    private final int max;
+    private final Semaphore permits;
+
+    public ContainerSlots(int max) {
+        this.max = max;
+        this.permits = new Semaphore(max, true);
+    }
+
+    /** A held slot; closing it gives it back (once). */
+    public interface Slot extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    public Slot acquire(ActionContext ctx) {
+        if (!permits.tryAcquire()) {
+            long start = System.nanoTime();
+            ctx.log().line(LogSink.Stream.SYSTEM, "waiting for a container slot: all " + max
+                    + " (max_concurrent_containers) are in use");
+            try {
+                while (!permits.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                    if (ctx.cancellation().isCancelled()) {
+                        throw new ActionFailedException("run", "cancelled while waiting for a container slot");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ActionFailedException("run", "interrupted while waiting for a container slot", e);
+            }
+            ctx.log().line(LogSink.Stream.SYSTEM, String.format("got a container slot after %.1f s",
+                    (System.nanoTime() - start) / 1e9));
+        }
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                permits.release();
+            }
+        };
+    }
+
+    public int inUse() {
+        return max - permits.availablePermits();
+    }
+}
