@@ -45,6 +45,8 @@ public final class ContainerRunner {
     private static final Duration AFTER_KILL = Duration.ofSeconds(15);
     /** Added to timeout + grace for the hard expiry bound: pulls, copies and slow engines. */
     private static final Duration EXPIRY_SLACK = Duration.ofMinutes(5);
+    private static final int OOM_SETTLE_TRIES = 10;
+    private static final Duration OOM_SETTLE_STEP = Duration.ofMillis(100);
 
     private final DockerGateway gateway;
     private final RunnerConfig config;
@@ -108,7 +110,7 @@ public final class ContainerRunner {
             if (!output.awaitEnd(DRAIN)) {
                 log.line(LogSink.Stream.SYSTEM, "output did not end within " + DRAIN.toSeconds() + " s after exit; closing it");
             }
-            ContainerState state = gateway.inspect(containerId);
+            ContainerState state = settledState(containerId, ending);
             Long exitCode = state.exitCode() != null ? state.exitCode() : ending.exitCode();
             RunResult result = result(request, containerId, image, capture, exitCode, seconds, ending, state.oomKilled(),
                     withOutputFile);
@@ -129,6 +131,26 @@ public final class ContainerRunner {
                 }
             }
         }
+    }
+
+    /**
+     * The container's final state. The engine records an OOM kill from an event that can arrive
+     * just after the exit (seen here with cgroup v1: exit 137 and {@code OOMKilled=false} at first),
+     * so a SIGKILL we did not send is re-inspected briefly before it is reported as not an OOM.
+     */
+    private ContainerState settledState(String containerId, Ending ending) {
+        ContainerState state = gateway.inspect(containerId);
+        for (int i = 0; i < OOM_SETTLE_TRIES && !state.oomKilled() && !ending.timedOut() && !ending.cancelled()
+                && Long.valueOf(137).equals(state.exitCode()); i++) {
+            try {
+                Thread.sleep(OOM_SETTLE_STEP.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            state = gateway.inspect(containerId);
+        }
+        return state;
     }
 
     /** Directories mounted from per-run volumes: those of input_file and output_file, and writable_dirs. */
@@ -270,6 +292,10 @@ public final class ContainerRunner {
                     + config.stopGrace().toSeconds() + " s)";
         } else if (oomKilled) {
             error = "out of memory: the engine killed a process of the container (memory_limit " + request.memory() + ")";
+        } else if (Long.valueOf(137).equals(exitCode)) {
+            error = "the container was killed by SIGKILL (exit code 137), not sent by the runner; the engine reported no OOM"
+                    + " kill, but with memory_limit " + request.memory() + " it most likely was one (cgroup v1 engines can"
+                    + " lose the OOM event)";
         } else if (exitCode == null || exitCode != 0) {
             error = "the container exited with code " + exitCode;
         } else if (capture.error() != null) {
