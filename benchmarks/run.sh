@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Benchmarks (not part of the test run): the runner against raw docker-java, the docker CLI and
+# Testcontainers, measured in the same run on the same local image; prints a markdown table with
+# ratios and writes it to benchmarks/last-run.md.
+#   benchmarks/run.sh [RUNS=30] [THROUGHPUT_TASKS=200]
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+scripts/ensure-docker.sh >&2
+scripts/ensure-images.sh >&2
+mvn -B -q -DskipTests -DskipITs install >&2
+(cd benchmarks && mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2)
+# Testcontainers without a registry: no Ryuk sidecar (it would be pulled), talk to the local engine
+export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
+exec java -Xmx1g -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+  dev.containerrunner.benchmarks.Bench "${1:-30}" "${2:-200}" plugin-container-runner/target/plugin
