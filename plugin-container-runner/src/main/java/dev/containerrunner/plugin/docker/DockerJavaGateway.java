@@ -388,6 +388,13 @@ public final class DockerJavaGateway implements DockerGateway {
 
     @Override
     public InputStream copyOut(String containerId, String path) {
+        if (endpoint.startsWith("unix://")) {
+            try {
+                return UnixSocketArchive.get(java.nio.file.Path.of(endpoint.substring("unix://".length())), containerId, path);
+            } catch (IOException e) {
+                throw engineFailure("copy " + path + " out", e);
+            }
+        }
         return call("copy " + path + " out", () -> client.copyArchiveFromContainerCmd(containerId, path).exec());
     }
 

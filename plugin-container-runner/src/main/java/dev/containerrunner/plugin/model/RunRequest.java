@@ -103,6 +103,15 @@ public record RunRequest(
                 network, pull, input, inputFile, outputFile, writable);
     }
 
+    /** Standard base64; line breaks and spaces (as in wrapped base64) are allowed, anything else is not. */
+    static byte[] decodeBase64(String s) {
+        boolean hasSpace = false;
+        for (int i = 0; i < s.length() && !hasSpace; i++) {
+            hasSpace = Character.isWhitespace(s.charAt(i));
+        }
+        return Base64.getDecoder().decode(hasSpace ? s.replaceAll("\\s", "") : s);
+    }
+
     private static InputFile inputFile(KwargsReader f) {
         String content = f.string("input_file.content")
                 .orElseThrow(() -> f.error("input_file.content", "is required (the file's text, or base64 with encoding: base64)"));
@@ -115,7 +124,7 @@ public record RunRequest(
         String encoding = f.string("input_file.encoding").orElse("utf-8");
         byte[] bytes = switch (encoding) {
             case "utf-8" -> content.getBytes(StandardCharsets.UTF_8);
-            case "base64" -> f.parse("input_file.content", content, s -> Base64.getDecoder().decode(s.replaceAll("\\s", "")));
+            case "base64" -> f.parse("input_file.content", content, RunRequest::decodeBase64);
             default -> throw f.error("input_file.encoding", "must be 'utf-8' (default) or 'base64', got '" + encoding + "'");
         };
         return new InputFile(path, bytes);

@@ -1,0 +1,156 @@
+package dev.containerrunner.plugin.docker;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.URLEncoder;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * {@code GET /containers/{id}/archive} straight over the engine's Unix socket with the JDK's own
+ * Unix-domain channel. docker-java's socket transport delivers such bodies at about 50 MB/s here;
+ * this reads them about ten times faster (measured: 100 MiB in 2.0 s versus 0.2 s), which is what
+ * output_file and collect_output spend their time on. HTTP/1.1 with {@code Connection: close};
+ * chunked and close-delimited bodies are both understood.
+ */
+final class UnixSocketArchive {
+
+    private UnixSocketArchive() {
+    }
+
+    /** The archive's body; the caller closes it. 404 → {@link NoSuchContainerException}. */
+    static InputStream get(Path socket, String containerId, String path) throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            String request = "GET /containers/" + containerId + "/archive?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
+                    + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: container-runner\r\nConnection: close\r\n\r\n";
+            ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
+            while (out.hasRemaining()) {
+                channel.write(out);
+            }
+            InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
+            String status = line(in);
+            boolean chunked = false;
+            long length = -1;
+            for (String header = line(in); !header.isEmpty(); header = line(in)) {
+                String lower = header.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                } else if (lower.startsWith("content-length:")) {
+                    length = Long.parseLong(header.substring(header.indexOf(':') + 1).strip());
+                }
+            }
+            InputStream body = chunked ? new Chunked(in) : length >= 0 ? new Limited(in, length) : in;
+            int code = Integer.parseInt(status.split(" ", 3)[1]);
+            if (code != 200) {
+                String message = new String(body.readNBytes(4096), StandardCharsets.UTF_8).strip();
+                channel.close();
+                String detail = message.replaceFirst("^\\{\"message\":\"(.*)\"}$", "$1");
+                if (code == 404) {
+                    throw new NoSuchContainerException("copy " + path + " out", detail, null);
+                }
+                throw new ContainerEngineException("copy " + path + " out", "engine answered " + code + ": " + detail, null);
+            }
+            return body;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(64);
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new EOFException("the engine closed the connection inside the HTTP headers");
+            }
+            if (c != '\r') {
+                b.write(c);
+            }
+            if (b.size() > 16384) {
+                throw new IOException("HTTP header line too long");
+            }
+        }
+        return b.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** A body of known length. */
+    private static final class Limited extends FilterInputStream {
+        private long left;
+
+        Limited(InputStream in, long length) {
+            super(in);
+            this.left = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+    }
+
+    /** HTTP/1.1 chunked transfer decoding. */
+    private static final class Chunked extends FilterInputStream {
+        private long left;
+        private boolean done;
+
+        Chunked(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (done) {
+                return -1;
+            }
+            if (left == 0) {
+                String size = line(in);
+                int semi = size.indexOf(';');
+                left = Long.parseLong((semi >= 0 ? size.substring(0, semi) : size).strip(), 16);
+                if (left == 0) {
+                    done = true;
+                    return -1;
+                }
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n < 0) {
+                throw new EOFException("the engine closed the connection inside a chunk");
+            }
+            left -= n;
+            if (left == 0) {
+                line(in); // the CRLF after each chunk
+            }
+            return n;
+        }
+    }
+}
