@@ -2,7 +2,7 @@
 # Benchmarks (not part of the test run): the runner against raw docker-java, the docker CLI and
 # Testcontainers, measured in the same run on the same local image; prints a markdown table with
 # ratios and writes it to benchmarks/last-run.md.
-#   benchmarks/run.sh [RUNS=30] [THROUGHPUT_TASKS=200]
+#   benchmarks/run.sh [RUNS=30] [THROUGHPUT_TASKS=200] [SECTIONS=overhead,throughput,flood,files]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -13,4 +13,5 @@ mvn -B -q -DskipTests -DskipITs install >&2
 # Testcontainers without a registry: no Ryuk sidecar (it would be pulled), talk to the local engine
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
 exec java -Xmx1g -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
-  dev.containerrunner.benchmarks.Bench "${1:-30}" "${2:-200}" plugin-container-runner/target/plugin
+  dev.containerrunner.benchmarks.Bench "${1:-30}" "${2:-200}" plugin-container-runner/target/plugin \
+  "${3:-overhead,throughput,flood,files}"

@@ -67,10 +67,19 @@ public final class Bench {
         b.out("# container_runner benchmarks%n%n");
         b.out("date: %s, machine: %d cores, engine: %s, image: %s%n%n", java.time.LocalDate.now(),
                 Runtime.getRuntime().availableProcessors(), b.raw.versionCmd().exec().getVersion(), IMAGE);
-        b.overhead(runs);
-        b.throughput(throughputTasks);
-        b.flood(1L << 30);
-        b.fileTransfer(100 << 20);
+        List<String> sections = List.of((args.length > 3 ? args[3] : "overhead,throughput,flood,files").split(","));
+        if (sections.contains("overhead")) {
+            b.overhead(runs);
+        }
+        if (sections.contains("throughput")) {
+            b.throughput(throughputTasks);
+        }
+        if (sections.contains("flood")) {
+            b.flood(1L << 30);
+        }
+        if (sections.contains("files")) {
+            b.fileTransfer(100 << 20);
+        }
         Files.writeString(Path.of("benchmarks/last-run.md"), b.report.toString());
     }
 

@@ -228,6 +228,14 @@ public final class DockerJavaGateway implements DockerGateway {
 
     @Override
     public void copyInto(String containerId, String directory, InputStream archive) {
+        if (endpoint.startsWith("unix://")) {
+            try {
+                UnixSocketArchive.put(java.nio.file.Path.of(endpoint.substring("unix://".length())), containerId, directory, archive);
+                return;
+            } catch (IOException e) {
+                throw engineFailure("copy into " + directory, e);
+            }
+        }
         call("copy into " + directory, () -> {
             client.copyArchiveToContainerCmd(containerId).withRemotePath(directory).withTarInputStream(archive).exec();
             return null;

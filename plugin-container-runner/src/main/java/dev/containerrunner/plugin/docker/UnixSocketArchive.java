@@ -33,12 +33,51 @@ final class UnixSocketArchive {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            String request = "GET /containers/" + containerId + "/archive?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
-                    + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: container-runner\r\nConnection: close\r\n\r\n";
-            ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
-            while (out.hasRemaining()) {
-                channel.write(out);
+            write(channel, "GET /containers/" + containerId + "/archive?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
+                    + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: container-runner\r\nConnection: close\r\n\r\n");
+            return response(channel, "copy " + path + " out");
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * {@code PUT /containers/{id}/archive?path=DIR}: extracts the tar {@code archive} into {@code directory},
+     * streamed with chunked transfer encoding.
+     */
+    static void put(Path socket, String containerId, String directory, InputStream archive) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            write(channel, "PUT /containers/" + containerId + "/archive?path=" + URLEncoder.encode(directory, StandardCharsets.UTF_8)
+                    + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: container-runner\r\nContent-Type: application/x-tar\r\n"
+                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = archive.readNBytes(buffer, 0, buffer.length)) > 0; ) {
+                write(channel, Integer.toHexString(n) + "\r\n");
+                ByteBuffer data = ByteBuffer.wrap(buffer, 0, n);
+                while (data.hasRemaining()) {
+                    channel.write(data);
+                }
+                write(channel, "\r\n");
             }
+            write(channel, "0\r\n\r\n");
+            try (InputStream body = response(channel, "copy into " + directory)) {
+                body.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+        }
+    }
+
+    private static void write(SocketChannel channel, String text) throws IOException {
+        ByteBuffer out = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+        while (out.hasRemaining()) {
+            channel.write(out);
+        }
+    }
+
+    /** Reads the status and headers; a 2xx returns the body, anything else throws naming {@code operation}. */
+    private static InputStream response(SocketChannel channel, String operation) throws IOException {
+        {
             InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
             String status = line(in);
             boolean chunked = false;
@@ -53,19 +92,16 @@ final class UnixSocketArchive {
             }
             InputStream body = chunked ? new Chunked(in) : length >= 0 ? new Limited(in, length) : in;
             int code = Integer.parseInt(status.split(" ", 3)[1]);
-            if (code != 200) {
+            if (code / 100 != 2) {
                 String message = new String(body.readNBytes(4096), StandardCharsets.UTF_8).strip();
                 channel.close();
                 String detail = message.replaceFirst("^\\{\"message\":\"(.*)\"}$", "$1");
                 if (code == 404) {
-                    throw new NoSuchContainerException("copy " + path + " out", detail, null);
+                    throw new NoSuchContainerException(operation, detail, null);
                 }
-                throw new ContainerEngineException("copy " + path + " out", "engine answered " + code + ": " + detail, null);
+                throw new ContainerEngineException(operation, "engine answered " + code + ": " + detail, null);
             }
             return body;
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
         }
     }
 
