@@ -107,31 +107,8 @@ public final class Bench {
         return action.handler().invoke(KwargsValidator.validate(action, kwargs), CONTEXT);
     }
 
-    static final ActionContext CONTEXT = new ActionContext() {
-        public String workflowName() {
-            return "bench";
-        }
-
-        public String runId() {
-            return "bench-run";
-        }
-
-        public String taskId() {
-            return "bench-task";
-        }
-
-        public LogSink log() {
-            return LogSink.discarding();
-        }
-
-        public CancellationSignal cancellation() {
-            return CancellationSignal.never();
-        }
-
-        public Map<String, Object> configuration() {
-            return Map.of();
-        }
-    };
+    static final ActionContext CONTEXT = ActionContext.of("bench", "bench-run", "bench-task", LogSink.discarding(),
+            CancellationSignal.never(), Map.of());
 
     // ---------------------------------------------------------------- raw baselines
 

@@ -169,40 +169,8 @@ final class WorkflowExecution {
     }
 
     private ActionContext context(TaskSpec spec, CancellationSignal cancellation, Plan.PlannedTask t) {
-        String workflow = plan.workflow().name();
         LogSink sink = (stream, line) -> logListener.line(spec.taskId(), stream, line);
-        Map<String, Object> configuration = t.action().configuration();
-        return new ActionContext() {
-            @Override
-            public String workflowName() {
-                return workflow;
-            }
-
-            @Override
-            public String runId() {
-                return runId;
-            }
-
-            @Override
-            public String taskId() {
-                return spec.taskId();
-            }
-
-            @Override
-            public LogSink log() {
-                return sink;
-            }
-
-            @Override
-            public CancellationSignal cancellation() {
-                return cancellation;
-            }
-
-            @Override
-            public Map<String, Object> configuration() {
-                return configuration;
-            }
-        };
+        return ActionContext.of(plan.workflow().name(), runId, spec.taskId(), sink, cancellation, t.action().configuration());
     }
 
     private static ThreadFactory threads(String workflow) {

@@ -22,4 +22,15 @@ public interface ActionContext {
 
     /** The app's configuration section as given to {@link TaskApp#configure(Map)}. */
     Map<String, Object> configuration();
+
+    /** A plain context, e.g. for an engine or a test. */
+    static ActionContext of(String workflowName, String runId, String taskId, LogSink log, CancellationSignal cancellation,
+                            Map<String, Object> configuration) {
+        return new Basic(workflowName, runId, taskId, log, cancellation, configuration);
+    }
+
+    /** The context {@link #of} returns. */
+    record Basic(String workflowName, String runId, String taskId, LogSink log, CancellationSignal cancellation,
+                 Map<String, Object> configuration) implements ActionContext {
+    }
 }

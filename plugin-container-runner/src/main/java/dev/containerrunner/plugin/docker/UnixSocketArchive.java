@@ -121,19 +121,29 @@ final class UnixSocketArchive {
         return b.toString(StandardCharsets.US_ASCII);
     }
 
-    /** A body of known length. */
-    private static final class Limited extends FilterInputStream {
-        private long left;
-
-        Limited(InputStream in, long length) {
+    /** A response body that reads through {@link #read(byte[], int, int)} only. */
+    private abstract static class Body extends FilterInputStream {
+        Body(InputStream in) {
             super(in);
-            this.left = length;
         }
 
         @Override
         public int read() throws IOException {
             byte[] one = new byte[1];
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public abstract int read(byte[] b, int off, int len) throws IOException;
+    }
+
+    /** A body of known length. */
+    private static final class Limited extends Body {
+        private long left;
+
+        Limited(InputStream in, long length) {
+            super(in);
+            this.left = length;
         }
 
         @Override
@@ -150,18 +160,12 @@ final class UnixSocketArchive {
     }
 
     /** HTTP/1.1 chunked transfer decoding. */
-    private static final class Chunked extends FilterInputStream {
+    private static final class Chunked extends Body {
         private long left;
         private boolean done;
 
         Chunked(InputStream in) {
             super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

@@ -72,10 +72,14 @@ public record ImageReference(String domain, String path, String tag, String dige
         return canonical();
     }
 
-    /** The raw pieces of a reference before validation. Shared with allowlist patterns. */
-    record Parts(String domain, String path, String tag, String digest) {
+    /**
+     * The raw pieces of a reference before validation: {@code [domain/]path[:tag][@digest]}, the first
+     * component being a registry when it holds a '.' or ':' or is {@code localhost}. Shared with
+     * allowlist patterns.
+     */
+    public record Parts(String domain, String path, String tag, String digest) {
 
-        static Parts split(String text) {
+        public static Parts split(String text) {
             String rest = text;
             String digest = null;
             int at = rest.indexOf('@');

@@ -43,25 +43,13 @@ public final class ImagePattern {
             return new ImagePattern(text, Pattern.compile(Pattern.quote(exact.repository())),
                     exact.tag() == null ? null : Pattern.compile(Pattern.quote(exact.tag())), false, exact.digest());
         }
-        String rest = text;
-        if (rest.contains("@")) {
+        if (text.contains("@")) {
             throw new IllegalArgumentException("allowlist entry '" + text + "': a digest entry cannot hold '*'");
         }
-        String tagPart = "latest";
-        int colon = rest.lastIndexOf(':');
-        if (colon > rest.lastIndexOf('/')) {
-            tagPart = rest.substring(colon + 1);
-            rest = rest.substring(0, colon);
-        }
-        String domain = null;
-        int slash = rest.indexOf('/');
-        if (slash > 0) {
-            String first = rest.substring(0, slash);
-            if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
-                domain = first;
-                rest = rest.substring(slash + 1);
-            }
-        }
+        ImageReference.Parts parts = ImageReference.Parts.split(text);
+        String domain = parts.domain();
+        String rest = parts.path();
+        String tagPart = parts.tag() == null ? "latest" : parts.tag();
         if (domain != null && domain.contains("*")) {
             throw new IllegalArgumentException("allowlist entry '" + text + "': the registry cannot be a wildcard");
         }

@@ -8,43 +8,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** An {@link ActionContext} for tests that records log lines. */
+/** An {@link ActionContext} for tests that records log lines and can be cancelled. */
 public final class TestContext implements ActionContext {
 
     public final CancellationSource cancellation = new CancellationSource();
     public final List<String> lines = new CopyOnWriteArrayList<>();
-    private final String taskId;
-    private final LogSink sink;
+    private final ActionContext delegate;
 
     public TestContext(String taskId) {
-        this.taskId = taskId;
-        this.sink = (stream, line) -> lines.add(stream + " " + line);
+        this.delegate = ActionContext.of("test", "run-" + taskId, taskId, (stream, line) -> lines.add(stream + " " + line),
+                cancellation, Map.of());
     }
 
     /** A context whose log lines go to {@code sink} instead of being recorded. */
     public TestContext(String taskId, LogSink sink) {
-        this.taskId = taskId;
-        this.sink = sink;
+        this.delegate = ActionContext.of("test", "run-" + taskId, taskId, sink, cancellation, Map.of());
     }
 
     @Override
     public String workflowName() {
-        return "test";
+        return delegate.workflowName();
     }
 
     @Override
     public String runId() {
-        return "run-" + taskId;
+        return delegate.runId();
     }
 
     @Override
     public String taskId() {
-        return taskId;
+        return delegate.taskId();
     }
 
     @Override
     public LogSink log() {
-        return sink;
+        return delegate.log();
     }
 
     @Override
@@ -54,6 +52,6 @@ public final class TestContext implements ActionContext {
 
     @Override
     public Map<String, Object> configuration() {
-        return Map.of();
+        return delegate.configuration();
     }
 }
