@@ -148,7 +148,7 @@ class CollectOutputIT extends DockerIT {
     void containersNotMadeByTheRunnerOrFromAnotherRunAreRefused() {
         DockerGateway g = app.gateway();
         String foreign = g.createContainer(new DockerGateway.ContainerSpec(TestImages.BUSYBOX, null, List.of("true"), Map.of(),
-                "65534", 6L << 20, 100_000_000L, 16, "none", false, false, List.of(), Map.of("purpose", "not-ours"), null));
+                "65534", 6L << 20, 100_000_000L, 16, "none", false, false, List.of(), Map.of("purpose", "not-ours"), null, false));
         try {
             ActionFailedException e = assertThrows(ActionFailedException.class, () -> call("collect_output",
                     new TestContext("foreign"), "container_id", foreign, "file_paths", List.of("/etc/passwd")));

@@ -56,10 +56,10 @@ class RetentionIT extends DockerIT {
         String volume = raw.createVolume("container-runner-crashed-test", dead);
         String running = raw.createContainer(new DockerGateway.ContainerSpec(TestImages.BUSYBOX, null, List.of("sleep", "600"),
                 Map.of(), "65534", 16L << 20, 100_000_000L, 16, "none", false, false,
-                List.of(new DockerGateway.VolumeMount(volume, "/data")), dead, null));
+                List.of(new DockerGateway.VolumeMount(volume, "/data")), dead, null, false));
         raw.start(running);
         String stale = raw.createContainer(new DockerGateway.ContainerSpec(TestImages.BUSYBOX, null, List.of("true"),
-                Map.of(), "65534", 16L << 20, 100_000_000L, 16, "none", false, false, List.of(), expired, null));
+                Map.of(), "65534", 16L << 20, 100_000_000L, 16, "none", false, false, List.of(), expired, null, false));
         try {
             start(baseConfig()); // the first use of the engine sweeps
             app.gateway();

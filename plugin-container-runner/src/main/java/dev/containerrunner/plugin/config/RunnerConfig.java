@@ -41,7 +41,8 @@ public record RunnerConfig(
         long maxInlineBytes,
         boolean collectFromOtherRuns,
         Optional<S3Config> s3,
-        int maxConcurrentContainers) {
+        int maxConcurrentContainers,
+        boolean engineLogs) {
 
     static final String APP = "container_runner";
 
@@ -93,11 +94,12 @@ public record RunnerConfig(
         boolean otherRuns = r.bool(List.of("collect_from_other_runs"), false);
         Optional<S3Config> s3 = r.section("s3").map(ConfigReader::s3);
         int maxConcurrent = r.intValue(List.of("max_concurrent_containers"), 16, 1, 1024);
+        boolean engineLogs = r.bool(List.of("engine_logs"), false);
         r.rejectUnknown();
         return new RunnerConfig(allowed, Duration.ofSeconds(defaultTimeout), Duration.ofSeconds(maxTimeout), defaultMemory,
                 maxMemory, defaultCpu, maxCpu, network, host, cleanup, dockerHost, user, pids, maxOutput, maxOutputFile,
                 Duration.ofSeconds(grace), readOnly, runtime, audit, Duration.ofSeconds(retention), Duration.ofSeconds(janitor),
-                maxInline, otherRuns, s3, maxConcurrent);
+                maxInline, otherRuns, s3, maxConcurrent, engineLogs);
     }
 
     /** The engine refuses memory limits under 6 MiB. */

@@ -117,7 +117,11 @@ public interface DockerGateway extends AutoCloseable {
     record VolumeMount(String volume, String target) {
     }
 
-    /** Everything needed to create a hardened container. */
+    /**
+     * Everything needed to create a hardened container. {@code engineLogs}: keep the engine's own
+     * copy of the output (json-file, capped at 10 MiB); otherwise the log driver is {@code none} and
+     * the attach is the only copy.
+     */
     record ContainerSpec(
             String image,
             List<String> entrypoint,
@@ -132,6 +136,7 @@ public interface DockerGateway extends AutoCloseable {
             boolean readOnlyRootFilesystem,
             List<VolumeMount> volumes,
             Map<String, String> labels,
-            String runtime) {
+            String runtime,
+            boolean engineLogs) {
     }
 }

@@ -12,6 +12,7 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
@@ -72,6 +73,14 @@ public final class DockerJavaGateway implements DockerGateway {
     @Override
     public String endpoint() {
         return endpoint;
+    }
+
+    /**
+     * The engine's Unix socket when it is one: streams (attach, archives) then go over it directly,
+     * past docker-java's transport; null for TCP engines, which keep the docker-java path.
+     */
+    private java.nio.file.Path unixSocket() {
+        return endpoint.startsWith("unix://") ? java.nio.file.Path.of(endpoint.substring("unix://".length())) : null;
     }
 
     private <T> T call(String operation, Supplier<T> body) {
@@ -204,6 +213,9 @@ public final class DockerJavaGateway implements DockerGateway {
         if (spec.runtime() != null) {
             host.withRuntime(spec.runtime());
         }
+        host.withLogConfig(spec.engineLogs()
+                ? new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "10m", "max-file", "1"))
+                : new LogConfig(LogConfig.LoggingType.NONE));
         List<String> env = new ArrayList<>();
         spec.environment().forEach((k, v) -> env.add(k + "=" + v));
         CreateContainerCmd cmd = client.createContainerCmd(spec.image())
@@ -228,9 +240,9 @@ public final class DockerJavaGateway implements DockerGateway {
 
     @Override
     public void copyInto(String containerId, String directory, InputStream archive) {
-        if (endpoint.startsWith("unix://")) {
+        if (unixSocket() != null) {
             try {
-                UnixSocketArchive.put(java.nio.file.Path.of(endpoint.substring("unix://".length())), containerId, directory, archive);
+                UnixSocketArchive.put(unixSocket(), containerId, directory, archive);
                 return;
             } catch (IOException e) {
                 throw engineFailure("copy into " + directory, e);
@@ -244,6 +256,13 @@ public final class DockerJavaGateway implements DockerGateway {
 
     @Override
     public Attachment attachOutput(String containerId, OutputListener listener) {
+        if (unixSocket() != null) {
+            try {
+                return UnixSocketAttach.output(unixSocket(), containerId, listener);
+            } catch (IOException e) {
+                throw engineFailure("attach", e);
+            }
+        }
         FrameCallback callback = new FrameCallback(listener);
         call("attach", () -> client.attachContainerCmd(containerId)
                 .withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(false).exec(callback));
@@ -262,6 +281,13 @@ public final class DockerJavaGateway implements DockerGateway {
 
     @Override
     public Attachment attachStdin(String containerId, byte[] data) {
+        if (unixSocket() != null) {
+            try {
+                return UnixSocketAttach.stdin(unixSocket(), containerId, data);
+            } catch (IOException e) {
+                throw engineFailure("attach stdin", e);
+            }
+        }
         CountDownLatch consumed = new CountDownLatch(1);
         InputStream in = new ByteArrayInputStream(data) {
             @Override
@@ -396,9 +422,9 @@ public final class DockerJavaGateway implements DockerGateway {
 
     @Override
     public InputStream copyOut(String containerId, String path) {
-        if (endpoint.startsWith("unix://")) {
+        if (unixSocket() != null) {
             try {
-                return UnixSocketArchive.get(java.nio.file.Path.of(endpoint.substring("unix://".length())), containerId, path);
+                return UnixSocketArchive.get(unixSocket(), containerId, path);
             } catch (IOException e) {
                 throw engineFailure("copy " + path + " out", e);
             }

@@ -68,7 +68,7 @@ final class UnixSocketArchive {
         }
     }
 
-    private static void write(SocketChannel channel, String text) throws IOException {
+    static void write(SocketChannel channel, String text) throws IOException {
         ByteBuffer out = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
         while (out.hasRemaining()) {
             channel.write(out);
@@ -105,7 +105,7 @@ final class UnixSocketArchive {
         }
     }
 
-    private static String line(InputStream in) throws IOException {
+    static String line(InputStream in) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream(64);
         for (int c = in.read(); c != '\n'; c = in.read()) {
             if (c < 0) {

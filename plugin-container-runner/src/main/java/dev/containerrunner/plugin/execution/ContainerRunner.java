@@ -177,7 +177,7 @@ public final class ContainerRunner {
         return new ContainerSpec(image.id(), request.command().orElse(null), cmd, request.environment(), config.user(),
                 request.memory().bytes(), Math.round(request.cpu() * 1e9), config.pidsLimit(),
                 request.network().wireName(), request.inputData().isPresent(), config.readOnlyRootFilesystem(), mounts,
-                labels, config.runtime().orElse(null));
+                labels, config.runtime().orElse(null), config.engineLogs());
     }
 
     /**

@@ -28,6 +28,9 @@ class RunnerConfigTest {
         assertEquals("512m", c.defaultMemory().toString());
         assertEquals("4g", c.maxMemory().toString());
         assertTrue(c.cleanupAfterRun());
+        assertFalse(c.engineLogs(), "the engine keeps no second copy of the output by default");
+        assertEquals(16, c.maxConcurrentContainers());
+        assertEquals(600, c.collectRetention().toSeconds());
     }
 
     @Test
