@@ -12,6 +12,6 @@ mvn -B -q -DskipTests -DskipITs install >&2
 (cd benchmarks && mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2)
 # Testcontainers without a registry: no Ryuk sidecar (it would be pulled), talk to the local engine
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
-exec java -Xmx1g -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+exec java -Xmx2g -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
   dev.containerrunner.benchmarks.Bench "${1:-30}" "${2:-200}" plugin-container-runner/target/plugin \
   "${3:-overhead,throughput,flood,files}"

@@ -14,7 +14,6 @@ import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.CancellationSignal;
 import dev.containerrunner.spi.LogSink;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -197,10 +196,9 @@ public final class ContainerRunner {
                 request.outputFile().filter(o -> o.parent().equals(dir) && request.inputFile().map(InputFile::path)
                                 .filter(o::equals).isEmpty())
                         .ifPresent(o -> files.add(new TarArchives.Entry(o.fileName(), new byte[0])));
-                gateway.copyInto(containerId, dir, new ByteArrayInputStream(TarArchives.ownedFiles(ids[0], ids[1], null, files)));
+                gateway.copyInto(containerId, dir, TarArchives.ownedFiles(ids[0], ids[1], null, files));
             } else {
-                byte[] tar = TarArchives.ownedFiles(ids[0], ids[1], mount.fileName(), files);
-                gateway.copyInto(containerId, mount.parent(), new ByteArrayInputStream(tar));
+                gateway.copyInto(containerId, mount.parent(), TarArchives.ownedFiles(ids[0], ids[1], mount.fileName(), files));
             }
         }
     }
@@ -219,21 +217,17 @@ public final class ContainerRunner {
         CompletableFuture<Long> exit = gateway.awaitExit(containerId);
         try {
             CompletableFuture.anyOf(exit, cancelled).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            // handled below: the container is still running
-        } catch (ExecutionException e) {
-            if (!exit.isDone() || !cancelled.isDone()) {
-                throw unwrap(e);
-            }
+        } catch (TimeoutException | ExecutionException e) {
+            // decided below from the futures themselves: still running, or the wait failed
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             cancelled.complete(null);
         }
-        if (exit.isDone() && !exit.isCompletedExceptionally()) {
-            return new Ending(exit.join(), false, false);
-        }
         if (exit.isCompletedExceptionally()) {
-            throw unwrap(exit);
+            throw failureOf(exit);
+        }
+        if (exit.isDone()) {
+            return new Ending(exit.join(), false, false);
         }
         boolean byCancel = cancelled.isDone();
         log.line(LogSink.Stream.SYSTEM, (byCancel ? "task cancelled" : "timeout after " + timeout.toSeconds() + " s")
@@ -259,17 +253,14 @@ public final class ContainerRunner {
         }
     }
 
-    private static RuntimeException unwrap(Object failed) {
+    /** Why a failed future failed, as an unchecked exception. */
+    private static RuntimeException failureOf(CompletableFuture<?> failed) {
         Throwable cause;
-        if (failed instanceof ExecutionException e) {
+        try {
+            failed.join();
+            return new IllegalStateException("the wait for the container did not fail");
+        } catch (java.util.concurrent.CompletionException e) {
             cause = e.getCause();
-        } else {
-            try {
-                ((CompletableFuture<?>) failed).join();
-                return new IllegalStateException("not failed");
-            } catch (java.util.concurrent.CompletionException e) {
-                cause = e.getCause();
-            }
         }
         return cause instanceof RuntimeException r ? r : new ContainerEngineException("wait", String.valueOf(cause), cause);
     }

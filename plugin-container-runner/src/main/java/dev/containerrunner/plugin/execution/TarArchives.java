@@ -25,9 +25,9 @@ final class TarArchives {
      * (The engine ignores the owner of a {@code ./} entry, so a directory's owner can only be set
      * from its parent.)
      */
-    static byte[] ownedFiles(int uid, int gid, String directory, java.util.List<Entry> files) {
+    static InputStream ownedFiles(int uid, int gid, String directory, java.util.List<Entry> files) {
         long size = files.stream().mapToLong(f -> f.content().length + 1024L).sum();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, size + 2048));
+        Buffer bytes = new Buffer((int) Math.min(Integer.MAX_VALUE - 8, size + 4096));
         String prefix = directory == null ? "" : directory + "/";
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -52,7 +52,18 @@ final class TarArchives {
         } catch (IOException e) {
             throw new UncheckedIOException("building the input archive failed", e);
         }
-        return bytes.toByteArray();
+        return bytes.asInput();
+    }
+
+    /** An output buffer read back without copying it (an input file can be hundreds of MiB). */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        synchronized InputStream asInput() {
+            return new java.io.ByteArrayInputStream(buf, 0, count);
+        }
     }
 
     /** The first entry's content when it is a regular file of at most {@code max} bytes. */

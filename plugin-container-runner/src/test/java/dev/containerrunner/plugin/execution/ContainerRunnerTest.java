@@ -59,8 +59,8 @@ class ContainerRunnerTest {
     @Test
     void createsAHardenedLabelledContainerAndRemovesEverything() {
         when(gateway.awaitExit("c1")).thenReturn(CompletableFuture.completedFuture(0L));
-        when(gateway.copyOut("c1", "/out/r.txt")).thenReturn(new java.io.ByteArrayInputStream(TarArchives.ownedFiles(1, 1, null,
-                List.of(new TarArchives.Entry("r.txt", "ok".getBytes(java.nio.charset.StandardCharsets.UTF_8))))));
+        when(gateway.copyOut("c1", "/out/r.txt")).thenReturn(TarArchives.ownedFiles(1, 1, null,
+                List.of(new TarArchives.Entry("r.txt", "ok".getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
         RunResult r = new ContainerRunner(gateway, config).run(request("command", List.of("python3", "/in/s.py"),
                 "input_file", Map.of("path", "/in/s.py", "content", "print(1)"), "output_file", "/out/r.txt",
                 "memory_limit", "64m", "cpu_limit", 0.5), ctx, true);
