@@ -8,8 +8,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 scripts/ensure-docker.sh >&2
 scripts/ensure-images.sh >&2
-mvn -B -q -DskipTests -DskipITs install >&2
-(cd benchmarks && mvn -B -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2)
+mvn -B -q -Dstyle.color=never -DskipTests -DskipITs install >&2
+(cd benchmarks && mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2)
 # Testcontainers without a registry: no Ryuk sidecar (it would be pulled), talk to the local engine
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
 exec java -Xmx2g -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \

@@ -7,6 +7,6 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 scripts/ensure-docker.sh >&2
 scripts/ensure-images.sh >&2
-mvn -B -q -DskipTests -DskipITs install >&2
+mvn -B -q -Dstyle.color=never -DskipTests -DskipITs install >&2
 exec java -Xmx256m -cp "examples/target/classes:reference-engine/target/workflow-engine.jar" \
   dev.containerrunner.examples.Soak "${1:-500}" plugin-container-runner/target/plugin

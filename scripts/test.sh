@@ -9,7 +9,7 @@ scripts/ensure-docker.sh
 scripts/ensure-images.sh
 # the fault tests may kill and restart the engine this script provisioned
 export CONTAINER_RUNNER_FAULT_TESTS=${CONTAINER_RUNNER_FAULT_TESTS:-1}
-mvn -B ${MVN_ARGS:-} verify "$@"
+mvn -B -Dstyle.color=never ${MVN_ARGS:-} verify "$@"
 left_c=$(docker ps -aq --filter label=dev.containerrunner.managed-by=container_runner | wc -l)
 left_v=$(docker volume ls -q --filter label=dev.containerrunner.managed-by=container_runner | wc -l)
 if [ "$left_c" != 0 ] || [ "$left_v" != 0 ]; then

@@ -173,21 +173,46 @@ class RunActionsIT extends DockerIT {
         assertTrue(took >= 1 + 3 - 0.5 && took < 1 + 3 + 5, "took " + took + " s");
     }
 
+    /**
+     * Runs {@code command} until the engine reports the OOM kill, at most three times: on cgroup v1
+     * the engine occasionally loses the OOM event (the soak measured ~10% under load). When the main
+     * process was the one killed, the runner then still fails the task (a SIGKILL it did not send);
+     * when only a child was, nothing is left to tell (see README, Reliability).
+     */
+    private static Map<String, Object> untilOomReported(String task, List<String> command) {
+        Map<String, Object> r = Map.of();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            r = call("run_container", new TestContext(task + attempt), "image", TestImages.PYTHON, "command", command,
+                    "memory_limit", "32m");
+            if (Boolean.TRUE.equals(r.get("oom_killed"))) {
+                assertEquals(false, r.get("success"), "an OOM kill is never a success: " + r);
+                return r;
+            }
+        }
+        return r;
+    }
+
     @Test
     void oomIsReportedFromTheEngine() {
-        Map<String, Object> r = call("run_container", new TestContext("oom"), "image", TestImages.PYTHON,
-                "command", List.of("python3", "-c", "x = bytearray(256 * 1024 * 1024); print(len(x))"), "memory_limit", "32m");
+        Map<String, Object> r = untilOomReported("oom", List.of("python3", "-c", "x = bytearray(256 * 1024 * 1024); print(len(x))"));
         assertEquals(true, r.get("oom_killed"), String.valueOf(r));
+    }
+
+    @Test
+    void anUnexplainedSigkillIsAFailureThatSaysWhy() {
+        Map<String, Object> r = call("run_container", new TestContext("sigkill"), "image", TestImages.BUSYBOX,
+                "command", List.of("sh", "-c", "exit 137")); // PID 1 cannot SIGKILL itself; its exit code looks the same
         assertEquals(false, r.get("success"));
+        assertEquals(137L, ((Number) r.get("exit_code")).longValue());
+        assertEquals(false, r.get("oom_killed"), "never guessed from 137");
+        assertTrue(((String) r.get("error")).contains("not sent by the runner"), (String) r.get("error"));
     }
 
     @Test
     void oomOfAChildWithExitZeroIsStillNotASuccess() {
-        Map<String, Object> r = call("run_container", new TestContext("oom-child"), "image", TestImages.PYTHON,
-                "command", List.of("sh", "-c", "python3 -c 'x = bytearray(256 * 1024 * 1024)'; echo child died; exit 0"),
-                "memory_limit", "32m");
+        Map<String, Object> r = untilOomReported("oom-child", List.of("sh", "-c",
+                "python3 -c 'x = bytearray(256 * 1024 * 1024)'; echo child died; exit 0"));
         assertEquals(true, r.get("oom_killed"), String.valueOf(r));
-        assertEquals(false, r.get("success"));
     }
 
     @Test
