@@ -86,10 +86,16 @@ build_ffmpeg() ( # subshell: the EXIT trap cleans the work dir
   trap 'rm -rf "$w"' EXIT
   mkdir -p "$w/debs" "$w/full"
   # ffmpeg's package closure, as dpkg would install it (no recommends)
-  pkgs=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
-           --no-enhances ffmpeg 2>/dev/null | grep -E '^[a-z0-9]' | sort -u)
+  closure() { apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
+                 --no-enhances ffmpeg 2>/dev/null | grep -E '^[a-z0-9]' | sort -u; }
+  pkgs=$(closure)
   # shellcheck disable=SC2086
-  (cd "$w/debs" && apt-get download -q $pkgs >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get download -q $pkgs >/dev/null; })
+  if [ -z "$pkgs" ] || ! (cd "$w/debs" && apt-get download -q $pkgs >/dev/null 2>&1); then
+    apt-get update -q >/dev/null   # a fresh machine has no package lists yet
+    pkgs=$(closure)
+    [ -n "$pkgs" ] || { echo "ensure-images: apt knows no ffmpeg package" >&2; exit 1; }
+    (cd "$w/debs" && apt-get download -q $pkgs >/dev/null)
+  fi
   for d in "$w"/debs/*.deb; do
     dpkg-deb --fsys-tarfile "$d" | tar -C "$w/full" --keep-directory-symlink -xf - --exclude=./usr/share 2>/dev/null || true
   done
