@@ -3,13 +3,8 @@ package dev.containerrunner.plugin;
 import dev.containerrunner.plugin.audit.AuditLog;
 import dev.containerrunner.plugin.audit.AuditRecord;
 import dev.containerrunner.plugin.config.RunnerConfig;
-import dev.containerrunner.plugin.docker.DockerGateway;
-import dev.containerrunner.plugin.execution.ContainerRunner;
-import dev.containerrunner.plugin.execution.ContainerSlots;
-import dev.containerrunner.plugin.execution.Janitor;
-import dev.containerrunner.plugin.execution.OutputCollector;
 import dev.containerrunner.plugin.model.CollectRequest;
-import dev.containerrunner.plugin.s3.ObjectStore;
+import dev.containerrunner.plugin.execution.ContainerBackend;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.policy.ExecutionPolicy;
@@ -33,19 +28,12 @@ final class ContainerActions {
     static final String COLLECT_OUTPUT = "collect_output";
 
     private final Supplier<RunnerConfig> config;
-    private final Supplier<DockerGateway> gateway;
-    private final Supplier<Janitor> janitor;
-    private final Supplier<ObjectStore> objectStore;
+    private final Supplier<? extends ContainerBackend> backend;
     private final AuditLog audit;
-    private final ContainerSlots slots;
 
-    ContainerActions(Supplier<RunnerConfig> config, Supplier<DockerGateway> gateway, Supplier<Janitor> janitor,
-                     Supplier<ObjectStore> objectStore, AuditLog audit, ContainerSlots slots) {
-        this.slots = slots;
+    ContainerActions(Supplier<RunnerConfig> config, Supplier<? extends ContainerBackend> backend, AuditLog audit) {
         this.config = config;
-        this.gateway = gateway;
-        this.janitor = janitor;
-        this.objectStore = objectStore;
+        this.backend = backend;
         this.audit = audit;
     }
 
@@ -84,8 +72,7 @@ final class ContainerActions {
                         "fail the action when a path is missing (default: an error entry for that file)"))
                 .parameter(ParameterSpec.optional("release", ParameterType.BOOLEAN, false,
                         "remove the container and its volumes right after collecting"))
-                .handler((kwargs, ctx) -> new OutputCollector(gateway.get(), config.get(), objectStore, janitor.get())
-                        .collect(COLLECT_OUTPUT, CollectRequest.from(COLLECT_OUTPUT, kwargs), ctx))
+                .handler((kwargs, ctx) -> backend.get().collect(COLLECT_OUTPUT, CollectRequest.from(COLLECT_OUTPUT, kwargs), ctx))
                 .validator(kwargs -> CollectRequest.from(COLLECT_OUTPUT, kwargs))
                 .build());
     }
@@ -144,8 +131,8 @@ final class ContainerActions {
             throw e;
         }
         RunResult result;
-        try (ContainerSlots.Slot slot = slots.acquire(ctx)) {
-            result = new ContainerRunner(gateway.get(), c, janitor.get()::removeLater).run(request, ctx, withOutputFile);
+        try {
+            result = backend.get().run(request, ctx, withOutputFile);
         } catch (RuntimeException e) {
             audit.write(record.outcome(AuditRecord.Outcome.ERROR, e.getMessage()));
             throw e;

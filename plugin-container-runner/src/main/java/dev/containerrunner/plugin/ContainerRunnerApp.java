@@ -5,14 +5,11 @@ import dev.containerrunner.plugin.audit.AuditLog;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.docker.DockerJavaGateway;
-import dev.containerrunner.plugin.execution.ContainerSlots;
+import dev.containerrunner.plugin.execution.DockerBackend;
 import dev.containerrunner.plugin.execution.Janitor;
-import dev.containerrunner.plugin.s3.ObjectStore;
-import dev.containerrunner.plugin.s3.S3ObjectStore;
 import dev.containerrunner.spi.ActionRegistry;
 import dev.containerrunner.spi.TaskApp;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -32,10 +29,7 @@ public final class ContainerRunnerApp implements TaskApp {
     private final Function<RunnerConfig, DockerGateway> gatewayFactory;
     private volatile RunnerConfig config;
     private AuditLog audit;
-    private DockerGateway gateway;
-    private Janitor janitor;
-    private ObjectStore objectStore;
-    private ContainerSlots slots;
+    private DockerBackend backend;
     private boolean closed;
 
     /** The ServiceLoader constructor: Docker through docker-java. */
@@ -73,12 +67,9 @@ public final class ContainerRunnerApp implements TaskApp {
 
     @Override
     public synchronized void configure(Map<String, Object> configuration) {
-        this.config = RunnerConfig.from(configuration);
-        slots = null;
-        if (audit != null) {
-            audit.close();
-        }
-        audit = null;
+        RunnerConfig parsed = RunnerConfig.from(configuration);
+        closeResources();
+        this.config = parsed;
     }
 
     RunnerConfig config() {
@@ -92,7 +83,7 @@ public final class ContainerRunnerApp implements TaskApp {
 
     @Override
     public void registerActions(ActionRegistry registry) {
-        new ContainerActions(this::config, this::gateway, this::janitor, this::objectStore, auditLog(), slots()).registerAll(registry);
+        new ContainerActions(this::config, this::backend, auditLog()).registerAll(registry);
     }
 
     /** The audit log (no file is opened until the first line is written). */
@@ -103,86 +94,53 @@ public final class ContainerRunnerApp implements TaskApp {
         return audit;
     }
 
-    /** The shared gateway, created on first use. */
-    synchronized DockerGateway gateway() {
+    /** Where containers run; created without I/O, connects on first use. */
+    synchronized DockerBackend backend() {
         if (closed) {
             throw new IllegalStateException("the container_runner app is closed");
         }
-        if (gateway == null) {
-            DockerGateway g = gatewayFactory.apply(config());
-            Janitor j = new Janitor(g, Clock.systemUTC());
-            try {
-                j.start(config().janitorInterval()); // reaps what crashed processes left behind
-            } catch (RuntimeException e) {
-                j.close();
-                g.close();
-                throw e;
-            }
-            gateway = g;
-            janitor = j;
+        if (backend == null) {
+            backend = new DockerBackend(config(), gatewayFactory);
         }
-        return gateway;
+        return backend;
     }
 
-    /** The bound on concurrent containers, shared by every action of this app. */
-    synchronized ContainerSlots slots() {
-        if (slots == null) {
-            slots = new ContainerSlots(config().maxConcurrentContainers());
-        }
-        return slots;
+    /** The shared gateway (for tests and tools). */
+    DockerGateway gateway() {
+        return backend().gateway();
     }
 
-    /** The S3 store, created on first upload. */
-    synchronized ObjectStore objectStore() {
-        if (closed) {
-            throw new IllegalStateException("the container_runner app is closed");
-        }
-        if (objectStore == null) {
-            objectStore = S3ObjectStore.create(config().s3().orElseThrow(() ->
-                    new IllegalStateException("no S3 store is configured")));
-        }
-        return objectStore;
-    }
-
-    synchronized Janitor janitor() {
-        gateway();
-        return janitor;
+    Janitor janitor() {
+        return backend().janitor();
     }
 
     @Override
     public void runFinished(String runId) {
-        Janitor j;
+        DockerBackend b;
         synchronized (this) {
-            j = janitor;
+            b = backend;
         }
-        if (j != null) {
-            j.runFinished(runId);
+        if (b != null) {
+            b.runFinished(runId);
         }
     }
 
     @Override
     public synchronized void close() {
-        if (closed) {
-            return;
+        if (!closed) {
+            closed = true;
+            closeResources();
         }
-        closed = true;
+    }
+
+    private void closeResources() {
         if (audit != null) {
             audit.close();
+            audit = null;
         }
-        if (objectStore != null) {
-            objectStore.close();
-            objectStore = null;
-        }
-        try {
-            if (janitor != null) {
-                janitor.close(); // removes what this process still keeps
-            }
-        } finally {
-            janitor = null;
-            if (gateway != null) {
-                gateway.close();
-                gateway = null;
-            }
+        if (backend != null) {
+            backend.close();
+            backend = null;
         }
     }
 }

@@ -1,0 +1,117 @@
+package dev.containerrunner.plugin.execution;
+
+import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.docker.DockerGateway;
+import dev.containerrunner.plugin.model.CollectRequest;
+import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.plugin.s3.ObjectStore;
+import dev.containerrunner.plugin.s3.S3ObjectStore;
+import dev.containerrunner.spi.ActionContext;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The Docker backend: one {@link DockerGateway} (client and connection pool) shared by every task,
+ * the {@link Janitor} that sweeps at first contact and then periodically, the bound on concurrent
+ * containers and, when uploads are asked for, the S3 store. Construction does no I/O.
+ */
+public final class DockerBackend implements ContainerBackend {
+
+    private final RunnerConfig config;
+    private final Function<RunnerConfig, DockerGateway> gatewayFactory;
+    private final ContainerSlots slots;
+    private DockerGateway gateway;
+    private Janitor janitor;
+    private ObjectStore objectStore;
+    private boolean closed;
+
+    public DockerBackend(RunnerConfig config, Function<RunnerConfig, DockerGateway> gatewayFactory) {
+        this.config = config;
+        this.gatewayFactory = gatewayFactory;
+        this.slots = new ContainerSlots(config.maxConcurrentContainers());
+    }
+
+    @Override
+    public RunResult run(RunRequest request, ActionContext ctx, boolean withOutputFile) {
+        try (ContainerSlots.Slot slot = slots.acquire(ctx)) {
+            return new ContainerRunner(gateway(), config, janitor()::removeLater).run(request, ctx, withOutputFile);
+        }
+    }
+
+    @Override
+    public Map<String, Object> collect(String action, CollectRequest request, ActionContext ctx) {
+        return new OutputCollector(gateway(), config, this::objectStore, janitor()).collect(action, request, ctx);
+    }
+
+    /** The shared gateway, created (and the janitor started) on first use. */
+    public synchronized DockerGateway gateway() {
+        if (closed) {
+            throw new IllegalStateException("the container_runner app is closed");
+        }
+        if (gateway == null) {
+            DockerGateway g = gatewayFactory.apply(config);
+            Janitor j = new Janitor(g, Clock.systemUTC());
+            try {
+                j.start(config.janitorInterval()); // reaps what crashed processes left behind
+            } catch (RuntimeException e) {
+                j.close();
+                g.close();
+                throw e;
+            }
+            gateway = g;
+            janitor = j;
+        }
+        return gateway;
+    }
+
+    public synchronized Janitor janitor() {
+        gateway();
+        return janitor;
+    }
+
+    /** The S3 store, created on first upload. */
+    synchronized ObjectStore objectStore() {
+        if (closed) {
+            throw new IllegalStateException("the container_runner app is closed");
+        }
+        if (objectStore == null) {
+            objectStore = S3ObjectStore.create(config.s3().orElseThrow(() -> new IllegalStateException("no S3 store is configured")));
+        }
+        return objectStore;
+    }
+
+    @Override
+    public void runFinished(String runId) {
+        Janitor j;
+        synchronized (this) {
+            j = janitor;
+        }
+        if (j != null) {
+            j.runFinished(runId);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (objectStore != null) {
+            objectStore.close();
+            objectStore = null;
+        }
+        try {
+            if (janitor != null) {
+                janitor.close(); // removes what this process still keeps
+            }
+        } finally {
+            janitor = null;
+            if (gateway != null) {
+                gateway.close();
+                gateway = null;
+            }
+        }
+    }
+}
