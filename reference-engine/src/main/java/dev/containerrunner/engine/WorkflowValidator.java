@@ -33,7 +33,7 @@ final class WorkflowValidator {
             throw new WorkflowDefinitionException("workflow '" + wf.name() + "' has no tasks");
         }
         Map<String, TaskSpec> byId = new LinkedHashMap<>();
-        Map<String, String> keyOwner = new HashMap<>(); // result_key or task id -> task id
+        Map<String, String> keyOwner = new HashMap<>(); // result_key -> task id
         for (TaskSpec t : wf.tasks()) {
             if (!ID.matcher(t.taskId()).matches()) {
                 throw new WorkflowDefinitionException("task_id '" + t.taskId() + "' must match " + ID.pattern());
@@ -83,12 +83,11 @@ final class WorkflowValidator {
                 deps.add(d);
             }
             for (Templates.Reference ref : Templates.references(t.kwargs())) {
-                String producerKey = storageKeys.get(ref.key());
-                if (producerKey == null) {
+                if (!storageKeys.containsKey(ref.key())) {
                     throw new WorkflowDefinitionException("task '" + t.taskId() + "': reference " + ref.text()
                             + " names no result_key or task_id of this workflow");
                 }
-                deps.add(producer(wf, ref.key()));
+                deps.add(keyOwner.getOrDefault(ref.key(), ref.key())); // a result_key's task, or a task id
             }
             if (deps.contains(t.taskId())) {
                 throw new WorkflowDefinitionException("task '" + t.taskId() + "' depends on itself");
@@ -97,15 +96,6 @@ final class WorkflowValidator {
             planned.put(t.taskId(), new Plan.PlannedTask(t, action, Set.copyOf(deps)));
         }
         return new Plan(wf, order(planned), Map.copyOf(storageKeys));
-    }
-
-    private static String producer(Workflow wf, String key) {
-        for (TaskSpec t : wf.tasks()) {
-            if (key.equals(t.resultKey())) {
-                return t.taskId();
-            }
-        }
-        return key; // a task id
     }
 
     private static void checkKwargs(TaskSpec t, AppCatalog.ResolvedAction action) {

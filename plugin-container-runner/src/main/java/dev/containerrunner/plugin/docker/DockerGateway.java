@@ -65,9 +65,6 @@ public interface DockerGateway extends AutoCloseable {
     /** Volumes carrying every label in {@code labels}. */
     List<VolumeInfo> findVolumes(Map<String, String> labels);
 
-    /** The engine address, for messages. */
-    String endpoint();
-
     @Override
     void close();
 

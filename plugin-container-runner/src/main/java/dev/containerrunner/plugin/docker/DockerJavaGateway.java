@@ -70,11 +70,6 @@ public final class DockerJavaGateway implements DockerGateway {
         return new DockerJavaGateway(dockerHost, http, DockerClientImpl.getInstance(config, http));
     }
 
-    @Override
-    public String endpoint() {
-        return endpoint;
-    }
-
     /**
      * The engine's Unix socket when it is one: streams (attach, archives) then go over it directly,
      * past docker-java's transport; null for TCP engines, which keep the docker-java path.
@@ -132,31 +127,28 @@ public final class DockerJavaGateway implements DockerGateway {
 
     @Override
     public ImageInfo ensureImage(String reference, PullPolicy policy) {
+        InspectImageResponse image = policy == PullPolicy.ALWAYS ? null : inspectImage(reference);
         boolean pulled = false;
-        if (policy == PullPolicy.ALWAYS || policy == PullPolicy.IF_NOT_PRESENT && !present(reference)) {
+        if (image == null && policy != PullPolicy.NEVER) {
             pull(reference);
             pulled = true;
+            image = inspectImage(reference);
         }
-        InspectImageResponse image;
-        try {
-            image = client.inspectImageCmd(reference).exec();
-        } catch (NotFoundException e) {
+        if (image == null) {
             throw new ImageNotAvailableException(reference, policy == PullPolicy.NEVER
                     ? "is not present on the engine and pull_policy is 'never'; build or load it first, or use 'if_not_present'"
-                    : "is not present on the engine after pulling", e);
-        } catch (RuntimeException e) {
-            throw engineFailure("inspect image " + reference, e);
+                    : "is not present on the engine after pulling", null);
         }
         List<String> digests = image.getRepoDigests() == null ? List.of() : List.copyOf(image.getRepoDigests());
         return new ImageInfo(image.getId(), digests, pulled);
     }
 
-    private boolean present(String reference) {
+    /** The image, or null when the engine does not have it. */
+    private InspectImageResponse inspectImage(String reference) {
         try {
-            client.inspectImageCmd(reference).exec();
-            return true;
+            return client.inspectImageCmd(reference).exec();
         } catch (NotFoundException e) {
-            return false;
+            return null;
         } catch (RuntimeException e) {
             throw engineFailure("inspect image " + reference, e);
         }
@@ -482,6 +474,16 @@ public final class DockerJavaGateway implements DockerGateway {
         }
     }
 
+    /** Waits for {@code latch} up to {@code max}; false on timeout or interruption (the flag is kept). */
+    static boolean awaitQuietly(CountDownLatch latch, Duration max) {
+        try {
+            return latch.await(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static void closeQuietly(Closeable c) {
         try {
             c.close();
@@ -540,12 +542,7 @@ public final class DockerJavaGateway implements DockerGateway {
 
         @Override
         public boolean awaitEnd(Duration max) {
-            try {
-                return ended.await(max.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            return awaitQuietly(ended, max);
         }
 
         @Override

@@ -11,7 +11,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -124,12 +123,7 @@ final class UnixSocketAttach implements DockerGateway.Attachment {
 
     @Override
     public boolean awaitEnd(Duration max) {
-        try {
-            return ended.await(max.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return DockerJavaGateway.awaitQuietly(ended, max);
     }
 
     @Override

@@ -51,8 +51,4 @@ public final class ContainerSlots {
             }
         };
     }
-
-    public int inUse() {
-        return max - permits.availablePermits();
-    }
 }

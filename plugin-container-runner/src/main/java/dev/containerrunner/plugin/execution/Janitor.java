@@ -181,8 +181,4 @@ public final class Janitor implements AutoCloseable {
         }
         removeMatching(Labels.ownedByThisProcess());
     }
-
-    List<ContainerInfo> keptByThisProcess() {
-        return gateway.findContainers(Labels.ownedByThisProcess());
-    }
 }
