@@ -146,8 +146,8 @@ final class WorkflowExecution {
             @SuppressWarnings("unchecked")
             Map<String, Object> kwargs = (Map<String, Object>) Templates.resolve(spec.kwargs(), store,
                     plan.storageKeys()::get, Json::write);
+            // the handler checks values itself; its validator already ran at plan time where it could
             Map<String, Object> filled = KwargsValidator.validate(t.action().action(), kwargs);
-            t.action().action().validator().check(filled);
             result = Json.normalise(t.action().action().handler().invoke(filled, context(spec, cancellation, t)));
             if (Boolean.FALSE.equals(result.get("success"))) {
                 Object why = result.get("error");

@@ -18,6 +18,8 @@ import java.util.Set;
  * @param validator   deeper checks of kwargs (ranges, formats) that an engine can run before
  *                    anything starts, e.g. in a {@code validate} command; throws
  *                    {@link InvalidKwargsException}. Receives kwargs after {@link KwargsValidator}.
+ *                    The handler must still check what it receives: engines skip the validator
+ *                    for kwargs that are only known at run time (references).
  */
 public record ActionDefinition(String name, String description, List<ParameterSpec> parameters, ActionHandler handler,
                                KwargsCheck validator) {
