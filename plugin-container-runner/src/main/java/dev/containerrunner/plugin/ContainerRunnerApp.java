@@ -5,8 +5,11 @@ import dev.containerrunner.plugin.audit.AuditLog;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.docker.DockerJavaGateway;
+import dev.containerrunner.plugin.config.Backend;
+import dev.containerrunner.plugin.execution.ContainerBackend;
 import dev.containerrunner.plugin.execution.DockerBackend;
 import dev.containerrunner.plugin.execution.Janitor;
+import dev.containerrunner.plugin.kubernetes.KubernetesBackend;
 import dev.containerrunner.spi.ActionRegistry;
 import dev.containerrunner.spi.TaskApp;
 import java.nio.file.Path;
@@ -18,8 +21,8 @@ import java.util.function.Function;
  * The container_runner app: {@code apps.platform.container_runner.run_container},
  * {@code run_with_input} and {@code collect_output}.
  *
- * <p>Construction does nothing; the Docker client is created when the first action runs and
- * closed by {@link #close()}.
+ * <p>Construction does nothing; the backend's client (Docker, or Kubernetes with
+ * {@code backend: kubernetes}) is created when the first action runs and closed by {@link #close()}.
  */
 @AutoService(TaskApp.class)
 public final class ContainerRunnerApp implements TaskApp {
@@ -29,7 +32,7 @@ public final class ContainerRunnerApp implements TaskApp {
     private final Function<RunnerConfig, DockerGateway> gatewayFactory;
     private volatile RunnerConfig config;
     private AuditLog audit;
-    private DockerBackend backend;
+    private ContainerBackend backend;
     private boolean closed;
 
     /** The ServiceLoader constructor: Docker through docker-java. */
@@ -95,28 +98,36 @@ public final class ContainerRunnerApp implements TaskApp {
     }
 
     /** Where containers run; created without I/O, connects on first use. */
-    synchronized DockerBackend backend() {
+    synchronized ContainerBackend backend() {
         if (closed) {
             throw new IllegalStateException("the container_runner app is closed");
         }
         if (backend == null) {
-            backend = new DockerBackend(config(), gatewayFactory);
+            RunnerConfig c = config();
+            backend = c.backend() == Backend.KUBERNETES ? new KubernetesBackend(c) : new DockerBackend(c, gatewayFactory);
         }
         return backend;
     }
 
-    /** The shared gateway (for tests and tools). */
+    private DockerBackend dockerBackend() {
+        if (backend() instanceof DockerBackend docker) {
+            return docker;
+        }
+        throw new IllegalStateException("the app is configured with backend: " + config().backend().wireName());
+    }
+
+    /** The shared Docker gateway (for tests and tools). */
     DockerGateway gateway() {
-        return backend().gateway();
+        return dockerBackend().gateway();
     }
 
     Janitor janitor() {
-        return backend().janitor();
+        return dockerBackend().janitor();
     }
 
     @Override
     public void runFinished(String runId) {
-        DockerBackend b;
+        ContainerBackend b;
         synchronized (this) {
             b = backend;
         }

@@ -42,7 +42,9 @@ public record RunnerConfig(
         boolean collectFromOtherRuns,
         Optional<S3Config> s3,
         int maxConcurrentContainers,
-        boolean engineLogs) {
+        boolean engineLogs,
+        Backend backend,
+        KubernetesConfig kubernetes) {
 
     static final String APP = "container_runner";
 
@@ -95,11 +97,26 @@ public record RunnerConfig(
         Optional<S3Config> s3 = r.section("s3").map(ConfigReader::s3);
         int maxConcurrent = r.intValue(List.of("max_concurrent_containers"), 16, 1, 1024);
         boolean engineLogs = r.bool(List.of("engine_logs"), false);
+        Backend backend;
+        try {
+            backend = Backend.parse(r.string("backend", "docker"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(APP, "backend", e.getMessage());
+        }
+        Optional<KubernetesConfig> kubernetes = r.section("kubernetes").map(KubernetesConfig::read);
+        if (backend == Backend.KUBERNETES) {
+            r.check(!host, "host_network_allowed", "is not supported with backend: kubernetes (pods never share the node's"
+                    + " network here)");
+            r.check(dockerHost.isEmpty(), "docker_host", "only applies to backend: docker");
+            r.check(!engineLogs, "engine_logs", "only applies to backend: docker (the kubelet keeps pod logs)");
+        } else {
+            r.check(kubernetes.isEmpty(), "kubernetes", "only applies to backend: kubernetes (set backend: kubernetes)");
+        }
         r.rejectUnknown();
         return new RunnerConfig(allowed, Duration.ofSeconds(defaultTimeout), Duration.ofSeconds(maxTimeout), defaultMemory,
                 maxMemory, defaultCpu, maxCpu, network, host, cleanup, dockerHost, user, pids, maxOutput, maxOutputFile,
                 Duration.ofSeconds(grace), readOnly, runtime, audit, Duration.ofSeconds(retention), Duration.ofSeconds(janitor),
-                maxInline, otherRuns, s3, maxConcurrent, engineLogs);
+                maxInline, otherRuns, s3, maxConcurrent, engineLogs, backend, kubernetes.orElseGet(KubernetesConfig::defaults));
     }
 
     /** The engine refuses memory limits under 6 MiB. */

@@ -295,12 +295,12 @@ public final class ContainerRunner {
         boolean success = error == null;
         return new RunResult(success, exitCode, capture.stdout().text(), capture.stderr().text(), seconds, containerId,
                 request.requestedImage(), image.digest(), ending.timedOut(), oomKilled, capture.stdout().truncated(),
-                capture.stderr().truncated(), error, withOutputFile, outputContent, outputEncoding);
+                capture.stderr().truncated(), error, withOutputFile, outputContent, outputEncoding, false);
     }
 
     private RunResult cancelledBeforeStart(RunRequest request, String containerId, ImageInfo image, boolean withOutputFile) {
         return new RunResult(false, null, "", "", 0.0, containerId, request.requestedImage(), image.digest(), false, false,
-                false, false, "the task was cancelled before the container started", withOutputFile, null, null);
+                false, false, "the task was cancelled before the container started", withOutputFile, null, null, false);
     }
 
     /** output_file read back: text as text, anything else base64; or why not. */

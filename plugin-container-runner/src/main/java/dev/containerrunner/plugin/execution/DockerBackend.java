@@ -4,8 +4,7 @@ import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.model.RunRequest;
-import dev.containerrunner.plugin.s3.ObjectStore;
-import dev.containerrunner.plugin.s3.S3ObjectStore;
+import dev.containerrunner.plugin.s3.LazyObjectStore;
 import dev.containerrunner.spi.ActionContext;
 import java.time.Clock;
 import java.util.Map;
@@ -23,13 +22,14 @@ public final class DockerBackend implements ContainerBackend {
     private final ContainerSlots slots;
     private DockerGateway gateway;
     private Janitor janitor;
-    private ObjectStore objectStore;
+    private final LazyObjectStore objectStore;
     private boolean closed;
 
     public DockerBackend(RunnerConfig config, Function<RunnerConfig, DockerGateway> gatewayFactory) {
         this.config = config;
         this.gatewayFactory = gatewayFactory;
         this.slots = new ContainerSlots(config.maxConcurrentContainers());
+        this.objectStore = new LazyObjectStore(config.s3());
     }
 
     @Override
@@ -41,7 +41,9 @@ public final class DockerBackend implements ContainerBackend {
 
     @Override
     public Map<String, Object> collect(String action, CollectRequest request, ActionContext ctx) {
-        return new OutputCollector(gateway(), config, this::objectStore, janitor()).collect(action, request, ctx);
+        Janitor j = janitor();
+        return new OutputCollector(OutputCollector.docker(this::gateway, config, j), config, objectStore)
+                .collect(action, request, ctx);
     }
 
     /** The shared gateway, created (and the janitor started) on first use. */
@@ -70,17 +72,6 @@ public final class DockerBackend implements ContainerBackend {
         return janitor;
     }
 
-    /** The S3 store, created on first upload. */
-    synchronized ObjectStore objectStore() {
-        if (closed) {
-            throw new IllegalStateException("the container_runner app is closed");
-        }
-        if (objectStore == null) {
-            objectStore = S3ObjectStore.create(config.s3().orElseThrow(() -> new IllegalStateException("no S3 store is configured")));
-        }
-        return objectStore;
-    }
-
     @Override
     public void runFinished(String runId) {
         Janitor j;
@@ -98,10 +89,7 @@ public final class DockerBackend implements ContainerBackend {
             return;
         }
         closed = true;
-        if (objectStore != null) {
-            objectStore.close();
-            objectStore = null;
-        }
+        objectStore.close();
         try {
             if (janitor != null) {
                 janitor.close(); // removes what this process still keeps

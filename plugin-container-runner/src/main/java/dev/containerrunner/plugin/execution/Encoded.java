@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /** File bytes for a JSON result: UTF-8 text as text, anything else (or with NUL bytes) as base64. */
-record Encoded(String text, String encoding) {
+public record Encoded(String text, String encoding) {
 
-    static Encoded of(byte[] bytes) {
+    public static Encoded of(byte[] bytes) {
         for (byte b : bytes) {
             if (b == 0) {
                 return base64(bytes);

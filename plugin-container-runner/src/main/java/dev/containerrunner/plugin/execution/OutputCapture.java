@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * (marking it truncated beyond that) while every line still goes live to the log sink. Memory use
  * is bounded whatever the container prints.
  */
-final class OutputCapture implements DockerGateway.OutputListener {
+public final class OutputCapture implements DockerGateway.OutputListener {
 
     /** A line longer than this is passed to the log sink in pieces. */
     static final int MAX_LINE = 16 * 1024;
@@ -19,7 +19,7 @@ final class OutputCapture implements DockerGateway.OutputListener {
     private final Stream stderr;
     private volatile Throwable error;
 
-    OutputCapture(long maxBytes, LogSink sink) {
+    public OutputCapture(long maxBytes, LogSink sink) {
         this.stdout = new Stream(maxBytes, sink, LogSink.Stream.STDOUT);
         this.stderr = new Stream(maxBytes, sink, LogSink.Stream.STDERR);
     }
@@ -36,20 +36,20 @@ final class OutputCapture implements DockerGateway.OutputListener {
         stderr.flushLine();
     }
 
-    Throwable error() {
+    public Throwable error() {
         return error;
     }
 
-    Stream stdout() {
+    public Stream stdout() {
         return stdout;
     }
 
-    Stream stderr() {
+    public Stream stderr() {
         return stderr;
     }
 
     /** One output stream: a bounded buffer and a line splitter. */
-    static final class Stream {
+    public static final class Stream {
         private final long max;
         private final LogSink sink;
         private final LogSink.Stream kind;
@@ -105,11 +105,11 @@ final class OutputCapture implements DockerGateway.OutputListener {
             }
         }
 
-        synchronized String text() {
+        public synchronized String text() {
             return kept.toString(StandardCharsets.UTF_8);
         }
 
-        synchronized boolean truncated() {
+        public synchronized boolean truncated() {
             return truncated;
         }
 

@@ -1,7 +1,6 @@
 package dev.containerrunner.plugin.execution;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
-import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.docker.NoSuchContainerException;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.model.ContainerPath;
@@ -28,16 +27,53 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  */
 public final class OutputCollector {
 
-    private final DockerGateway gateway;
+    private final CollectSource source;
     private final RunnerConfig config;
     private final Supplier<ObjectStore> store;
-    private final Janitor janitor;
 
-    public OutputCollector(DockerGateway gateway, RunnerConfig config, Supplier<ObjectStore> store, Janitor janitor) {
-        this.gateway = gateway;
+    public OutputCollector(CollectSource source, RunnerConfig config, Supplier<ObjectStore> store) {
+        this.source = source;
         this.config = config;
         this.store = store;
-        this.janitor = janitor;
+    }
+
+    /** The Docker engine's containers, read through its archive API. */
+    public static CollectSource docker(DockerGatewayAccess gateway, RunnerConfig config, Janitor janitor) {
+        return (action, containerId) -> {
+            dev.containerrunner.plugin.docker.DockerGateway.ContainerState state;
+            try {
+                state = gateway.get().inspect(containerId);
+            } catch (NoSuchContainerException e) {
+                throw new ActionFailedException(action, "container " + containerId
+                        + " does not exist (it may have been removed after its retention window of "
+                        + config.collectRetention().toSeconds() + " s)", e);
+            }
+            return new CollectSource.Target() {
+                @Override
+                public Map<String, String> labels() {
+                    return state.labels();
+                }
+
+                @Override
+                public boolean running() {
+                    return state.running();
+                }
+
+                @Override
+                public InputStream archive(String path) {
+                    return gateway.get().copyOut(containerId, path);
+                }
+
+                @Override
+                public void release() {
+                    janitor.removeAttempt(state.labels().get(Labels.ATTEMPT));
+                }
+            };
+        };
+    }
+
+    /** Supplies the Docker gateway lazily. */
+    public interface DockerGatewayAccess extends Supplier<dev.containerrunner.plugin.docker.DockerGateway> {
     }
 
     public Map<String, Object> collect(String action, CollectRequest request, ActionContext ctx) {
@@ -45,15 +81,8 @@ public final class OutputCollector {
             throw new ActionFailedException(action, "upload_to_s3 is true but no S3 store is configured"
                     + " (configure apps.container_runner.s3: {bucket, region, endpoint, ...})");
         }
-        DockerGateway.ContainerState state;
-        try {
-            state = gateway.inspect(request.containerId());
-        } catch (NoSuchContainerException e) {
-            throw new ActionFailedException(action, "container " + request.containerId()
-                    + " does not exist (it may have been removed after its retention window of "
-                    + config.collectRetention().toSeconds() + " s)", e);
-        }
-        Map<String, String> labels = state.labels();
+        CollectSource.Target target = source.find(action, request.containerId());
+        Map<String, String> labels = target.labels();
         if (!Labels.APP.equals(labels.get(Labels.MANAGED_BY))) {
             throw new ActionFailedException(action, "container " + request.containerId()
                     + " was not created by container_runner: collect_output only reads containers it created");
@@ -62,7 +91,7 @@ public final class OutputCollector {
             throw new ActionFailedException(action, "container " + request.containerId() + " belongs to another workflow run"
                     + " (collect_from_other_runs is false)");
         }
-        if (state.running()) {
+        if (target.running()) {
             throw new ActionFailedException(action, "container " + request.containerId() + " is still running");
         }
         ObjectStore objects = request.uploadToS3() ? store.get() : null;
@@ -70,7 +99,7 @@ public final class OutputCollector {
         List<Map<String, Object>> files = new ArrayList<>();
         boolean allOk = true;
         for (ContainerPath path : request.filePaths()) {
-            List<Map<String, Object>> got = collectPath(action, request, path, objects, keyBase);
+            List<Map<String, Object>> got = collectPath(action, request, target, path, objects, keyBase);
             for (Map<String, Object> f : got) {
                 allOk &= !f.containsKey("error");
                 ctx.log().line(LogSink.Stream.SYSTEM, "collected " + f.get("path") + (f.containsKey("error")
@@ -80,7 +109,7 @@ public final class OutputCollector {
             files.addAll(got);
         }
         if (request.release()) {
-            janitor.removeAttempt(labels.get(Labels.ATTEMPT));
+            target.release();
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("success", allOk);
@@ -103,10 +132,10 @@ public final class OutputCollector {
         return safe.equals(".") || safe.equals("..") ? "_" : safe;
     }
 
-    private List<Map<String, Object>> collectPath(String action, CollectRequest request, ContainerPath path,
-                                                  ObjectStore objects, String keyBase) {
+    private List<Map<String, Object>> collectPath(String action, CollectRequest request, CollectSource.Target target,
+                                                  ContainerPath path, ObjectStore objects, String keyBase) {
         List<Map<String, Object>> out = new ArrayList<>();
-        try (InputStream archive = gateway.copyOut(request.containerId(), path.value());
+        try (InputStream archive = target.archive(path.value());
              TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
             String base = path.parent().equals("/") ? "" : path.parent();
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
@@ -132,7 +161,8 @@ public final class OutputCollector {
             }
             out.add(error(path.value(), "does not exist in the container"));
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + path + " from the engine failed", e);
+            throw new UncheckedIOException("reading " + path + " from the " + (e.getMessage() == null ? "engine" : "engine: "
+                    + e.getMessage()), e);
         }
         return out;
     }

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * The outcome of one run action. {@link #toMap} produces the public result keys: the seed's
  * ({@code success, exit_code, stdout, stderr, duration_seconds, container_id, image_used} and, for
- * run_with_input, {@code output_file_content}) followed by the extra fields.
+ * run_with_input, {@code output_file_content}) followed by the extra fields. {@code stderr_merged}
+ * is true where the backend cannot tell the streams apart (Kubernetes: stderr is inside stdout).
  */
 public record RunResult(
         boolean success,
@@ -24,7 +25,8 @@ public record RunResult(
         String error,
         boolean withOutputFile,
         String outputFileContent,
-        String outputFileEncoding) {
+        String outputFileEncoding,
+        boolean stderrMerged) {
 
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -44,6 +46,7 @@ public record RunResult(
         m.put("oom_killed", oomKilled);
         m.put("stdout_truncated", stdoutTruncated);
         m.put("stderr_truncated", stderrTruncated);
+        m.put("stderr_merged", stderrMerged);
         m.put("error", error);
         return m;
     }

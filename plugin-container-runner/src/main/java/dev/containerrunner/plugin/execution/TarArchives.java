@@ -10,7 +10,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** The tar archives the engine's archive API speaks. */
-final class TarArchives {
+public final class TarArchives {
 
     private TarArchives() {
     }
@@ -67,7 +67,7 @@ final class TarArchives {
     }
 
     /** The first entry's content when it is a regular file of at most {@code max} bytes. */
-    static FileContent firstFile(InputStream archive, long max) throws IOException {
+    public static FileContent firstFile(InputStream archive, long max) throws IOException {
         try (TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
             TarArchiveEntry entry = tar.getNextEntry();
             if (entry == null) {
@@ -86,6 +86,6 @@ final class TarArchives {
     }
 
     /** A file read back from a container, or why it could not be. */
-    record FileContent(Optional<byte[]> bytes, long size, String problem) {
+    public record FileContent(Optional<byte[]> bytes, long size, String problem) {
     }
 }

@@ -1,0 +1,433 @@
+package dev.containerrunner.plugin.kubernetes;
+
+import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.docker.ContainerEngineException;
+import dev.containerrunner.plugin.docker.DockerGateway;
+import dev.containerrunner.plugin.docker.ImageNotAvailableException;
+import dev.containerrunner.plugin.docker.NoSuchContainerException;
+import dev.containerrunner.plugin.execution.Encoded;
+import dev.containerrunner.plugin.execution.OutputCapture;
+import dev.containerrunner.plugin.execution.RunResult;
+import dev.containerrunner.plugin.execution.TarArchives;
+import dev.containerrunner.plugin.model.ContainerPath;
+import dev.containerrunner.plugin.model.PullPolicy;
+import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.spi.ActionContext;
+import dev.containerrunner.spi.InvalidKwargsException;
+import dev.containerrunner.spi.LogSink;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * One run on Kubernetes: creates the Job (paused), its Secret and NetworkPolicy, releases it, waits
+ * for the pod's main container to end while following its log and feeding stdin through attach,
+ * enforces the timeout (the Job is scaled to 0 and the pod deleted with the grace period: SIGTERM,
+ * then SIGKILL), reads the result from the container's terminated state, and deletes everything
+ * in {@code finally} unless the run is kept for collect_output.
+ */
+final class PodRun {
+
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration DRAIN = Duration.ofSeconds(10);
+    private static final Duration AFTER_KILL = Duration.ofSeconds(20);
+    private static final Duration EXPIRY_SLACK = Duration.ofMinutes(5);
+    /** Waiting reasons that do not resolve by themselves: the run fails at once with the kubelet's message. */
+    private static final Set<String> FATAL_WAITING = Set.of("ErrImageNeverPull", "ErrImagePull", "ImagePullBackOff",
+            "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final RunnerConfig config;
+    private final Consumer<String> removeLater;
+
+    PodRun(KubernetesClient client, String namespace, RunnerConfig config, Consumer<String> removeLater) {
+        this.client = client;
+        this.namespace = namespace;
+        this.config = config;
+        this.removeLater = removeLater;
+    }
+
+    RunResult run(RunRequest request, ActionContext ctx, boolean withOutputFile) {
+        if (request.inputFile().isPresent() && request.inputFile().get().content().length > PodSpecs.MAX_INPUT_FILE_BYTES) {
+            throw new InvalidKwargsException(request.action(), "input_file.content",
+                    "is " + request.inputFile().get().content().length + " bytes; the Kubernetes backend passes input_file"
+                            + " through a Secret, which holds at most " + PodSpecs.MAX_INPUT_FILE_BYTES + " bytes");
+        }
+        return new Attempt(request, ctx, withOutputFile).run();
+    }
+
+    /** Deletes a run's pods (with {@code grace}), Job, Secret and NetworkPolicy. */
+    static void deleteRun(KubernetesClient client, String namespace, String attempt, Duration grace) {
+        String name = PodSpecs.jobName(attempt);
+        client.pods().inNamespace(namespace).withLabel(KubeLabels.POD_ATTEMPT, attempt).withGracePeriod(grace.toSeconds()).delete();
+        client.batch().v1().jobs().inNamespace(namespace).withName(name).withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                .delete();
+        client.secrets().inNamespace(namespace).withName(name).delete();
+        client.network().v1().networkPolicies().inNamespace(namespace).withName(name).delete();
+    }
+
+    static String describe(KubernetesClientException e) {
+        String status = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+        return "the Kubernetes API failed" + (e.getCode() > 0 ? " (HTTP " + e.getCode() + ")" : "") + ": " + status;
+    }
+
+    /** How the wait ended: the main container's last status (null when the pod vanished). */
+    private record Ending(ContainerStatus main, boolean timedOut, boolean cancelled) {
+        ContainerStateTerminated terminated() {
+            return main == null || main.getState() == null ? null : main.getState().getTerminated();
+        }
+    }
+
+    /** The state of one run. */
+    private final class Attempt {
+        private final RunRequest request;
+        private final ActionContext ctx;
+        private final boolean withOutputFile;
+        private final LogSink log;
+        private final String attempt = UUID.randomUUID().toString().replace("-", "");
+        private final OutputCapture capture;
+        private String pod;
+        private long runningSince;
+        private LogStream logs;
+        private Thread stdin;
+
+        Attempt(RunRequest request, ActionContext ctx, boolean withOutputFile) {
+            this.request = request;
+            this.ctx = ctx;
+            this.withOutputFile = withOutputFile;
+            this.log = ctx.log();
+            this.capture = new OutputCapture(config.maxOutputBytes(), log);
+        }
+
+        RunResult run() {
+            Duration life = config.kubernetes().startTimeout().plus(request.timeout()).plus(config.stopGrace())
+                    .plus(EXPIRY_SLACK).plus(config.collectRetention());
+            KubeLabels.Metadata meta = KubeLabels.forAttempt(ctx, attempt, Instant.now().plus(life), config.collectRetention(),
+                    config.cleanupAfterRun());
+            PodSpecs.RunObjects objects = PodSpecs.build(request, config, attempt, meta, life);
+            boolean keep = false;
+            RuntimeException failure = null;
+            boolean created = false;
+            try {
+                created = true; // from here on something may exist: cleaned up below whatever happens
+                create(objects);
+                Ending ending = await();
+                double seconds = runningSince != 0 ? Math.round((System.nanoTime() - runningSince) / 1e6) / 1000.0
+                        : clusterSeconds(ending.terminated());
+                if (logs == null && pod != null && ending.terminated() != null) {
+                    logs = LogStream.start(client, namespace, pod, this::output);
+                }
+                if (logs != null && !logs.awaitEnd(DRAIN)) {
+                    log.line(LogSink.Stream.SYSTEM, "the pod's log did not end within " + DRAIN.toSeconds() + " s; closing it");
+                }
+                capture.onEnd(logs == null ? null : logs.failure());
+                RunResult result = result(ending, seconds, objects.dirs());
+                keep = objects.dirs().collectable() && !ending.cancelled() && !ending.timedOut() && pod != null
+                        && !(config.cleanupAfterRun() && config.collectRetention().isZero());
+                return result;
+            } catch (KubernetesClientException e) {
+                failure = new ContainerEngineException("kubernetes", describe(e), e);
+                throw failure;
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            } finally {
+                if (logs != null) {
+                    logs.close();
+                }
+                if (stdin != null) {
+                    stdin.interrupt();
+                }
+                if (keep) {
+                    log.line(LogSink.Stream.SYSTEM, "keeping job " + objects.name() + " for collect_output: deleted "
+                            + (config.cleanupAfterRun() ? "when the workflow run ends or " : "") + "at most "
+                            + config.collectRetention().toSeconds() + " s after it exited");
+                } else if (created) {
+                    cleanUp(failure);
+                }
+            }
+        }
+
+        private void output(byte[] bytes) {
+            capture.onOutput(DockerGateway.StreamKind.STDOUT, bytes);
+        }
+
+        private void cleanUp(RuntimeException failure) {
+            try {
+                deleteRun(client, namespace, attempt, Duration.ZERO);
+            } catch (RuntimeException e) {
+                removeLater.accept(attempt);
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                } else {
+                    log.line(LogSink.Stream.SYSTEM, "cleanup failed (the janitor retries): " + e.getMessage());
+                }
+            }
+        }
+
+        private void create(PodSpecs.RunObjects objects) {
+            var job = client.batch().v1().jobs().inNamespace(namespace).resource(objects.job()).create();
+            OwnerReference owner = PodSpecs.ownedBy(job);
+            objects.inputSecret().ifPresent(s -> {
+                s.getMetadata().setOwnerReferences(List.of(owner));
+                client.secrets().inNamespace(namespace).resource(s).create();
+            });
+            objects.networkPolicy().ifPresent(p -> {
+                p.getMetadata().setOwnerReferences(List.of(owner));
+                client.network().v1().networkPolicies().inNamespace(namespace).resource(p).create();
+            });
+            scale(1); // only now may the pod exist: its Secret and NetworkPolicy are in place
+        }
+
+        private void scale(int parallelism) {
+            client.batch().v1().jobs().inNamespace(namespace).withName(PodSpecs.jobName(attempt))
+                    .edit(j -> new JobBuilder(j).editSpec().withParallelism(parallelism).endSpec().build());
+        }
+
+        private Optional<Pod> findPod() {
+            List<Pod> pods = client.pods().inNamespace(namespace).withLabel(KubeLabels.POD_ATTEMPT, attempt).list().getItems();
+            return pods.stream().findFirst();
+        }
+
+        /** Polls until the main container has terminated, the timeout passed or the task was cancelled. */
+        private Ending await() {
+            long startDeadline = System.nanoTime() + config.kubernetes().startTimeout().toNanos();
+            ContainerStatus last = null;
+            while (true) {
+                Optional<Pod> found = findPod();
+                if (found.isPresent()) {
+                    Pod p = found.get();
+                    if (pod == null) {
+                        pod = p.getMetadata().getName();
+                        log.line(LogSink.Stream.SYSTEM, "created job " + PodSpecs.jobName(attempt) + ", pod " + pod + " in namespace "
+                                + namespace + " (image " + request.requestedImage() + ", memory " + request.memory() + ", cpu "
+                                + request.cpu() + ", network " + request.network().wireName() + ", timeout "
+                                + request.timeout().toSeconds() + "s)");
+                    }
+                    checkHelpers(p);
+                    ContainerStatus main = status(p.getStatus() == null ? null : p.getStatus().getContainerStatuses(), PodSpecs.MAIN);
+                    if (main != null) {
+                        last = main;
+                        if (main.getState().getTerminated() != null) {
+                            return new Ending(main, false, false);
+                        }
+                        checkWaiting(main, "image " + request.requestedImage());
+                        if (main.getState().getRunning() != null && runningSince == 0) {
+                            runningSince = System.nanoTime();
+                            logs = LogStream.start(client, namespace, pod, this::output);
+                            request.inputData().ifPresent(this::sendStdin);
+                        }
+                    }
+                    if (p.getStatus() != null && "Failed".equals(p.getStatus().getPhase()) && (main == null
+                            || main.getState().getTerminated() == null)) {
+                        throw new ContainerEngineException("run", "the pod failed before its container ended: "
+                                + p.getStatus().getReason() + " " + Optional.ofNullable(p.getStatus().getMessage()).orElse(""), null);
+                    }
+                } else if (pod != null) {
+                    throw new ContainerEngineException("run", "pod " + pod + " was deleted while its container ran", null);
+                }
+                if (runningSince == 0 && System.nanoTime() > startDeadline) {
+                    throw new ContainerEngineException("run", "the pod did not start within start_timeout_seconds ("
+                            + config.kubernetes().startTimeout().toSeconds() + "): " + found.map(PodRun::pending).orElse(
+                            "the Job controller created no pod"), null);
+                }
+                boolean cancelled = ctx.cancellation().isCancelled();
+                if (cancelled || (runningSince != 0 && System.nanoTime() - runningSince > request.timeout().toNanos())) {
+                    return stop(cancelled, last);
+                }
+                sleep(POLL);
+            }
+        }
+
+        /** Timeout or cancellation: no replacement pod, SIGTERM now, SIGKILL after the grace period. */
+        private Ending stop(boolean cancelled, ContainerStatus last) {
+            log.line(LogSink.Stream.SYSTEM, (cancelled ? "task cancelled" : "timeout after " + request.timeout().toSeconds() + " s")
+                    + ": deleting the pod (SIGTERM, SIGKILL after " + config.stopGrace().toSeconds() + " s)");
+            scale(0);
+            client.pods().inNamespace(namespace).withName(pod).withGracePeriod(config.stopGrace().toSeconds()).delete();
+            long until = System.nanoTime() + config.stopGrace().plus(AFTER_KILL).toNanos();
+            while (System.nanoTime() < until) {
+                Optional<Pod> p = findPod();
+                if (p.isEmpty()) {
+                    break;
+                }
+                ContainerStatus main = status(p.get().getStatus().getContainerStatuses(), PodSpecs.MAIN);
+                if (main != null) {
+                    last = main;
+                    if (main.getState().getTerminated() != null) {
+                        break;
+                    }
+                }
+                sleep(POLL);
+            }
+            return new Ending(last, !cancelled, cancelled);
+        }
+
+        /** stdin through attach: the container was created with stdinOnce, so ending the attach closes its stdin. */
+        private void sendStdin(byte[] data) {
+            stdin = new Thread(() -> {
+                try (ExecWatch attach = client.pods().inNamespace(namespace).withName(pod).inContainer(PodSpecs.MAIN)
+                        .redirectingInput().attach()) {
+                    OutputStream in = attach.getInput();
+                    in.write(data);
+                    in.flush();
+                    Thread.sleep(200); // let the last frame leave before the close frame
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException | RuntimeException e) {
+                    log.line(LogSink.Stream.SYSTEM, "sending input_data failed: " + e.getMessage());
+                }
+            }, "container-runner-stdin-" + pod);
+            stdin.setDaemon(true);
+            stdin.start();
+        }
+
+        private void checkHelpers(Pod p) {
+            if (p.getStatus() == null) {
+                return;
+            }
+            ContainerStatus prepare = status(p.getStatus().getInitContainerStatuses(), PodSpecs.PREPARE);
+            if (prepare != null) {
+                checkWaiting(prepare, "helper_image " + config.kubernetes().helperImage());
+                ContainerStateTerminated t = prepare.getState().getTerminated();
+                if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {
+                    throw new ContainerEngineException("run", "placing input_file failed in the helper container (exit "
+                            + t.getExitCode() + "): " + Optional.ofNullable(t.getMessage()).orElse(t.getReason()), null);
+                }
+            }
+            ContainerStatus keeper = status(p.getStatus().getContainerStatuses(), PodSpecs.KEEPER);
+            if (keeper != null) {
+                checkWaiting(keeper, "helper_image " + config.kubernetes().helperImage());
+            }
+        }
+
+        private void checkWaiting(ContainerStatus s, String what) {
+            ContainerStateWaiting w = s.getState() == null ? null : s.getState().getWaiting();
+            if (w == null || w.getReason() == null || !FATAL_WAITING.contains(w.getReason())) {
+                return;
+            }
+            String message = w.getReason() + ": " + Optional.ofNullable(w.getMessage()).orElse("");
+            if (w.getReason().contains("Pull") || w.getReason().equals("InvalidImageName")) {
+                String hint = request.pullPolicy() == PullPolicy.NEVER && what.startsWith("image")
+                        ? " (pull_policy is never and the node does not have it)" : "";
+                throw new ImageNotAvailableException(what, what + " is not available on the node" + hint + ": " + message, null);
+            }
+            throw new ContainerEngineException("run", "the kubelet could not start the " + s.getName() + " container: " + message,
+                    null);
+        }
+
+        private RunResult result(Ending ending, double seconds, RunDirs dirs) {
+            ContainerStateTerminated t = ending.terminated();
+            Long exitCode = t == null || t.getExitCode() == null ? null : t.getExitCode().longValue();
+            boolean oom = t != null && "OOMKilled".equals(t.getReason());
+            String outputContent = null;
+            String outputEncoding = null;
+            String error = null;
+            if (request.outputFile().isPresent() && !ending.cancelled() && !ending.timedOut()) {
+                String[] read = readOutputFile(request.outputFile().get(), dirs);
+                outputContent = read[0];
+                outputEncoding = read[1];
+                error = read[2];
+            }
+            if (ending.cancelled()) {
+                error = "the task was cancelled; the pod was deleted";
+            } else if (ending.timedOut()) {
+                error = "timed out after " + request.timeout().toSeconds() + " s; the pod was deleted (SIGTERM, then SIGKILL after "
+                        + config.stopGrace().toSeconds() + " s)";
+            } else if (oom) {
+                error = "out of memory: the kernel killed a process of the container (memory_limit " + request.memory() + ")";
+            } else if (exitCode == null || exitCode != 0) {
+                error = "the container exited with code " + exitCode;
+            } else if (capture.error() != null) {
+                error = "reading the container's log failed: " + capture.error().getMessage();
+            }
+            String imageId = ending.main() == null ? null : ending.main().getImageID();
+            return new RunResult(error == null, exitCode, capture.stdout().text(), capture.stderr().text(), seconds, attempt,
+                    request.requestedImage(), digestOf(imageId), ending.timedOut(), oom, capture.stdout().truncated(),
+                    capture.stderr().truncated(), error, withOutputFile, outputContent, outputEncoding, true);
+        }
+
+        /** {content, encoding, problem}. */
+        private String[] readOutputFile(ContainerPath path, RunDirs dirs) {
+            TarArchives.FileContent file;
+            try (InputStream archive = new PodFiles(client, namespace).archive(pod, dirs, path.value())) {
+                file = TarArchives.firstFile(archive, config.maxOutputFileBytes());
+            } catch (NoSuchContainerException e) {
+                return new String[] {null, null, "output_file " + path + " was not written by the container"};
+            } catch (IOException | KubernetesClientException e) {
+                return new String[] {null, null, "output_file " + path + " could not be read: " + e.getMessage()};
+            }
+            if (file.bytes().isEmpty()) {
+                return new String[] {null, null, "output_file " + path + " " + file.problem()};
+            }
+            Encoded encoded = Encoded.of(file.bytes().get());
+            return new String[] {encoded.text(), encoded.encoding(), null};
+        }
+    }
+
+    /** A run that ended before the runner saw it running: the kubelet's timestamps (whole seconds). */
+    static double clusterSeconds(ContainerStateTerminated t) {
+        if (t == null || t.getStartedAt() == null || t.getFinishedAt() == null) {
+            return 0.0;
+        }
+        return Duration.between(Instant.parse(t.getStartedAt()), Instant.parse(t.getFinishedAt())).toMillis() / 1000.0;
+    }
+
+    /** Why a pod has not started: its conditions' reasons and messages. */
+    static String pending(Pod p) {
+        if (p.getStatus() == null || p.getStatus().getConditions() == null) {
+            return "pod " + p.getMetadata().getName() + " is " + (p.getStatus() == null ? "new" : p.getStatus().getPhase());
+        }
+        StringBuilder why = new StringBuilder("pod " + p.getMetadata().getName() + " is " + p.getStatus().getPhase());
+        for (PodCondition c : p.getStatus().getConditions()) {
+            if (!"True".equals(c.getStatus()) && c.getMessage() != null) {
+                why.append("; ").append(c.getType()).append(": ").append(c.getMessage());
+            }
+        }
+        return why.toString();
+    }
+
+    static ContainerStatus status(List<ContainerStatus> statuses, String name) {
+        if (statuses == null) {
+            return null;
+        }
+        return statuses.stream().filter(s -> name.equals(s.getName()) && s.getState() != null).findFirst().orElse(null);
+    }
+
+    /** {@code docker-pullable://repo@sha256:...} or {@code docker://sha256:...} → the digest or image id. */
+    static String digestOf(String imageId) {
+        if (imageId == null || imageId.isBlank()) {
+            return null;
+        }
+        String s = imageId.contains("://") ? imageId.substring(imageId.indexOf("://") + 3) : imageId;
+        return s.contains("@") ? s.substring(s.indexOf('@') + 1) : s;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContainerEngineException("run", "interrupted", e);
+        }
+    }
+}

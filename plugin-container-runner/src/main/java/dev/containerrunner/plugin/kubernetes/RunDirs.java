@@ -1,0 +1,71 @@
+package dev.containerrunner.plugin.kubernetes;
+
+import dev.containerrunner.plugin.model.ContainerPath;
+import dev.containerrunner.plugin.model.RunRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The directories of one run that are backed by emptyDir volumes: input_file's and output_file's
+ * directories and writable_dirs, in that order. The helper containers see directory {@code i} at
+ * {@code /container-runner/dirs/i/<its last segment>}, so a path's parent maps to a helper path
+ * whose archive entries are named as the container would name them.
+ */
+record RunDirs(List<String> dirs, boolean collectable) {
+
+    static final String HELPER_ROOT = "/container-runner/dirs";
+
+    RunDirs {
+        dirs = List.copyOf(dirs);
+    }
+
+    static RunDirs of(RunRequest request) {
+        List<String> dirs = new ArrayList<>();
+        request.inputFile().ifPresent(f -> dirs.add(f.path().parent()));
+        request.outputFile().ifPresent(p -> addOnce(dirs, p.parent()));
+        request.writableDirs().forEach(d -> addOnce(dirs, d.value()));
+        return new RunDirs(dirs, request.outputFile().isPresent() || !request.writableDirs().isEmpty());
+    }
+
+    /** Parses the {@link KubeLabels#COLLECTABLE_DIRS} annotation. */
+    static RunDirs fromAnnotation(String text) {
+        List<String> dirs = text == null || text.isBlank() ? List.of() : List.of(text.split("\n"));
+        return new RunDirs(dirs, !dirs.isEmpty());
+    }
+
+    String annotation() {
+        return collectable ? String.join("\n", dirs) : "";
+    }
+
+    private static void addOnce(List<String> dirs, String dir) {
+        if (!dirs.contains(dir)) {
+            dirs.add(dir);
+        }
+    }
+
+    static String volumeName(int index) {
+        return "dir-" + index;
+    }
+
+    /** Where the helpers mount directory {@code index}. */
+    String helperMount(int index) {
+        return HELPER_ROOT + "/" + index + "/" + new ContainerPath(dirs.get(index)).fileName();
+    }
+
+    /** A path as the helpers see it; empty when it is not inside one of the run's directories. */
+    Optional<String> helperPath(String containerPath) {
+        int best = -1;
+        for (int i = 0; i < dirs.size(); i++) {
+            String d = dirs.get(i);
+            if ((containerPath.equals(d) || containerPath.startsWith(d + "/"))
+                    && (best < 0 || d.length() > dirs.get(best).length())) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(helperMount(best) + containerPath.substring(dirs.get(best).length()));
+    }
+}
