@@ -110,7 +110,7 @@ public final class KubernetesBackend implements ContainerBackend {
             if (managed && (pod == null || !dirs.collectable())) {
                 throw new ActionFailedException(action, "container " + containerId + " has nothing to collect: on Kubernetes"
                         + " collect_output reads the run's output_file directory and writable_dirs, which live in its pod"
-                        + (dirs.collectable() ? " (the pod is gone)" : " (this run had none: give output_file or writable_dirs)"));
+                        + (dirs.collectable() ? " (the pod is gone)" : " (this run had no writable_dirs)"));
             }
             return new CollectSource.Target() {
                 @Override

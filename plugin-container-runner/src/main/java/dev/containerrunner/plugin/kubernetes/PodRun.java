@@ -141,7 +141,7 @@ final class PodRun {
                 }
                 capture.onEnd(logs == null ? null : logs.failure());
                 RunResult result = result(ending, seconds, objects.dirs());
-                keep = objects.dirs().collectable() && !ending.cancelled() && !ending.timedOut() && pod != null
+                keep = !request.writableDirs().isEmpty() && !ending.cancelled() && !ending.timedOut() && pod != null
                         && !(config.cleanupAfterRun() && config.collectRetention().isZero());
                 return result;
             } catch (KubernetesClientException e) {

@@ -1,0 +1,299 @@
+package dev.containerrunner.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.containerrunner.plugin.docker.ImageNotAvailableException;
+import dev.containerrunner.plugin.execution.TestContext;
+import dev.containerrunner.plugin.policy.PolicyDeniedException;
+import dev.containerrunner.spi.ActionDefinition;
+import dev.containerrunner.spi.ActionFailedException;
+import dev.containerrunner.spi.ActionRegistry;
+import dev.containerrunner.spi.KwargsValidator;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The behaviour every backend shows the same way, run against a real engine or cluster by each
+ * backend's subclass: the seed's example, stdin, input and output files, collect_output, timeout,
+ * OOM, exit codes, the non-root user, environment, pull policies and policy denials. Where a
+ * backend differs by design (Kubernetes merges stderr into stdout) the result says so
+ * ({@code stderr_merged}) and the contract checks that flag instead of the streams.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class BackendContract {
+
+    protected static final String BB = TestImages.BUSYBOX;
+
+    protected ContainerRunnerApp app;
+    protected ActionRegistry actions;
+
+    /** The app configuration of the backend under test (allowlist: the test images). */
+    protected abstract Map<String, Object> configuration();
+
+    /** Objects of this backend labelled as the runner's (containers + volumes, or Jobs + pods + ...). */
+    protected abstract int runnerObjects();
+
+    protected Map<String, Object> commonConfiguration() {
+        Map<String, Object> c = new HashMap<>();
+        c.put("allowed_images", List.of(TestImages.PYTHON, "container-runner-test/*:*"));
+        c.put("stop_grace_seconds", 2);
+        c.put("max_memory", "2g");
+        c.put("max_cpu", 2.0);
+        c.put("collect_retention_seconds", 600);
+        return c;
+    }
+
+    @BeforeAll
+    void startApp() {
+        app = new ContainerRunnerApp();
+        app.configure(configuration());
+        actions = ActionRegistry.of(app);
+    }
+
+    @AfterAll
+    void closeApp() throws InterruptedException {
+        app.close();
+        long until = System.currentTimeMillis() + 60_000;
+        while (runnerObjects() > 0 && System.currentTimeMillis() < until) {
+            Thread.sleep(500);
+        }
+        assertEquals(0, runnerObjects(), "objects left behind after close");
+    }
+
+    protected Map<String, Object> call(String action, TestContext ctx, Object... kv) {
+        Map<String, Object> kwargs = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            kwargs.put((String) kv[i], kv[i + 1]);
+        }
+        ActionDefinition def = actions.get(action);
+        Map<String, Object> filled = KwargsValidator.validate(def, kwargs);
+        def.validator().check(filled);
+        return def.handler().invoke(filled, ctx);
+    }
+
+    private static long exitCode(Map<String, Object> r) {
+        return ((Number) r.get("exit_code")).longValue();
+    }
+
+    /** stdout and stderr as one text, in the order the backend can tell. */
+    private static String allOutput(Map<String, Object> r) {
+        return r.get("stdout") + "" + r.get("stderr");
+    }
+
+    @Test
+    void theSeedsPythonExamplePrints4950() {
+        Map<String, Object> r = call("run_with_input", new TestContext("python"), "image", TestImages.PYTHON,
+                "command", List.of("python", "/input/script.py"),
+                "input_file", Map.of("path", "/input/script.py",
+                        "content", "import json\ndata = list(range(100))\nprint(json.dumps({'result': sum(data)}))\n"),
+                "timeout_seconds", 60, "memory_limit", "256m", "cpu_limit", 0.5);
+        assertEquals(true, r.get("success"), String.valueOf(r));
+        assertEquals("{\"result\": 4950}\n", r.get("stdout"));
+        assertEquals(0L, exitCode(r));
+        assertEquals(TestImages.PYTHON, r.get("image_used"));
+        for (String key : List.of("success", "exit_code", "stdout", "stderr", "output_file_content", "duration_seconds",
+                "container_id", "image_used", "image_digest", "timed_out", "oom_killed", "stdout_truncated",
+                "stderr_truncated", "stderr_merged", "error")) {
+            assertTrue(r.containsKey(key), key);
+        }
+    }
+
+    @Test
+    void stdinIsDeliveredAndClosed() {
+        Map<String, Object> r = call("run_with_input", new TestContext("stdin"), "image", BB, "command", List.of("cat"),
+                "input_data", "hello\nworld\n", "timeout_seconds", 60);
+        assertEquals(false, r.get("timed_out"), "cat ends when stdin ends");
+        assertEquals(true, r.get("success"), String.valueOf(r.get("error")));
+        assertEquals("hello\nworld\n", r.get("stdout"));
+    }
+
+    @Test
+    void largeStdinArrivesWhole() {
+        String input = "x".repeat(1 << 20) + "\nend";
+        Map<String, Object> r = call("run_with_input", new TestContext("bigstdin"), "image", BB,
+                "command", List.of("wc", "-c"), "input_data", input, "timeout_seconds", 60);
+        assertEquals(true, r.get("success"), String.valueOf(r.get("error")));
+        assertEquals(String.valueOf((1 << 20) + 4), ((String) r.get("stdout")).strip());
+    }
+
+    @Test
+    void inputFileIsReadableByTheNonRootUserAndOutputFileComesBack() {
+        Map<String, Object> r = call("run_with_input", new TestContext("files"), "image", BB,
+                "command", List.of("sh", "-c", "id -u; tr a-z A-Z < /work/in/data.txt > /work/out/result.txt"),
+                "input_file", Map.of("path", "/work/in/data.txt", "content", "hello files"),
+                "output_file", "/work/out/result.txt");
+        assertEquals(true, r.get("success"), r.get("error") + " " + r.get("stderr"));
+        assertEquals("65534\n", r.get("stdout"));
+        assertEquals("HELLO FILES", r.get("output_file_content"));
+        assertEquals("utf-8", r.get("output_file_encoding"));
+    }
+
+    @Test
+    void binaryFilesTravelAsBase64() {
+        byte[] in = new byte[256];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (byte) i;
+        }
+        Map<String, Object> r = call("run_with_input", new TestContext("binary"), "image", BB,
+                "command", List.of("cp", "/data/in.bin", "/data/out.bin"),
+                "input_file", Map.of("path", "/data/in.bin", "content", Base64.getEncoder().encodeToString(in), "encoding", "base64"),
+                "output_file", "/data/out.bin");
+        assertEquals(true, r.get("success"), String.valueOf(r.get("error")));
+        assertEquals("base64", r.get("output_file_encoding"));
+        assertTrue(java.util.Arrays.equals(in, Base64.getDecoder().decode((String) r.get("output_file_content"))));
+    }
+
+    @Test
+    void missingOutputFileIsAClearFailure() {
+        Map<String, Object> r = call("run_with_input", new TestContext("nofile"), "image", BB,
+                "command", List.of("true"), "output_file", "/out/never.txt");
+        assertEquals(false, r.get("success"));
+        assertEquals(0L, exitCode(r));
+        assertTrue(((String) r.get("error")).contains("/out/never.txt was not written"), (String) r.get("error"));
+        assertNull(r.get("output_file_content"));
+    }
+
+    @Test
+    void collectOutputReadsFilesAndDirectoriesOfAFinishedRun() {
+        TestContext ctx = new TestContext("collect");
+        Map<String, Object> run = call("run_container", ctx, "image", BB, "command", List.of("sh", "-c",
+                "echo one > /out/a.txt; mkdir -p /out/sub; printf 'two' > /out/sub/b.txt"), "writable_dirs", List.of("/out"));
+        assertEquals(true, run.get("success"), String.valueOf(run.get("error")));
+        Map<String, Object> got = call("collect_output", ctx, "container_id", run.get("container_id"),
+                "file_paths", List.of("/out/a.txt", "/out/sub", "/out/missing.txt"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> files = (List<Map<String, Object>>) got.get("files");
+        assertEquals(3, files.size(), String.valueOf(files));
+        assertEquals(Map.of("path", "/out/a.txt", "size_bytes", 4L, "content", "one\n", "encoding", "utf-8"), files.get(0));
+        assertEquals("/out/sub/b.txt", files.get(1).get("path"));
+        assertEquals("two", files.get(1).get("content"));
+        assertEquals(3L, ((Number) files.get(1).get("size_bytes")).longValue());
+        assertTrue(String.valueOf(files.get(2).get("error")).contains("does not exist"), String.valueOf(files.get(2)));
+        assertEquals(false, got.get("success"));
+        assertThrows(ActionFailedException.class, () -> call("collect_output", ctx, "container_id", run.get("container_id"),
+                "file_paths", List.of("/out/missing.txt"), "strict", true));
+        Map<String, Object> released = call("collect_output", ctx, "container_id", run.get("container_id"),
+                "file_paths", List.of("/out/a.txt"), "release", true);
+        assertEquals(true, released.get("success"));
+        assertThrows(ActionFailedException.class, () -> call("collect_output", ctx, "container_id", run.get("container_id"),
+                "file_paths", List.of("/out/a.txt")), "released runs are gone");
+    }
+
+    @Test
+    void collectOutputRefusesOtherRunsAndUnknownIds() {
+        Map<String, Object> run = call("run_container", new TestContext("owner"), "image", BB,
+                "command", List.of("sh", "-c", "echo x > /out/x"), "writable_dirs", List.of("/out"));
+        ActionFailedException other = assertThrows(ActionFailedException.class, () -> call("collect_output",
+                new TestContext("thief"), "container_id", run.get("container_id"), "file_paths", List.of("/out/x")));
+        assertTrue(other.getMessage().contains("another workflow run"), other.getMessage());
+        ActionFailedException unknown = assertThrows(ActionFailedException.class, () -> call("collect_output",
+                new TestContext("unknown"), "container_id", "0123456789abcdef0123456789abcdef", "file_paths", List.of("/x")));
+        assertTrue(unknown.getMessage().contains("does not exist"), unknown.getMessage());
+    }
+
+    @Test
+    void timeoutStopsTheContainerWithSigtermThenSigkill() {
+        long t0 = System.nanoTime();
+        Map<String, Object> r = call("run_container", new TestContext("timeout"), "image", BB,
+                "command", List.of("sh", "-c", "trap 'echo got-term; exit 143' TERM; echo started; while :; do sleep 0.2; done"),
+                "timeout_seconds", 3);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(true, r.get("timed_out"), String.valueOf(r));
+        assertEquals(false, r.get("success"));
+        assertTrue(((String) r.get("error")).contains("timed out after 3 s"), (String) r.get("error"));
+        assertTrue(allOutput(r).contains("started"), allOutput(r));
+        assertTrue(allOutput(r).contains("got-term"), "SIGTERM reached the process: " + allOutput(r));
+        assertTrue(seconds < 40, "stopped in " + seconds + " s");
+    }
+
+    @Test
+    void ignoredSigtermEndsWithSigkillAfterTheGracePeriod() {
+        Map<String, Object> r = call("run_container", new TestContext("stubborn"), "image", BB,
+                "command", List.of("sh", "-c", "trap '' TERM; while :; do sleep 0.2; done"), "timeout_seconds", 2);
+        assertEquals(true, r.get("timed_out"));
+        assertEquals(false, r.get("success"));
+    }
+
+    @Test
+    void memoryLimitIsEnforcedAndReportedAsOom() {
+        Map<String, Object> r = call("run_container", new TestContext("oom"), "image", TestImages.PYTHON,
+                "command", List.of("python", "-c", "b = bytearray(200 * 1024 * 1024); print('survived')"),
+                "memory_limit", "32m", "timeout_seconds", 60);
+        assertEquals(false, r.get("success"));
+        assertFalse(allOutput(r).contains("survived"));
+        assertEquals(true, r.get("oom_killed"), String.valueOf(r));
+        assertTrue(((String) r.get("error")).contains("out of memory"), (String) r.get("error"));
+    }
+
+    @Test
+    void nonZeroExitIsAFailureWithItsCode() {
+        Map<String, Object> r = call("run_container", new TestContext("exit"), "image", BB,
+                "command", List.of("sh", "-c", "echo out; echo err >&2; exit 7"));
+        assertEquals(false, r.get("success"));
+        assertEquals(7L, exitCode(r));
+        assertEquals("the container exited with code 7", r.get("error"));
+        assertTrue(allOutput(r).contains("out\n") && allOutput(r).contains("err\n"), allOutput(r));
+        if (Boolean.TRUE.equals(r.get("stderr_merged"))) {
+            assertEquals("", r.get("stderr"));
+        } else {
+            assertEquals("err\n", r.get("stderr"));
+        }
+    }
+
+    @Test
+    void environmentArgsAndNonRootUser() {
+        Map<String, Object> r = call("run_container", new TestContext("env"), "image", BB,
+                "command", List.of("sh", "-c"), "args", List.of("echo $GREETING $(id -u):$(id -g)"),
+                "environment", Map.of("GREETING", "hi there"));
+        assertEquals(true, r.get("success"), String.valueOf(r.get("error")));
+        assertEquals("hi there 65534:65534\n", r.get("stdout"));
+    }
+
+    @Test
+    void rootFilesystemIsNotWritableOutsideTheRunsDirectoriesForTheUser() {
+        Map<String, Object> r = call("run_container", new TestContext("perm"), "image", BB,
+                "command", List.of("sh", "-c", "touch /etc/owned 2>/dev/null && echo wrote || echo refused"));
+        assertEquals("refused\n", r.get("stdout"), "non-root cannot write system directories");
+    }
+
+    @Test
+    void pullPolicyNeverOnAMissingImageIsAClearErrorAndLeavesNothing() {
+        int before = runnerObjects();
+        ImageNotAvailableException e = assertThrows(ImageNotAvailableException.class, () -> call("run_container",
+                new TestContext("never"), "image", TestImages.MISSING, "pull_policy", "never"));
+        assertTrue(e.getMessage().contains("never-built"), e.getMessage());
+        assertEquals(before, runnerObjects());
+    }
+
+    @Test
+    void pullPolicyAlwaysSurfacesTheRegistryError() {
+        ImageNotAvailableException e = assertThrows(ImageNotAvailableException.class, () -> call("run_container",
+                new TestContext("always"), "image", TestImages.MISSING, "pull_policy", "always"));
+        assertTrue(e.getMessage().toLowerCase().contains("pull") || e.getMessage().contains("registry"), e.getMessage());
+    }
+
+    @Test
+    void policyDenialsCreateNothing() {
+        int before = runnerObjects();
+        PolicyDeniedException image = assertThrows(PolicyDeniedException.class, () -> call("run_container",
+                new TestContext("denied"), "image", "evil/miner:latest"));
+        assertEquals("image", image.parameter());
+        PolicyDeniedException memory = assertThrows(PolicyDeniedException.class, () -> call("run_container",
+                new TestContext("denied"), "image", BB, "memory_limit", "64g"));
+        assertEquals("memory_limit", memory.parameter());
+        PolicyDeniedException network = assertThrows(PolicyDeniedException.class, () -> call("run_container",
+                new TestContext("denied"), "image", BB, "network", "bridge"));
+        assertEquals("network", network.parameter());
+        assertEquals(before, runnerObjects());
+    }
+}

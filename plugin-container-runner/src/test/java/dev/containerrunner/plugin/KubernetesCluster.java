@@ -1,0 +1,63 @@
+package dev.containerrunner.plugin;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.containerrunner.plugin.execution.Labels;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.File;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The real cluster the Kubernetes tests use: the one {@code scripts/ensure-k8s.sh up} starts
+ * (override with CONTAINER_RUNNER_KUBECONFIG / CONTAINER_RUNNER_K8S_NAMESPACE). There is no
+ * skipping: without a cluster these tests fail and say how to start one.
+ */
+public final class KubernetesCluster {
+
+    public static final String KUBECONFIG = env("CONTAINER_RUNNER_KUBECONFIG", "/var/cache/container-runner/k8s/run/admin.kubeconfig");
+    public static final String NAMESPACE = env("CONTAINER_RUNNER_K8S_NAMESPACE", "container-runner");
+
+    private KubernetesCluster() {
+    }
+
+    private static String env(String name, String dflt) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? dflt : v;
+    }
+
+    /** The app configuration section for this cluster, on top of {@code base}. */
+    public static Map<String, Object> configure(Map<String, Object> base) {
+        Map<String, Object> c = new HashMap<>(base);
+        c.put("backend", "kubernetes");
+        c.put("default_cpu", 0.2); // the node has 2 CPUs; pods kept for collect_output hold their requests
+        c.put("kubernetes", Map.of("kubeconfig", KUBECONFIG, "namespace", NAMESPACE, "helper_image", TestImages.BUSYBOX));
+        return c;
+    }
+
+    public static KubernetesClient client() {
+        File file = new File(KUBECONFIG);
+        if (!file.isFile()) {
+            fail("no Kubernetes cluster: " + KUBECONFIG + " is missing; run scripts/ensure-k8s.sh up");
+        }
+        KubernetesClient c = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(file)).build();
+        try {
+            c.namespaces().withName(NAMESPACE).get();
+        } catch (RuntimeException e) {
+            c.close();
+            fail("the Kubernetes cluster does not answer (" + e.getMessage() + "); run scripts/ensure-k8s.sh up");
+        }
+        return c;
+    }
+
+    /** The runner's Jobs, pods, Secrets and NetworkPolicies in the namespace. */
+    public static int runnerObjects(KubernetesClient c) {
+        return c.batch().v1().jobs().inNamespace(NAMESPACE).withLabel(Labels.MANAGED_BY, Labels.APP).list().getItems().size()
+                + c.pods().inNamespace(NAMESPACE).withLabel(Labels.ATTEMPT).list().getItems().size()
+                + c.secrets().inNamespace(NAMESPACE).withLabel(Labels.MANAGED_BY, Labels.APP).list().getItems().size()
+                + c.network().v1().networkPolicies().inNamespace(NAMESPACE).withLabel(Labels.MANAGED_BY, Labels.APP).list()
+                .getItems().size();
+    }
+}
