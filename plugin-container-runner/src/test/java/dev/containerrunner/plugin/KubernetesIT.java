@@ -1,0 +1,229 @@
+package dev.containerrunner.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.containerrunner.plugin.execution.Labels;
+import dev.containerrunner.plugin.execution.TestContext;
+import dev.containerrunner.spi.ActionDefinition;
+import dev.containerrunner.spi.ActionFailedException;
+import dev.containerrunner.spi.ActionRegistry;
+import dev.containerrunner.spi.InvalidKwargsException;
+import dev.containerrunner.spi.KwargsValidator;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What only the Kubernetes backend does, checked on the real cluster through its API. */
+class KubernetesIT {
+
+    private static KubernetesClient cluster;
+    private static ContainerRunnerApp app;
+    private static ActionRegistry actions;
+
+    @BeforeAll
+    static void start() {
+        cluster = KubernetesCluster.client();
+        app = newApp(Map.of());
+    }
+
+    private static ContainerRunnerApp newApp(Map<String, Object> extra) {
+        Map<String, Object> c = new HashMap<>();
+        c.put("allowed_images", List.of(TestImages.PYTHON, "container-runner-test/*:*"));
+        c.put("stop_grace_seconds", 2);
+        c.put("collect_retention_seconds", 600);
+        c.putAll(extra);
+        ContainerRunnerApp a = new ContainerRunnerApp();
+        a.configure(KubernetesCluster.configure(c));
+        actions = ActionRegistry.of(a);
+        return a;
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        app.close();
+        long until = System.currentTimeMillis() + 60_000;
+        while (KubernetesCluster.runnerObjects(cluster) > 0 && System.currentTimeMillis() < until) {
+            Thread.sleep(500);
+        }
+        assertEquals(0, KubernetesCluster.runnerObjects(cluster), "runner objects left in the namespace");
+        cluster.close();
+    }
+
+    private static Map<String, Object> call(String action, TestContext ctx, Object... kv) {
+        Map<String, Object> kwargs = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            kwargs.put((String) kv[i], kv[i + 1]);
+        }
+        ActionDefinition def = actions.get(action);
+        Map<String, Object> filled = KwargsValidator.validate(def, kwargs);
+        def.validator().check(filled);
+        return def.handler().invoke(filled, ctx);
+    }
+
+    private static Pod podOf(String attempt) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            List<Pod> pods = cluster.pods().inNamespace(KubernetesCluster.NAMESPACE).withLabel(Labels.ATTEMPT, attempt).list().getItems();
+            if (!pods.isEmpty()) {
+                return pods.get(0);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no pod for " + attempt);
+    }
+
+    private static String runningAttempt() throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            List<Job> jobs = cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE)
+                    .withLabel(Labels.MANAGED_BY, Labels.APP).list().getItems();
+            for (Job j : jobs) {
+                if ("sleeper".equals(j.getMetadata().getAnnotations().get(Labels.TASK))) {
+                    return j.getMetadata().getLabels().get(Labels.ATTEMPT);
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the run's Job did not appear");
+    }
+
+    @Test
+    void theRunningPodIsHardenedAndIsolatedByADenyAllPolicy() throws Exception {
+        TestContext ctx = new TestContext("sleeper");
+        CompletableFuture<Map<String, Object>> run = CompletableFuture.supplyAsync(() -> call("run_container", ctx,
+                "image", TestImages.BUSYBOX, "command", List.of("sh", "-c",
+                        "sleep 3; ls /var/run/secrets/kubernetes.io 2>&1 || echo no-token; grep CapEff /proc/self/status"),
+                "memory_limit", "64m", "cpu_limit", 0.25));
+        String attempt = runningAttempt();
+        Job job = cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).withName("container-runner-" + attempt).get();
+        assertEquals(0, job.getSpec().getBackoffLimit());
+        assertEquals(Labels.APP, job.getMetadata().getLabels().get(Labels.MANAGED_BY));
+        assertEquals(Labels.ownerId(), job.getMetadata().getAnnotations().get(Labels.OWNER));
+        assertNotNull(job.getSpec().getActiveDeadlineSeconds());
+        PodSpec pod = podOf(attempt).getSpec();
+        assertEquals(false, pod.getAutomountServiceAccountToken());
+        assertEquals(65534L, pod.getSecurityContext().getRunAsUser());
+        assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
+        var main = pod.getContainers().get(0);
+        assertEquals(List.of("ALL"), main.getSecurityContext().getCapabilities().getDrop());
+        assertEquals(false, main.getSecurityContext().getAllowPrivilegeEscalation());
+        assertEquals(main.getResources().getLimits(), main.getResources().getRequests());
+        assertEquals("250m", main.getResources().getLimits().get("cpu").toString());
+        NetworkPolicy policy = cluster.network().v1().networkPolicies().inNamespace(KubernetesCluster.NAMESPACE)
+                .withName("container-runner-" + attempt).get();
+        assertNotNull(policy, "network none = a deny-all NetworkPolicy for the run");
+        assertEquals(Map.of(Labels.ATTEMPT, attempt), policy.getSpec().getPodSelector().getMatchLabels());
+        assertEquals(List.of("Ingress", "Egress"), policy.getSpec().getPolicyTypes());
+        Map<String, Object> r = run.get(60, TimeUnit.SECONDS);
+        assertEquals(true, r.get("success"), String.valueOf(r));
+        assertTrue(((String) r.get("stdout")).contains("no-token"), "no service-account token mounted: " + r.get("stdout"));
+        assertTrue(((String) r.get("stdout")).contains("CapEff:\t0000000000000000"), "no capabilities: " + r.get("stdout"));
+        assertEquals(attempt, r.get("container_id"));
+        Job after = cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).withName("container-runner-" + attempt).get();
+        assertTrue(after == null || after.getMetadata().getDeletionTimestamp() != null,
+                "a run without writable_dirs is deleted when it ends");
+    }
+
+    @Test
+    void collectOutputRefusesAJobTheRunnerDidNotCreate() {
+        String attempt = "00000000000000000000000000000abc";
+        Job foreign = new JobBuilder().withNewMetadata().withName("container-runner-" + attempt).endMetadata()
+                .withNewSpec().withParallelism(0).withNewTemplate().withNewSpec().withRestartPolicy("Never")
+                .addNewContainer().withName("main").withImage(TestImages.BUSYBOX).withCommand("true").endContainer()
+                .endSpec().endTemplate().endSpec().build();
+        cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).resource(foreign).create();
+        try {
+            ActionFailedException e = assertThrows(ActionFailedException.class, () -> call("collect_output",
+                    new TestContext("foreign"), "container_id", attempt, "file_paths", List.of("/etc/passwd")));
+            assertTrue(e.getMessage().contains("was not created by container_runner"), e.getMessage());
+        } finally {
+            cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).withName("container-runner-" + attempt).delete();
+        }
+    }
+
+    @Test
+    void collectOutputOnlyReadsTheRunsDirectories() {
+        TestContext ctx = new TestContext("dirs");
+        Map<String, Object> run = call("run_container", ctx, "image", TestImages.BUSYBOX,
+                "command", List.of("sh", "-c", "echo hi > /out/a"), "writable_dirs", List.of("/out"));
+        Map<String, Object> got = call("collect_output", ctx, "container_id", run.get("container_id"),
+                "file_paths", List.of("/etc/passwd", "/out/a"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> files = (List<Map<String, Object>>) got.get("files");
+        assertTrue(String.valueOf(files.get(0).get("error")).contains("does not exist"), String.valueOf(files.get(0)));
+        assertEquals("hi\n", files.get(1).get("content"));
+        app.runFinished(ctx.runId());
+        assertThrows(ActionFailedException.class, () -> call("collect_output", ctx, "container_id", run.get("container_id"),
+                "file_paths", List.of("/out/a")), "released when the workflow run ended");
+    }
+
+    @Test
+    void cancellationDeletesThePod() throws Exception {
+        TestContext ctx = new TestContext("cancel");
+        CompletableFuture<Map<String, Object>> run = CompletableFuture.supplyAsync(() -> call("run_container", ctx,
+                "image", TestImages.BUSYBOX, "command", List.of("sh", "-c", "echo up; sleep 600"), "timeout_seconds", 300));
+        long until = System.currentTimeMillis() + 30_000;
+        while (!ctx.lines.contains("STDOUT up") && System.currentTimeMillis() < until) {
+            Thread.sleep(100);
+        }
+        long t0 = System.nanoTime();
+        ctx.cancellation.cancel();
+        Map<String, Object> r = run.get(60, TimeUnit.SECONDS);
+        assertEquals(false, r.get("success"));
+        assertTrue(((String) r.get("error")).contains("cancelled"), (String) r.get("error"));
+        assertTrue((System.nanoTime() - t0) / 1e9 < 30, "stopped within the grace period");
+    }
+
+    @Test
+    void anInputFileTooLargeForASecretIsRefusedBeforeAnythingIsCreated() {
+        int before = KubernetesCluster.runnerObjects(cluster);
+        InvalidKwargsException e = assertThrows(InvalidKwargsException.class, () -> call("run_with_input",
+                new TestContext("big"), "image", TestImages.BUSYBOX, "command", List.of("true"),
+                "input_file", Map.of("path", "/in/big", "content", "x".repeat(2 << 20))));
+        assertEquals("input_file.content", e.parameter());
+        assertTrue(e.getMessage().contains("Secret"), e.getMessage());
+        assertEquals(before, KubernetesCluster.runnerObjects(cluster));
+    }
+
+    @Test
+    void expiredRunsOfEarlierProcessesAreReapedAtFirstContact() {
+        String attempt = "00000000000000000000000000000def";
+        Job orphan = new JobBuilder().withNewMetadata().withName("container-runner-" + attempt)
+                .withLabels(Map.of(Labels.MANAGED_BY, Labels.APP, Labels.ATTEMPT, attempt,
+                        Labels.EXPIRES_AT, Long.toString(Instant.now().getEpochSecond() - 1)))
+                .endMetadata()
+                .withNewSpec().withParallelism(0).withNewTemplate().withNewSpec().withRestartPolicy("Never")
+                .addNewContainer().withName("main").withImage(TestImages.BUSYBOX).withCommand("true").endContainer()
+                .endSpec().endTemplate().endSpec().build();
+        cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).resource(orphan).create();
+        ContainerRunnerApp second = newApp(Map.of());
+        try {
+            call("run_container", new TestContext("contact"), "image", TestImages.BUSYBOX, "command", List.of("true"));
+        } finally {
+            second.close();
+            actions = ActionRegistry.of(app);
+        }
+        Job left = cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).withName("container-runner-" + attempt).get();
+        assertTrue(left == null || left.getMetadata().getDeletionTimestamp() != null, "the expired Job was deleted");
+    }
+
+    @Test
+    void hostNetworkCannotBeConfiguredForKubernetes() {
+        var e = assertThrows(dev.containerrunner.spi.InvalidConfigurationException.class, () -> new ContainerRunnerApp()
+                .configure(KubernetesCluster.configure(Map.of("network_allowed", true, "host_network_allowed", true))));
+        assertTrue(e.getMessage().contains("host_network_allowed"), e.getMessage());
+    }
+}
