@@ -7,6 +7,7 @@
 #   scripts/ensure-k8s.sh down     stop it and remove its pods, state and mounts
 #   scripts/ensure-k8s.sh build    only build (idempotent: skipped when the binaries exist)
 #   scripts/ensure-k8s.sh status   exit 0 when the API server answers and the node is Ready
+#   scripts/ensure-k8s.sh leaks    print how many runner Jobs/pods/Secrets/NetworkPolicies exist
 #
 # The build (~5-9 min cold) is cached outside the work tree in $CONTAINER_RUNNER_K8S_DIR
 # (default /var/cache/container-runner/k8s) and reused by every later run on the machine.
@@ -200,10 +201,24 @@ down() {
   log "cluster stopped"
 }
 
+# leaks: how many runner objects (Jobs, pods, Secrets, NetworkPolicies) are in the namespace
+leaks() {
+  local total=0 n
+  for path in "apis/batch/v1/namespaces/$NAMESPACE/jobs?labelSelector=dev.containerrunner.managed-by%3Dcontainer_runner" \
+              "api/v1/namespaces/$NAMESPACE/pods?labelSelector=dev.containerrunner.attempt" \
+              "api/v1/namespaces/$NAMESPACE/secrets?labelSelector=dev.containerrunner.managed-by%3Dcontainer_runner" \
+              "apis/networking.k8s.io/v1/namespaces/$NAMESPACE/networkpolicies?labelSelector=dev.containerrunner.managed-by%3Dcontainer_runner"; do
+    n=$(api "$API/$path" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
+    total=$((total + n))
+  done
+  echo "$total"
+}
+
 case "${1:-}" in
   build) build ;;
   up) up ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 up|down|build|status" >&2; exit 2 ;;
+  leaks) leaks ;;
+  *) echo "usage: $0 up|down|build|status|leaks" >&2; exit 2 ;;
 esac

@@ -10,6 +10,8 @@ import dev.containerrunner.engine.WorkflowRun;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.S3Server;
 import dev.containerrunner.plugin.docker.DockerJavaGateway;
+import dev.containerrunner.plugin.KubernetesCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.containerrunner.plugin.execution.Labels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -98,6 +100,47 @@ class ExamplesIT {
         Map<String, Object> result = (Map<String, Object>) ((Map<String, Object>) doc.get("results")).get("python_result");
         assertEquals("{\"result\": 4950}\n", result.get("stdout"));
         assertTrue(c.stderr().contains("[analyze] {\"result\": 4950}"), "live log on stderr: " + c.stderr());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSeedsPythonExampleOnKubernetesPrints4950FromAPod() throws IOException {
+        Cli c = cli("run", EXAMPLES.resolve("run_python_analysis.yaml").toString(), "--config", kubernetesConfig().toString());
+        assertEquals(0, c.code(), c.stderr() + c.stdout());
+        Map<String, Object> doc = new ObjectMapper().readValue(c.stdout(), Map.class);
+        Map<String, Object> result = (Map<String, Object>) ((Map<String, Object>) doc.get("results")).get("python_result");
+        assertEquals("{\"result\": 4950}\n", result.get("stdout"));
+        assertEquals(true, result.get("stderr_merged"));
+        assertTrue(c.stderr().contains("created job container-runner-"), "ran as a Kubernetes Job: " + c.stderr());
+        assertTrue(c.stderr().contains(" in namespace " + KubernetesCluster.NAMESPACE), c.stderr());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSeedsVideoChainOnKubernetes() throws IOException {
+        Cli c = cli("run", EXAMPLES.resolve("convert_video.yaml").toString(), "--config", kubernetesConfig().toString());
+        assertEquals(0, c.code(), c.stderr() + c.stdout());
+        Map<String, Object> doc = new ObjectMapper().readValue(c.stdout(), Map.class);
+        Map<String, Object> collected = (Map<String, Object>) ((Map<String, Object>) doc.get("results")).get("collected");
+        Map<String, Object> file = ((List<Map<String, Object>>) collected.get("files")).get(0);
+        assertEquals("/output/small.mp4", file.get("path"));
+        assertTrue(((Number) file.get("size_bytes")).longValue() > 1000, String.valueOf(file.get("size_bytes")));
+        try (KubernetesClient k = KubernetesCluster.client()) {
+            assertEquals(0, k.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).withLabel(Labels.MANAGED_BY, Labels.APP)
+                    .list().getItems().stream().filter(j -> j.getMetadata().getDeletionTimestamp() == null).count(),
+                    "the kept conversion Job is deleted when the workflow run ends");
+        }
+    }
+
+    /** examples/container-runner-kubernetes.yaml pointed at the test cluster's kubeconfig. */
+    static Path kubernetesConfig() throws IOException {
+        String text = Files.readString(EXAMPLES.resolve("container-runner-kubernetes.yaml"))
+                .replace("/var/cache/container-runner/k8s/run/admin.kubeconfig", KubernetesCluster.KUBECONFIG)
+                .replace("namespace: container-runner", "namespace: " + KubernetesCluster.NAMESPACE);
+        Path config = pluginDir.getParent().resolve("container-runner-kubernetes-" + ProcessHandle.current().pid() + ".yaml");
+        Files.writeString(config, text);
+        config.toFile().deleteOnExit();
+        return config;
     }
 
     @Test
