@@ -63,7 +63,29 @@ class RunnerConfigTest {
                 Arguments.of(Map.of("user", "0"), "user"),
                 Arguments.of(Map.of("pids_limit", 1), "pids_limit"),
                 Arguments.of(Map.of("runtime", "runsc; rm -rf /"), "runtime"),
-                Arguments.of(Map.of("cleanup_after_run", "no"), "cleanup_after_run"));
+                Arguments.of(Map.of("cleanup_after_run", "no"), "cleanup_after_run"),
+                Arguments.of(Map.of("backend", "podman"), "backend"),
+                Arguments.of(Map.of("kubernetes", Map.of("namespace", "x")), "kubernetes"),
+                Arguments.of(Map.of("backend", "kubernetes", "kubernetes", Map.of("namespace", "Bad_NS")), "kubernetes.namespace"),
+                Arguments.of(Map.of("backend", "kubernetes", "kubernetes", Map.of("namespaces", "x")), "kubernetes.namespaces"),
+                Arguments.of(Map.of("backend", "kubernetes", "kubernetes", Map.of("start_timeout_seconds", 1)),
+                        "kubernetes.start_timeout_seconds"),
+                Arguments.of(Map.of("backend", "kubernetes", "kubernetes", "default"), "kubernetes"),
+                Arguments.of(Map.of("backend", "kubernetes", "network_allowed", true, "host_network_allowed", true),
+                        "host_network_allowed"),
+                Arguments.of(Map.of("backend", "kubernetes", "docker_host", "unix:///x"), "docker_host"),
+                Arguments.of(Map.of("backend", "kubernetes", "engine_logs", true), "engine_logs"));
+    }
+
+    @Test
+    void kubernetesDefaults() {
+        RunnerConfig c = RunnerConfig.from(Map.of("backend", "kubernetes"));
+        assertEquals(Backend.KUBERNETES, c.backend());
+        assertEquals("busybox:1.36", c.kubernetes().helperImage());
+        assertEquals(120, c.kubernetes().startTimeout().toSeconds());
+        assertTrue(c.kubernetes().networkPolicy());
+        assertTrue(c.kubernetes().namespace().isEmpty(), "the kubeconfig context's namespace, else default");
+        assertEquals(Backend.DOCKER, RunnerConfig.defaults().backend());
     }
 
     @ParameterizedTest(name = "{1}")
