@@ -46,9 +46,10 @@ class KubernetesIT {
         c.put("allowed_images", List.of(TestImages.PYTHON, "container-runner-test/*:*"));
         c.put("stop_grace_seconds", 2);
         c.put("collect_retention_seconds", 600);
-        c.putAll(extra);
+        Map<String, Object> configured = KubernetesCluster.configure(c);
+        configured.putAll(extra);
         ContainerRunnerApp a = new ContainerRunnerApp();
-        a.configure(KubernetesCluster.configure(c));
+        a.configure(configured);
         actions = ActionRegistry.of(a);
         return a;
     }
@@ -218,6 +219,100 @@ class KubernetesIT {
         }
         Job left = cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).withName("container-runner-" + attempt).get();
         assertTrue(left == null || left.getMetadata().getDeletionTimestamp() != null, "the expired Job was deleted");
+    }
+
+    @Test
+    void collectOutputStreamsALargeFileToS3() throws Exception {
+        try (S3Server s3 = new S3Server("k8s-artifacts")) {
+            ContainerRunnerApp withS3 = newApp(Map.of("s3", Map.of("bucket", "k8s-artifacts", "endpoint", s3.endpoint,
+                    "path_style", true, "access_key_id", S3Server.ACCESS, "secret_access_key", S3Server.SECRET)));
+            try {
+                TestContext ctx = new TestContext("s3");
+                Map<String, Object> run = call("run_container", ctx, "image", TestImages.BUSYBOX, "command", List.of("sh", "-c",
+                        "head -c 67108864 /dev/zero > /out/big.bin; sha256sum /out/big.bin"), "writable_dirs", List.of("/out"),
+                        "memory_limit", "128m");
+                assertEquals(true, run.get("success"), String.valueOf(run));
+                String sha = ((String) run.get("stdout")).split(" ")[0];
+                Map<String, Object> got = call("collect_output", ctx, "container_id", run.get("container_id"),
+                        "file_paths", List.of("/out/big.bin"), "upload_to_s3", true, "release", true);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> f = ((List<Map<String, Object>>) got.get("files")).get(0);
+                assertEquals(64L << 20, ((Number) f.get("size_bytes")).longValue(), String.valueOf(got));
+                assertEquals(sha, f.get("sha256"));
+                String key = ((String) f.get("s3_url")).substring("s3://k8s-artifacts/".length());
+                assertEquals(64L << 20, s3.client.headObject(b -> b.bucket("k8s-artifacts").key(key)).contentLength());
+            } finally {
+                withS3.close();
+                actions = ActionRegistry.of(app);
+            }
+        }
+    }
+
+    @Test
+    void keptRunsAreDeletedWhenTheirRetentionPasses() throws Exception {
+        ContainerRunnerApp shortLived = newApp(Map.of("collect_retention_seconds", 2, "janitor_interval_seconds", 1,
+                "cleanup_after_run", false));
+        try {
+            Map<String, Object> run = call("run_container", new TestContext("retained"), "image", TestImages.BUSYBOX,
+                    "command", List.of("sh", "-c", "echo x > /out/x"), "writable_dirs", List.of("/out"));
+            String name = "container-runner-" + run.get("container_id");
+            long t0 = System.nanoTime();
+            Job job = cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).withName(name).get();
+            assertNotNull(job, "kept for collect_output");
+            while (job != null && job.getMetadata().getDeletionTimestamp() == null && (System.nanoTime() - t0) / 1e9 < 20) {
+                Thread.sleep(250);
+                job = cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).withName(name).get();
+            }
+            assertTrue(job == null || job.getMetadata().getDeletionTimestamp() != null, "deleted after its retention");
+            System.out.printf("kept run deleted %.1f s after it ended (retention 2 s, sweep every 1 s)%n", (System.nanoTime() - t0) / 1e9);
+        } finally {
+            shortLived.close();
+            actions = ActionRegistry.of(app);
+        }
+    }
+
+    @Test
+    void aPodThatCannotBeScheduledFailsAfterTheStartTimeoutWithTheSchedulersReason() {
+        ContainerRunnerApp impatient = newApp(Map.of("max_cpu", 64.0, "kubernetes", Map.of("kubeconfig", KubernetesCluster.KUBECONFIG,
+                "namespace", KubernetesCluster.NAMESPACE, "helper_image", TestImages.BUSYBOX, "start_timeout_seconds", 5)));
+        try {
+            RuntimeException e = assertThrows(RuntimeException.class, () -> call("run_container", new TestContext("huge"),
+                    "image", TestImages.BUSYBOX, "command", List.of("true"), "cpu_limit", 64.0));
+            assertTrue(e.getMessage().contains("did not start within start_timeout_seconds (5)"), e.getMessage());
+            assertTrue(e.getMessage().contains("Insufficient cpu"), e.getMessage());
+            assertEquals(0, cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).withLabel(Labels.MANAGED_BY, Labels.APP)
+                    .list().getItems().stream().filter(j -> "huge".equals(j.getMetadata().getAnnotations().get(Labels.TASK))
+                            && j.getMetadata().getDeletionTimestamp() == null).count(), "its Job was deleted");
+        } finally {
+            impatient.close();
+            actions = ActionRegistry.of(app);
+        }
+    }
+
+    @Test
+    void anUnreachableClusterIsAClearErrorWithinSeconds(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path kubeconfig = dir.resolve("kubeconfig");
+        java.nio.file.Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: gone, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]
+                users: [{name: u, user: {token: t}}]
+                contexts: [{name: gone, context: {cluster: gone, user: u}}]
+                current-context: gone
+                """);
+        ContainerRunnerApp nowhere = newApp(Map.of("kubernetes", Map.of("kubeconfig", kubeconfig.toString(), "namespace", "x")));
+        try {
+            long t0 = System.nanoTime();
+            RuntimeException e = assertThrows(RuntimeException.class, () -> call("run_container", new TestContext("nowhere"),
+                    "image", TestImages.BUSYBOX, "command", List.of("true")));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertTrue(e.getMessage().contains("https://127.0.0.1:1"), e.getMessage());
+            assertTrue(seconds < 10, "failed after " + seconds + " s");
+            System.out.printf("unreachable cluster reported in %.1f s: %s%n", seconds, e.getMessage());
+        } finally {
+            nowhere.close();
+            actions = ActionRegistry.of(app);
+        }
     }
 
     @Test

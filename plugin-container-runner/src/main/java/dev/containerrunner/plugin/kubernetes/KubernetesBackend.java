@@ -35,6 +35,9 @@ import java.util.function.Function;
  */
 public final class KubernetesBackend implements ContainerBackend {
 
+    private static final int REQUEST_RETRIES = 3;
+    private static final int RETRY_INTERVAL_MS = 200;
+
     private final RunnerConfig config;
     private final Function<RunnerConfig, KubernetesClient> clientFactory;
     private final ContainerSlots slots;
@@ -68,6 +71,9 @@ public final class KubernetesBackend implements ContainerBackend {
         } else {
             c = Config.autoConfigure(k.context().orElse(null));
         }
+        // a few quick retries ride out an API server hiccup; an unreachable cluster fails in about a second
+        c.setRequestRetryBackoffLimit(REQUEST_RETRIES);
+        c.setRequestRetryBackoffInterval(RETRY_INTERVAL_MS);
         return new KubernetesClientBuilder().withConfig(c).build();
     }
 

@@ -87,7 +87,13 @@ final class PodRun {
 
     static String describe(KubernetesClientException e) {
         String status = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-        return "the Kubernetes API failed" + (e.getCode() > 0 ? " (HTTP " + e.getCode() + ")" : "") + ": " + status;
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String cause = root == e ? "" : " (" + root.getClass().getSimpleName()
+                + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
+        return "the Kubernetes API failed" + (e.getCode() > 0 ? " (HTTP " + e.getCode() + ")" : "") + ": " + status + cause;
     }
 
     /** How the wait ended: the main container's last status (null when the pod vanished). */
