@@ -3,11 +3,14 @@
 # Testcontainers, measured in the same run on the same local image; prints a markdown table with
 # ratios and writes it to benchmarks/last-run.md.
 #   benchmarks/run.sh [RUNS=30] [THROUGHPUT_TASKS=200] [SECTIONS=overhead,throughput,flood,files]
+# SECTIONS may also name "kubernetes": the Kubernetes backend against a bare fabric8 Job on the
+# local cluster (scripts/ensure-k8s.sh), with the Docker backend for context.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 scripts/ensure-docker.sh >&2
 scripts/ensure-images.sh >&2
+case "${3:-}" in *kubernetes*) scripts/ensure-k8s.sh up >/dev/null ;; esac
 mvn -B -q -Dstyle.color=never -DskipTests -DskipITs install >&2
 (cd benchmarks && mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2)
 # Testcontainers without a registry: no Ryuk sidecar (it would be pulled), talk to the local engine

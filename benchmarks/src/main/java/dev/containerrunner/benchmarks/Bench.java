@@ -80,6 +80,9 @@ public final class Bench {
         if (sections.contains("files")) {
             b.fileTransfer(100 << 20);
         }
+        if (sections.contains("kubernetes")) {
+            new KubernetesBench(b).overhead(runs);
+        }
         Files.writeString(Path.of("benchmarks/last-run.md"), b.report.toString());
     }
 

@@ -148,7 +148,15 @@ final class WorkflowExecution {
                     plan.storageKeys()::get, Json::write);
             // the handler checks values itself; its validator already ran at plan time where it could
             Map<String, Object> filled = KwargsValidator.validate(t.action().action(), kwargs);
-            result = Json.normalise(t.action().action().handler().invoke(filled, context(spec, cancellation, t)));
+            // the app's own loader as context loader, as plugin libraries that use ServiceLoader expect
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(t.action().app().getClass().getClassLoader());
+            try {
+                result = Json.normalise(t.action().action().handler().invoke(filled, context(spec, cancellation, t)));
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
             if (Boolean.FALSE.equals(result.get("success"))) {
                 Object why = result.get("error");
                 error = why != null ? String.valueOf(why) : "the action reported success: false";

@@ -34,6 +34,7 @@ public record KubernetesConfig(
         namespace.ifPresent(n -> r.check(n.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"), "namespace",
                 "must be a Kubernetes namespace name (lower-case letters, digits and '-', at most 63)"));
         Optional<String> kubeconfig = r.optionalString("kubeconfig");
+        kubeconfig.ifPresent(k -> r.check(new java.io.File(k).isFile(), "kubeconfig", "names no readable file: " + k));
         Optional<String> context = r.optionalString("context");
         Optional<String> account = r.optionalString("service_account");
         account.ifPresent(a -> r.check(a.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?"), "service_account",

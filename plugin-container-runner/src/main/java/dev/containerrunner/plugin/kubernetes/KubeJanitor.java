@@ -109,7 +109,7 @@ final class KubeJanitor implements AutoCloseable {
     Optional<Instant> mainFinishedAt(String attempt) {
         List<Pod> pods = client.pods().inNamespace(namespace).withLabel(KubeLabels.POD_ATTEMPT, attempt).list().getItems();
         for (Pod p : pods) {
-            ContainerStatus main = p.getStatus() == null ? null : PodRun.status(p.getStatus().getContainerStatuses(), PodSpecs.MAIN);
+            ContainerStatus main = p.getStatus() == null ? null : PodStates.status(p.getStatus().getContainerStatuses(), PodSpecs.MAIN);
             ContainerStateTerminated t = main == null ? null : main.getState().getTerminated();
             if (t != null && t.getFinishedAt() != null) {
                 return Optional.of(Instant.parse(t.getFinishedAt()));

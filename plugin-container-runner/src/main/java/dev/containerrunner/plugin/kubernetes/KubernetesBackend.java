@@ -79,16 +79,38 @@ public final class KubernetesBackend implements ContainerBackend {
 
     @Override
     public RunResult run(RunRequest request, ActionContext ctx, boolean withOutputFile) {
-        try (ContainerSlots.Slot slot = slots.acquire(ctx)) {
-            KubeJanitor j = janitor();
-            return new PodRun(client(), namespace(), config, j::removeLater).run(request, ctx, withOutputFile);
-        }
+        return withOwnClassLoader(() -> {
+            try (ContainerSlots.Slot slot = slots.acquire(ctx)) {
+                KubeJanitor j = janitor();
+                return new PodRun(client(), namespace(), config, j::removeLater).run(request, ctx, withOutputFile);
+            }
+        });
     }
 
     @Override
     public Map<String, Object> collect(String action, CollectRequest request, ActionContext ctx) {
-        KubeJanitor j = janitor();
-        return new OutputCollector(source(j), config, objectStore).collect(action, request, ctx);
+        return withOwnClassLoader(() -> {
+            KubeJanitor j = janitor();
+            return new OutputCollector(source(j), config, objectStore).collect(action, request, ctx);
+        });
+    }
+
+    /**
+     * Runs {@code work} with this plugin's class loader as the thread's context loader. fabric8
+     * finds its model classes with {@link java.util.ServiceLoader} through the context loader; in
+     * an engine that has its own copy of fabric8 (or none), the engine's loader would find the wrong
+     * copy ("not a subtype") or nothing. Threads started inside (janitor, log readers, the HTTP
+     * client's) inherit it.
+     */
+    private static <T> T withOwnClassLoader(java.util.function.Supplier<T> work) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(KubernetesBackend.class.getClassLoader());
+        try {
+            return work.get();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     /** collect_output's view of a kept run: the Job's labels, its pod's keeper container for files. */
@@ -101,7 +123,7 @@ public final class KubernetesBackend implements ContainerBackend {
             try {
                 job = c.batch().v1().jobs().inNamespace(ns).withName(name).get();
             } catch (KubernetesClientException e) {
-                throw new ActionFailedException(action, PodRun.describe(e), e);
+                throw new ActionFailedException(action, PodStates.describe(e), e);
             }
             if (job == null) {
                 throw new ActionFailedException(action, "container " + containerId + " (job " + name + " in namespace " + ns
@@ -126,7 +148,7 @@ public final class KubernetesBackend implements ContainerBackend {
 
                 @Override
                 public boolean running() {
-                    var main = pod.getStatus() == null ? null : PodRun.status(pod.getStatus().getContainerStatuses(), PodSpecs.MAIN);
+                    var main = pod.getStatus() == null ? null : PodStates.status(pod.getStatus().getContainerStatuses(), PodSpecs.MAIN);
                     return main == null || main.getState().getTerminated() == null;
                 }
 
@@ -135,7 +157,7 @@ public final class KubernetesBackend implements ContainerBackend {
                     try {
                         return new PodFiles(c, ns).archive(pod.getMetadata().getName(), dirs, path);
                     } catch (KubernetesClientException e) {
-                        throw new IOException(PodRun.describe(e), e);
+                        throw new IOException(PodStates.describe(e), e);
                     }
                 }
 
@@ -169,7 +191,7 @@ public final class KubernetesBackend implements ContainerBackend {
                 j.close();
                 c.close();
                 throw new ContainerEngineException("connect", "the Kubernetes API at " + c.getMasterUrl() + " is not usable"
-                        + " (namespace " + ns + "): " + PodRun.describe(e), e);
+                        + " (namespace " + ns + "): " + PodStates.describe(e), e);
             }
             client = c;
             namespace = ns;
@@ -195,7 +217,10 @@ public final class KubernetesBackend implements ContainerBackend {
             j = janitor;
         }
         if (j != null) {
-            j.runFinished(runId);
+            withOwnClassLoader(() -> {
+                j.runFinished(runId);
+                return null;
+            });
         }
     }
 
@@ -208,7 +233,11 @@ public final class KubernetesBackend implements ContainerBackend {
         objectStore.close();
         try {
             if (janitor != null) {
-                janitor.close();
+                KubeJanitor j = janitor;
+                withOwnClassLoader(() -> {
+                    j.close();
+                    return null;
+                });
             }
         } finally {
             janitor = null;

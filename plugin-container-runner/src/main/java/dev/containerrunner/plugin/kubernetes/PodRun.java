@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -85,17 +84,6 @@ final class PodRun {
         client.network().v1().networkPolicies().inNamespace(namespace).withName(name).delete();
     }
 
-    static String describe(KubernetesClientException e) {
-        String status = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String cause = root == e ? "" : " (" + root.getClass().getSimpleName()
-                + (root.getMessage() == null ? "" : ": " + root.getMessage()) + ")";
-        return "the Kubernetes API failed" + (e.getCode() > 0 ? " (HTTP " + e.getCode() + ")" : "") + ": " + status + cause;
-    }
-
     /** How the wait ended: the main container's last status (null when the pod vanished). */
     private record Ending(ContainerStatus main, boolean timedOut, boolean cancelled) {
         ContainerStateTerminated terminated() {
@@ -138,7 +126,7 @@ final class PodRun {
                 create(objects);
                 Ending ending = await();
                 double seconds = runningSince != 0 ? Math.round((System.nanoTime() - runningSince) / 1e6) / 1000.0
-                        : clusterSeconds(ending.terminated());
+                        : PodStates.clusterSeconds(ending.terminated());
                 if (logs == null && pod != null && ending.terminated() != null) {
                     logs = LogStream.start(client, namespace, pod, this::output);
                 }
@@ -151,7 +139,7 @@ final class PodRun {
                         && !(config.cleanupAfterRun() && config.collectRetention().isZero());
                 return result;
             } catch (KubernetesClientException e) {
-                failure = new ContainerEngineException("kubernetes", describe(e), e);
+                failure = new ContainerEngineException("kubernetes", PodStates.describe(e), e);
                 throw failure;
             } catch (RuntimeException e) {
                 failure = e;
@@ -230,7 +218,7 @@ final class PodRun {
                                 + request.timeout().toSeconds() + "s)");
                     }
                     checkHelpers(p);
-                    ContainerStatus main = status(p.getStatus() == null ? null : p.getStatus().getContainerStatuses(), PodSpecs.MAIN);
+                    ContainerStatus main = PodStates.status(p.getStatus() == null ? null : p.getStatus().getContainerStatuses(), PodSpecs.MAIN);
                     if (main != null) {
                         last = main;
                         if (main.getState().getTerminated() != null) {
@@ -253,7 +241,7 @@ final class PodRun {
                 }
                 if (runningSince == 0 && System.nanoTime() > startDeadline) {
                     throw new ContainerEngineException("run", "the pod did not start within start_timeout_seconds ("
-                            + config.kubernetes().startTimeout().toSeconds() + "): " + found.map(PodRun::pending).orElse(
+                            + config.kubernetes().startTimeout().toSeconds() + "): " + found.map(PodStates::pending).orElse(
                             "the Job controller created no pod"), null);
                 }
                 boolean cancelled = ctx.cancellation().isCancelled();
@@ -276,7 +264,7 @@ final class PodRun {
                 if (p.isEmpty()) {
                     break;
                 }
-                ContainerStatus main = status(p.get().getStatus().getContainerStatuses(), PodSpecs.MAIN);
+                ContainerStatus main = PodStates.status(p.get().getStatus().getContainerStatuses(), PodSpecs.MAIN);
                 if (main != null) {
                     last = main;
                     if (main.getState().getTerminated() != null) {
@@ -311,7 +299,7 @@ final class PodRun {
             if (p.getStatus() == null) {
                 return;
             }
-            ContainerStatus prepare = status(p.getStatus().getInitContainerStatuses(), PodSpecs.PREPARE);
+            ContainerStatus prepare = PodStates.status(p.getStatus().getInitContainerStatuses(), PodSpecs.PREPARE);
             if (prepare != null) {
                 checkWaiting(prepare, "helper_image " + config.kubernetes().helperImage());
                 ContainerStateTerminated t = prepare.getState().getTerminated();
@@ -320,7 +308,7 @@ final class PodRun {
                             + t.getExitCode() + "): " + Optional.ofNullable(t.getMessage()).orElse(t.getReason()), null);
                 }
             }
-            ContainerStatus keeper = status(p.getStatus().getContainerStatuses(), PodSpecs.KEEPER);
+            ContainerStatus keeper = PodStates.status(p.getStatus().getContainerStatuses(), PodSpecs.KEEPER);
             if (keeper != null) {
                 checkWaiting(keeper, "helper_image " + config.kubernetes().helperImage());
             }
@@ -368,7 +356,7 @@ final class PodRun {
             }
             String imageId = ending.main() == null ? null : ending.main().getImageID();
             return new RunResult(error == null, exitCode, capture.stdout().text(), capture.stderr().text(), seconds, attempt,
-                    request.requestedImage(), digestOf(imageId), ending.timedOut(), oom, capture.stdout().truncated(),
+                    request.requestedImage(), PodStates.digestOf(imageId), ending.timedOut(), oom, capture.stdout().truncated(),
                     capture.stderr().truncated(), error, withOutputFile, outputContent, outputEncoding, true);
         }
 
@@ -388,44 +376,6 @@ final class PodRun {
             Encoded encoded = Encoded.of(file.bytes().get());
             return new String[] {encoded.text(), encoded.encoding(), null};
         }
-    }
-
-    /** A run that ended before the runner saw it running: the kubelet's timestamps (whole seconds). */
-    static double clusterSeconds(ContainerStateTerminated t) {
-        if (t == null || t.getStartedAt() == null || t.getFinishedAt() == null) {
-            return 0.0;
-        }
-        return Duration.between(Instant.parse(t.getStartedAt()), Instant.parse(t.getFinishedAt())).toMillis() / 1000.0;
-    }
-
-    /** Why a pod has not started: its conditions' reasons and messages. */
-    static String pending(Pod p) {
-        if (p.getStatus() == null || p.getStatus().getConditions() == null) {
-            return "pod " + p.getMetadata().getName() + " is " + (p.getStatus() == null ? "new" : p.getStatus().getPhase());
-        }
-        StringBuilder why = new StringBuilder("pod " + p.getMetadata().getName() + " is " + p.getStatus().getPhase());
-        for (PodCondition c : p.getStatus().getConditions()) {
-            if (!"True".equals(c.getStatus()) && c.getMessage() != null) {
-                why.append("; ").append(c.getType()).append(": ").append(c.getMessage());
-            }
-        }
-        return why.toString();
-    }
-
-    static ContainerStatus status(List<ContainerStatus> statuses, String name) {
-        if (statuses == null) {
-            return null;
-        }
-        return statuses.stream().filter(s -> name.equals(s.getName()) && s.getState() != null).findFirst().orElse(null);
-    }
-
-    /** {@code docker-pullable://repo@sha256:...} or {@code docker://sha256:...} → the digest or image id. */
-    static String digestOf(String imageId) {
-        if (imageId == null || imageId.isBlank()) {
-            return null;
-        }
-        String s = imageId.contains("://") ? imageId.substring(imageId.indexOf("://") + 3) : imageId;
-        return s.contains("@") ? s.substring(s.indexOf('@') + 1) : s;
     }
 
     private static void sleep(Duration d) {

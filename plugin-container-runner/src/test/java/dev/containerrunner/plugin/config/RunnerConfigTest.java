@@ -71,6 +71,8 @@ class RunnerConfigTest {
                 Arguments.of(Map.of("backend", "kubernetes", "kubernetes", Map.of("start_timeout_seconds", 1)),
                         "kubernetes.start_timeout_seconds"),
                 Arguments.of(Map.of("backend", "kubernetes", "kubernetes", "default"), "kubernetes"),
+                Arguments.of(Map.of("backend", "kubernetes", "kubernetes", Map.of("kubeconfig", "/nonexistent/kubeconfig")),
+                        "kubernetes.kubeconfig"),
                 Arguments.of(Map.of("backend", "kubernetes", "network_allowed", true, "host_network_allowed", true),
                         "host_network_allowed"),
                 Arguments.of(Map.of("backend", "kubernetes", "docker_host", "unix:///x"), "docker_host"),

@@ -167,7 +167,7 @@ class PodSpecsTest {
         assertEquals("a-b_c.d", KubeLabels.sanitize("a b_c.d"));
         assertEquals("x", KubeLabels.sanitize("---"));
         assertEquals(63, KubeLabels.sanitize("a".repeat(100)).length());
-        assertEquals("sha256-abc", PodRun.digestOf("docker://sha256-abc"));
-        assertEquals("sha256:abc", PodRun.digestOf("docker-pullable://python@sha256:abc"));
+        assertEquals("sha256-abc", PodStates.digestOf("docker://sha256-abc"));
+        assertEquals("sha256:abc", PodStates.digestOf("docker-pullable://python@sha256:abc"));
     }
 }
