@@ -290,6 +290,26 @@ class KubernetesIT {
     }
 
     @Test
+    void cancellingAPodThatWaitsToBeScheduledEndsAtOnce() throws Exception {
+        ContainerRunnerApp waiting = newApp(Map.of("max_cpu", 64.0));
+        try {
+            TestContext ctx = new TestContext("pending");
+            CompletableFuture<Map<String, Object>> run = CompletableFuture.supplyAsync(() -> call("run_container", ctx,
+                    "image", TestImages.BUSYBOX, "command", List.of("true"), "cpu_limit", 64.0));
+            Thread.sleep(2000);
+            long t0 = System.nanoTime();
+            ctx.cancellation.cancel();
+            Map<String, Object> r = run.get(30, TimeUnit.SECONDS);
+            assertEquals(false, r.get("success"));
+            assertTrue(((String) r.get("error")).contains("cancelled"), (String) r.get("error"));
+            assertTrue((System.nanoTime() - t0) / 1e9 < 5, "ended at once");
+        } finally {
+            waiting.close();
+            actions = ActionRegistry.of(app);
+        }
+    }
+
+    @Test
     void anUnreachableClusterIsAClearErrorWithinSeconds(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path kubeconfig = dir.resolve("kubeconfig");
         java.nio.file.Files.writeString(kubeconfig, """

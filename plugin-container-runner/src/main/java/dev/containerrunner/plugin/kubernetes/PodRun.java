@@ -257,6 +257,9 @@ final class PodRun {
             log.line(LogSink.Stream.SYSTEM, (cancelled ? "task cancelled" : "timeout after " + request.timeout().toSeconds() + " s")
                     + ": deleting the pod (SIGTERM, SIGKILL after " + config.stopGrace().toSeconds() + " s)");
             scale(0);
+            if (pod == null) {
+                return new Ending(null, !cancelled, cancelled); // nothing ran yet; cleanup removes the Job
+            }
             client.pods().inNamespace(namespace).withName(pod).withGracePeriod(config.stopGrace().toSeconds()).delete();
             long until = System.nanoTime() + config.stopGrace().plus(AFTER_KILL).toNanos();
             while (System.nanoTime() < until) {
@@ -264,7 +267,8 @@ final class PodRun {
                 if (p.isEmpty()) {
                     break;
                 }
-                ContainerStatus main = PodStates.status(p.get().getStatus().getContainerStatuses(), PodSpecs.MAIN);
+                ContainerStatus main = p.get().getStatus() == null ? null
+                        : PodStates.status(p.get().getStatus().getContainerStatuses(), PodSpecs.MAIN);
                 if (main != null) {
                     last = main;
                     if (main.getState().getTerminated() != null) {
