@@ -290,6 +290,23 @@ class KubernetesIT {
     }
 
     @Test
+    void readOnlyRootFilesystemKeepsTheRunsDirectoriesWritable() {
+        ContainerRunnerApp readOnly = newApp(Map.of("read_only_root_filesystem", true));
+        try {
+            Map<String, Object> r = call("run_with_input", new TestContext("readonly"), "image", TestImages.BUSYBOX,
+                    "command", List.of("sh", "-c", "touch /home/x 2>/dev/null && echo root-writable; "
+                            + "tr a-z A-Z < /in/a.txt > /out/b.txt && mv /out/b.txt /out/c.txt && echo ok"),
+                    "input_file", Map.of("path", "/in/a.txt", "content", "abc"), "output_file", "/out/c.txt");
+            assertEquals(true, r.get("success"), String.valueOf(r));
+            assertEquals("ok\n", r.get("stdout"), "the root filesystem is read-only, the run's directories are not");
+            assertEquals("ABC", r.get("output_file_content"));
+        } finally {
+            readOnly.close();
+            actions = ActionRegistry.of(app);
+        }
+    }
+
+    @Test
     void cancellingAPodThatWaitsToBeScheduledEndsAtOnce() throws Exception {
         ContainerRunnerApp waiting = newApp(Map.of("max_cpu", 64.0));
         try {
