@@ -41,6 +41,13 @@ public final class Soak {
         runner.put("stop_grace_seconds", 1);
         runner.put("collect_retention_seconds", 0);
         runner.put("max_concurrent_containers", 8);
+        if (args.length > 2 && args[2].equals("kubernetes")) { // the same soak as Jobs on the local cluster
+            runner.put("backend", "kubernetes");
+            runner.put("default_cpu", 0.2); // 8 pods at once on a 2-CPU node
+            runner.put("kubernetes", Map.of("kubeconfig", System.getenv().getOrDefault("CONTAINER_RUNNER_KUBECONFIG",
+                    "/var/cache/container-runner/k8s/run/admin.kubeconfig"), "namespace", "container-runner",
+                    "helper_image", "container-runner-test/busybox:1.35-debian"));
+        }
         EngineConfig config = EngineConfig.fromMap(Map.of("apps", Map.of("container_runner", runner),
                 "engine", Map.of("max_parallel_tasks", 8)), "soak");
         try (WorkflowEngine engine = WorkflowEngine.builder().classpathDiscovery(false).pluginDirectory(plugins).config(config).build()) {
