@@ -106,7 +106,8 @@ final class ContainerActions {
         try {
             new ExecutionPolicy(c).check(request);
         } catch (PolicyDeniedException e) {
-            audit.write(AuditRecord.attempt("validate", action, null, null, null).request(request, c.user(), c.pidsLimit())
+            audit.write(AuditRecord.attempt("validate", action, null, null, null).backend(c.backend().wireName())
+                    .request(request, c.user(), c.pidsLimit())
                     .outcome(AuditRecord.Outcome.DENIED, e.getMessage()));
             throw e;
         }
@@ -115,7 +116,7 @@ final class ContainerActions {
     private Map<String, Object> run(String action, Map<String, Object> kwargs, ActionContext ctx, boolean withOutputFile) {
         RunnerConfig c = config.get();
         AuditRecord record = AuditRecord.attempt("run", action, ctx.workflowName(), ctx.runId(), ctx.taskId())
-                .rawImage(kwargs.get("image"));
+                .backend(c.backend().wireName()).rawImage(kwargs.get("image"));
         RunRequest request;
         try {
             request = RunRequest.from(action, kwargs, c);

@@ -65,6 +65,7 @@ class AuditIT extends DockerIT {
         Map<String, Object> ok = lines.get(0);
         assertEquals(List.of("SECRET_TOKEN"), ok.get("environment_names"));
         assertEquals("run", ok.get("phase"));
+        assertEquals("docker", ok.get("backend"));
         assertEquals("test", ok.get("workflow"));
         assertEquals("audited", ok.get("task_id"));
         assertEquals("run_container", ok.get("action"));

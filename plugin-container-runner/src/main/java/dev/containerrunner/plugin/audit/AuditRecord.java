@@ -40,6 +40,12 @@ public final class AuditRecord {
         return r;
     }
 
+    /** Where the attempt runs: {@code docker} or {@code kubernetes}. */
+    public AuditRecord backend(String backend) {
+        fields.put("backend", backend);
+        return this;
+    }
+
     /** The image as requested, when even the request could not be parsed. */
     public AuditRecord rawImage(Object image) {
         fields.put("image_requested", image instanceof String s ? s : null);

@@ -216,6 +216,10 @@ final class PodRun {
                                 + namespace + " (image " + request.requestedImage() + ", memory " + request.memory() + ", cpu "
                                 + request.cpu() + ", network " + request.network().wireName() + ", timeout "
                                 + request.timeout().toSeconds() + "s)");
+                        if (request.network() == dev.containerrunner.plugin.model.NetworkMode.NONE && config.kubernetes().networkPolicy()) {
+                            log.line(LogSink.Stream.SYSTEM, "network none: deny-all NetworkPolicy " + PodSpecs.jobName(attempt)
+                                    + " (enforced only where the cluster's network plugin implements NetworkPolicy)");
+                        }
                     }
                     checkHelpers(p);
                     ContainerStatus main = PodStates.status(p.getStatus() == null ? null : p.getStatus().getContainerStatuses(), PodSpecs.MAIN);
