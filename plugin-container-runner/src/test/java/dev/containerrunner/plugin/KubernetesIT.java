@@ -290,6 +290,22 @@ class KubernetesIT {
     }
 
     @Test
+    void theInputFileSecretIsGoneOnceTheContainerStarted() {
+        TestContext ctx = new TestContext("secret");
+        Map<String, Object> r = call("run_with_input", ctx, "image", TestImages.BUSYBOX,
+                "command", List.of("sh", "-c", "cat /in/token.txt > /out/copy.txt"), "writable_dirs", List.of("/out"),
+                "input_file", Map.of("path", "/in/token.txt", "content", "s3cr3t"));
+        assertEquals(true, r.get("success"), String.valueOf(r));
+        String name = "container-runner-" + r.get("container_id");
+        assertNotNull(cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).withName(name).get(), "the run is kept");
+        var secret = cluster.secrets().inNamespace(KubernetesCluster.NAMESPACE).withName(name).get();
+        assertTrue(secret == null || secret.getMetadata().getDeletionTimestamp() != null, "the Secret went when the container started");
+        Map<String, Object> got = call("collect_output", ctx, "container_id", r.get("container_id"), "file_paths",
+                List.of("/out/copy.txt"), "release", true);
+        assertEquals(true, got.get("success"), String.valueOf(got));
+    }
+
+    @Test
     void readOnlyRootFilesystemKeepsTheRunsDirectoriesWritable() {
         ContainerRunnerApp readOnly = newApp(Map.of("read_only_root_filesystem", true));
         try {

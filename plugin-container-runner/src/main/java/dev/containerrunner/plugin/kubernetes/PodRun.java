@@ -103,6 +103,7 @@ final class PodRun {
         private long runningSince;
         private LogStream logs;
         private Thread stdin;
+        private boolean inputSecretPending;
 
         Attempt(RunRequest request, ActionContext ctx, boolean withOutputFile) {
             this.request = request;
@@ -110,6 +111,7 @@ final class PodRun {
             this.withOutputFile = withOutputFile;
             this.log = ctx.log();
             this.capture = new OutputCapture(config.maxOutputBytes(), log);
+            this.inputSecretPending = request.inputFile().isPresent();
         }
 
         RunResult run() {
@@ -158,6 +160,17 @@ final class PodRun {
                 } else if (created) {
                     cleanUp(failure);
                 }
+            }
+        }
+
+        /**
+         * The input_file Secret is only needed until the init container copied it: deleted as soon as
+         * the main container started, so its content does not outlive the copy in the cluster.
+         */
+        private void dropInputSecret() {
+            if (inputSecretPending) {
+                inputSecretPending = false;
+                client.secrets().inNamespace(namespace).withName(PodSpecs.jobName(attempt)).delete();
             }
         }
 
@@ -225,6 +238,9 @@ final class PodRun {
                     ContainerStatus main = PodStates.status(p.getStatus() == null ? null : p.getStatus().getContainerStatuses(), PodSpecs.MAIN);
                     if (main != null) {
                         last = main;
+                        if (main.getState().getRunning() != null || main.getState().getTerminated() != null) {
+                            dropInputSecret();
+                        }
                         if (main.getState().getTerminated() != null) {
                             return new Ending(main, false, false);
                         }
