@@ -131,7 +131,8 @@ up() {
   build
   mkdir -p "$RUN"/{pki,log,kubelet}
   if status; then log "already running"; kubeconfig; echo "$RUN/admin.kubeconfig"; return 0; fi
-  down_processes
+  down >/dev/null 2>&1 || true # a cluster that died (machine restart, killed session): start from clean state
+  mkdir -p "$RUN"/{pki,log,kubelet}
   local started; started=$(date +%s)
   cd "$RUN"
   if [ ! -f pki/sa.key ]; then
