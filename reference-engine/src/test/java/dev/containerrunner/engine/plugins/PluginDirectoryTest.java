@@ -55,6 +55,8 @@ class PluginDirectoryTest {
             assertEquals(false, run.result("jackson").get("visible"), "engine dependencies are hidden from plugins");
             assertEquals(false, run.result("engine").get("visible"));
             assertEquals("plugin:testkit.jar", run.result("spi").get("loader"));
+            assertEquals("plugin:testkit.jar", run.result("spi").get("context_loader"),
+                    "actions run with the app's loader as context loader (ServiceLoader users inside plugins need it)");
         }
     }
 

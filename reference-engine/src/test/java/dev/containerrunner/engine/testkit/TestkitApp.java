@@ -88,7 +88,8 @@ public final class TestkitApp implements TaskApp {
                         visible = false;
                     }
                     return Map.of("success", true, "visible", visible,
-                            "loader", String.valueOf(TestkitApp.class.getClassLoader().getName()));
+                            "loader", String.valueOf(TestkitApp.class.getClassLoader().getName()),
+                            "context_loader", String.valueOf(Thread.currentThread().getContextClassLoader().getName()));
                 }).build());
     }
 }
