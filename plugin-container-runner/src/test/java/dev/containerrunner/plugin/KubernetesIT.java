@@ -210,6 +210,14 @@ class KubernetesIT {
                 .addNewContainer().withName("main").withImage(TestImages.BUSYBOX).withCommand("true").endContainer()
                 .endSpec().endTemplate().endSpec().build();
         cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).resource(orphan).create();
+        // and one whose owner process on this host is gone, though its expiry is far away
+        String crashed = "00000000000000000000000000000fed";
+        String host = Labels.ownerId().substring(Labels.ownerId().indexOf('@') + 1);
+        Job ownerless = new JobBuilder(orphan).editMetadata().withName("container-runner-" + crashed)
+                .withLabels(Map.of(Labels.MANAGED_BY, Labels.APP, Labels.ATTEMPT, crashed,
+                        Labels.EXPIRES_AT, Long.toString(Instant.now().getEpochSecond() + 3600)))
+                .withAnnotations(Map.of(Labels.OWNER, "4194000@" + host, Labels.OWNER_STARTED, "1")).endMetadata().build();
+        cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).resource(ownerless).create();
         ContainerRunnerApp second = newApp(Map.of());
         try {
             call("run_container", new TestContext("contact"), "image", TestImages.BUSYBOX, "command", List.of("true"));
@@ -219,6 +227,10 @@ class KubernetesIT {
         }
         Job left = cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).withName("container-runner-" + attempt).get();
         assertTrue(left == null || left.getMetadata().getDeletionTimestamp() != null, "the expired Job was deleted");
+        Job leftOwnerless = cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE)
+                .withName("container-runner-" + crashed).get();
+        assertTrue(leftOwnerless == null || leftOwnerless.getMetadata().getDeletionTimestamp() != null,
+                "the Job of a process that is gone was deleted");
     }
 
     @Test
