@@ -45,6 +45,7 @@ public final class KubernetesBackend implements ContainerBackend {
     private KubernetesClient client;
     private String namespace;
     private KubeJanitor janitor;
+    private PodCache pods;
     private boolean closed;
 
     public KubernetesBackend(RunnerConfig config) {
@@ -82,7 +83,7 @@ public final class KubernetesBackend implements ContainerBackend {
         return withOwnClassLoader(() -> {
             try (ContainerSlots.Slot slot = slots.acquire(ctx)) {
                 KubeJanitor j = janitor();
-                return new PodRun(client(), namespace(), config, j::removeLater).run(request, ctx, withOutputFile);
+                return new PodRun(client(), namespace(), config, j::removeLater, podCache()).run(request, ctx, withOutputFile);
             }
         });
     }
@@ -185,10 +186,15 @@ public final class KubernetesBackend implements ContainerBackend {
                 return fromConfig == null || fromConfig.isBlank() ? "default" : fromConfig;
             });
             KubeJanitor j = new KubeJanitor(c, ns, Clock.systemUTC());
+            PodCache cache = null;
             try {
                 j.start(config.janitorInterval()); // first contact: reaps what crashed processes left behind
+                cache = PodCache.start(c, ns);
             } catch (KubernetesClientException e) {
                 j.close();
+                if (cache != null) {
+                    cache.close();
+                }
                 c.close();
                 throw new ContainerEngineException("connect", "the Kubernetes API at " + c.getMasterUrl() + " is not usable"
                         + " (namespace " + ns + "): " + PodStates.describe(e), e);
@@ -196,6 +202,7 @@ public final class KubernetesBackend implements ContainerBackend {
             client = c;
             namespace = ns;
             janitor = j;
+            pods = cache;
         }
         return client;
     }
@@ -203,6 +210,11 @@ public final class KubernetesBackend implements ContainerBackend {
     synchronized String namespace() {
         client();
         return namespace;
+    }
+
+    synchronized PodCache podCache() {
+        client();
+        return pods;
     }
 
     synchronized KubeJanitor janitor() {
@@ -241,6 +253,10 @@ public final class KubernetesBackend implements ContainerBackend {
             }
         } finally {
             janitor = null;
+            if (pods != null) {
+                pods.close();
+                pods = null;
+            }
             if (client != null) {
                 client.close();
                 client = null;

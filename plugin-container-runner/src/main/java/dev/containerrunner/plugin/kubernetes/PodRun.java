@@ -57,12 +57,14 @@ final class PodRun {
     private final String namespace;
     private final RunnerConfig config;
     private final Consumer<String> removeLater;
+    private final PodCache pods;
 
-    PodRun(KubernetesClient client, String namespace, RunnerConfig config, Consumer<String> removeLater) {
+    PodRun(KubernetesClient client, String namespace, RunnerConfig config, Consumer<String> removeLater, PodCache pods) {
         this.client = client;
         this.namespace = namespace;
         this.config = config;
         this.removeLater = removeLater;
+        this.pods = pods;
     }
 
     RunResult run(RunRequest request, ActionContext ctx, boolean withOutputFile) {
@@ -211,8 +213,7 @@ final class PodRun {
         }
 
         private Optional<Pod> findPod() {
-            List<Pod> pods = client.pods().inNamespace(namespace).withLabel(KubeLabels.POD_ATTEMPT, attempt).list().getItems();
-            return pods.stream().findFirst();
+            return pods.pod(attempt);
         }
 
         /** Polls until the main container has terminated, the timeout passed or the task was cancelled. */
