@@ -55,6 +55,11 @@ final class PodCache implements AutoCloseable {
         return new PodCache(client, namespace, informer);
     }
 
+    /** Whether lookups are served from the watch (no API request). */
+    boolean watching() {
+        return informer.isWatching();
+    }
+
     /** The pod of a run, if it exists. */
     Optional<Pod> pod(String attempt) {
         if (informer.isWatching()) {

@@ -45,7 +45,9 @@ import java.util.function.Consumer;
  */
 final class PodRun {
 
-    private static final Duration POLL = Duration.ofMillis(200);
+    /** Reading the watched cache is free; a LIST (while the watch reconnects) is not. */
+    private static final Duration POLL_CACHE = Duration.ofMillis(50);
+    private static final Duration POLL_LIST = Duration.ofMillis(250);
     private static final Duration DRAIN = Duration.ofSeconds(10);
     private static final Duration AFTER_KILL = Duration.ofSeconds(20);
     private static final Duration EXPIRY_SLACK = Duration.ofMinutes(5);
@@ -269,7 +271,7 @@ final class PodRun {
                 if (cancelled || (runningSince != 0 && System.nanoTime() - runningSince > request.timeout().toNanos())) {
                     return stop(cancelled, last);
                 }
-                sleep(POLL);
+                sleep(pods.watching() ? POLL_CACHE : POLL_LIST);
             }
         }
 
@@ -296,7 +298,7 @@ final class PodRun {
                         break;
                     }
                 }
-                sleep(POLL);
+                sleep(pods.watching() ? POLL_CACHE : POLL_LIST);
             }
             return new Ending(last, !cancelled, cancelled);
         }
