@@ -284,9 +284,7 @@ public final class ContainerRunner {
         } else if (oomKilled) {
             error = "out of memory: the engine killed a process of the container (memory_limit " + request.memory() + ")";
         } else if (Long.valueOf(137).equals(exitCode)) {
-            error = "the container was killed by SIGKILL (exit code 137), not sent by the runner; the engine reported no OOM"
-                    + " kill, but with memory_limit " + request.memory() + " it most likely was one (cgroup v1 engines can"
-                    + " lose the OOM event)";
+            error = RunResult.unexplainedSigkill(request.memory());
         } else if (exitCode == null || exitCode != 0) {
             error = "the container exited with code " + exitCode;
         } else if (capture.error() != null) {

@@ -28,6 +28,17 @@ public record RunResult(
         String outputFileEncoding,
         boolean stderrMerged) {
 
+    /**
+     * The error of a run that ended with SIGKILL (exit 137) the runner did not send while the engine
+     * reported no OOM kill: with a memory limit it most likely was one, since cgroup v1 engines (and
+     * the kubelet, which reads the engine's flag) can lose the OOM event. Never reported as an OOM.
+     */
+    public static String unexplainedSigkill(dev.containerrunner.plugin.model.MemorySize memoryLimit) {
+        return "the container was killed by SIGKILL (exit code 137), not sent by the runner; the engine reported no OOM"
+                + " kill, but with memory_limit " + memoryLimit + " it most likely was one (cgroup v1 engines can"
+                + " lose the OOM event)";
+    }
+
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("success", success);

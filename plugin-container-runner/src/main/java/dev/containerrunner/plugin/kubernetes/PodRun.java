@@ -130,7 +130,7 @@ final class PodRun {
             try {
                 created = true; // from here on something may exist: cleaned up below whatever happens
                 create(objects);
-                Ending ending = await();
+                Ending ending = settled(await());
                 double seconds = runningSince != 0 ? Math.round((System.nanoTime() - runningSince) / 1e6) / 1000.0
                         : PodStates.clusterSeconds(ending.terminated());
                 if (logs == null && pod != null && ending.terminated() != null) {
@@ -275,6 +275,27 @@ final class PodRun {
             }
         }
 
+        /**
+         * An exit by SIGKILL the runner did not send and no OOM reason yet: the kubelet takes the reason
+         * from the engine, whose OOM flag can arrive just after the exit (cgroup v1), so the status is
+         * re-read for a second before it is reported as not an OOM.
+         */
+        private Ending settled(Ending ending) {
+            for (int i = 0; i < 10 && !ending.timedOut() && !ending.cancelled() && ending.terminated() != null
+                    && Integer.valueOf(137).equals(ending.terminated().getExitCode())
+                    && !"OOMKilled".equals(ending.terminated().getReason()); i++) {
+                sleep(Duration.ofMillis(100));
+                Optional<Pod> p = findPod();
+                ContainerStatus main = p.isEmpty() || p.get().getStatus() == null ? null
+                        : PodStates.status(p.get().getStatus().getContainerStatuses(), PodSpecs.MAIN);
+                if (main == null || main.getState().getTerminated() == null) {
+                    break;
+                }
+                ending = new Ending(main, false, false);
+            }
+            return ending;
+        }
+
         /** Timeout or cancellation: no replacement pod, SIGTERM now, SIGKILL after the grace period. */
         private Ending stop(boolean cancelled, ContainerStatus last) {
             log.line(LogSink.Stream.SYSTEM, (cancelled ? "task cancelled" : "timeout after " + request.timeout().toSeconds() + " s")
@@ -376,6 +397,8 @@ final class PodRun {
                         + config.stopGrace().toSeconds() + " s)";
             } else if (oom) {
                 error = "out of memory: the kernel killed a process of the container (memory_limit " + request.memory() + ")";
+            } else if (Long.valueOf(137).equals(exitCode)) {
+                error = RunResult.unexplainedSigkill(request.memory());
             } else if (exitCode == null || exitCode != 0) {
                 error = "the container exited with code " + exitCode;
             } else if (capture.error() != null) {
