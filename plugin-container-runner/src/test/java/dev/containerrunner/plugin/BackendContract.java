@@ -119,11 +119,21 @@ public abstract class BackendContract {
 
     @Test
     void largeStdinArrivesWhole() {
-        String input = "x".repeat(1 << 20) + "\nend";
-        Map<String, Object> r = call("run_with_input", new TestContext("bigstdin"), "image", BB,
+        String input = "x".repeat(16 << 20) + "\nend";
+        TestContext ctx = new TestContext("bigstdin");
+        Map<String, Object> r = call("run_with_input", ctx, "image", BB,
                 "command", List.of("wc", "-c"), "input_data", input, "timeout_seconds", 60);
-        assertEquals(true, r.get("success"), String.valueOf(r.get("error")));
-        assertEquals(String.valueOf((1 << 20) + 4), ((String) r.get("stdout")).strip());
+        assertEquals(true, r.get("success"), r.get("error") + " " + ctx.lines);
+        assertEquals(String.valueOf((16 << 20) + 4), ((String) r.get("stdout")).strip());
+    }
+
+    @Test
+    void aContainerThatExitsWithoutReadingItsInputEndsCleanly() {
+        long t0 = System.nanoTime();
+        Map<String, Object> r = call("run_with_input", new TestContext("noread"), "image", BB,
+                "command", List.of("sh", "-c", "sleep 1; exit 3"), "input_data", "y".repeat(16 << 20), "timeout_seconds", 60);
+        assertEquals(3L, exitCode(r), String.valueOf(r.get("error")));
+        assertTrue((System.nanoTime() - t0) / 1e9 < 30, "no hang on unread stdin");
     }
 
     @Test

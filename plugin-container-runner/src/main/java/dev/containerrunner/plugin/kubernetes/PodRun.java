@@ -51,6 +51,7 @@ final class PodRun {
     private static final Duration DRAIN = Duration.ofSeconds(10);
     private static final Duration AFTER_KILL = Duration.ofSeconds(20);
     private static final Duration EXPIRY_SLACK = Duration.ofMinutes(5);
+    private static final int STDIN_CHUNK = 256 * 1024;
     /** Waiting reasons that do not resolve by themselves: the run fails at once with the kubelet's message. */
     private static final Set<String> FATAL_WAITING = Set.of("ErrImageNeverPull", "ErrImagePull", "ImagePullBackOff",
             "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
@@ -330,13 +331,16 @@ final class PodRun {
                 try (ExecWatch attach = client.pods().inNamespace(namespace).withName(pod).inContainer(PodSpecs.MAIN)
                         .redirectingInput().attach()) {
                     OutputStream in = attach.getInput();
-                    in.write(data);
+                    // in pieces: fabric8 waits forever for room for one message larger than its 16 MiB send queue
+                    for (int off = 0; off < data.length; off += STDIN_CHUNK) {
+                        in.write(data, off, Math.min(STDIN_CHUNK, data.length - off));
+                    }
                     in.flush();
                     Thread.sleep(200); // let the last frame leave before the close frame
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } catch (IOException | RuntimeException e) {
-                    log.line(LogSink.Stream.SYSTEM, "sending input_data failed: " + e.getMessage());
+                } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                    log.line(LogSink.Stream.SYSTEM, "sending input_data failed: " + e);
                 }
             }, "container-runner-stdin-" + pod);
             stdin.setDaemon(true);
