@@ -14,15 +14,12 @@ import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.CancellationSignal;
 import dev.containerrunner.spi.LogSink;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -271,7 +268,8 @@ public final class ContainerRunner {
         String outputEncoding = null;
         String error = null;
         if (request.outputFile().isPresent() && !ending.cancelled()) {
-            OutputFile read = readOutputFile(containerId, request.outputFile().get());
+            OutputFile read = OutputFile.read(request.outputFile().get(),
+                    () -> gateway.copyOut(containerId, request.outputFile().get().value()), config.maxOutputFileBytes());
             outputContent = read.content();
             outputEncoding = read.encoding();
             error = read.problem();
@@ -299,26 +297,6 @@ public final class ContainerRunner {
     private RunResult cancelledBeforeStart(RunRequest request, String containerId, ImageInfo image, boolean withOutputFile) {
         return new RunResult(false, null, "", "", 0.0, containerId, request.requestedImage(), image.digest(), false, false,
                 false, false, "the task was cancelled before the container started", withOutputFile, null, null, false);
-    }
-
-    /** output_file read back: text as text, anything else base64; or why not. */
-    private record OutputFile(String content, String encoding, String problem) {
-    }
-
-    private OutputFile readOutputFile(String containerId, ContainerPath path) {
-        TarArchives.FileContent file;
-        try (InputStream archive = gateway.copyOut(containerId, path.value())) {
-            file = TarArchives.firstFile(archive, config.maxOutputFileBytes());
-        } catch (dev.containerrunner.plugin.docker.NoSuchContainerException e) {
-            return new OutputFile(null, null, "output_file " + path + " was not written by the container");
-        } catch (IOException e) {
-            return new OutputFile(null, null, "output_file " + path + " could not be read: " + e.getMessage());
-        }
-        if (file.bytes().isEmpty()) {
-            return new OutputFile(null, null, "output_file " + path + " " + file.problem());
-        }
-        Encoded encoded = Encoded.of(file.bytes().get());
-        return new OutputFile(encoded.text(), encoded.encoding(), null);
     }
 
     private static void closeAll(AutoCloseable... closeables) {

@@ -50,18 +50,27 @@ public final class Janitor implements AutoCloseable {
         if (first.total() > 0) {
             LOG.info("reaped at start-up: {} containers and {} volumes left by earlier runs", first.containers(), first.volumes());
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "container-runner-janitor");
+        scheduler = every(interval, "container-runner-janitor", this::sweep);
+    }
+
+    /**
+     * Runs {@code sweep} every {@code interval} on one daemon thread; a failed sweep is logged and
+     * the next one runs as planned. Shared by the Docker and Kubernetes janitors.
+     */
+    public static ScheduledExecutorService every(Duration interval, String threadName, Runnable sweep) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
         scheduler.scheduleWithFixedDelay(() -> {
             try {
-                sweep();
+                sweep.run();
             } catch (RuntimeException e) {
                 LOG.warn("janitor sweep failed: {}", e.getMessage());
             }
         }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        return scheduler;
     }
 
     /** What one sweep removed. */
@@ -94,7 +103,7 @@ public final class Janitor implements AutoCloseable {
         }
         int volumes = 0;
         for (VolumeInfo v : gateway.findVolumes(Labels.managed())) {
-            if ((Labels.ownerIsGone(v.labels()) || expired(v.labels(), now)) && removeVolume(v.name())) {
+            if ((Labels.ownerIsGone(v.labels()) || Labels.expired(v.labels(), now)) && removeVolume(v.name())) {
                 volumes++;
             }
         }
@@ -102,31 +111,18 @@ public final class Janitor implements AutoCloseable {
     }
 
     private boolean removable(ContainerInfo c, Instant now) {
-        if (Labels.ownerIsGone(c.labels()) || expired(c.labels(), now)) {
+        if (Labels.ownerIsGone(c.labels()) || Labels.expired(c.labels(), now)) {
             return true;
         }
         if (c.running()) {
             return false;
         }
-        long retention = longLabel(c.labels(), Labels.RETENTION, 0);
+        long retention = Labels.longValue(c.labels(), Labels.RETENTION, 0);
         try {
             Instant finished = gateway.inspect(c.id()).finishedAt();
             return finished != null && !finished.plusSeconds(retention).isAfter(now);
         } catch (ContainerEngineException e) {
             return false; // gone meanwhile, or the engine hiccuped: the next sweep decides
-        }
-    }
-
-    private static boolean expired(Map<String, String> labels, Instant now) {
-        long at = longLabel(labels, Labels.EXPIRES_AT, Long.MAX_VALUE);
-        return now.getEpochSecond() >= at;
-    }
-
-    private static long longLabel(Map<String, String> labels, String key, long dflt) {
-        try {
-            return labels.containsKey(key) ? Long.parseLong(labels.get(key)) : dflt;
-        } catch (NumberFormatException e) {
-            return dflt;
         }
     }
 

@@ -100,6 +100,20 @@ public final class Labels {
         return started != null && actual.isPresent() && Math.abs(actual.get() - Long.parseLong(started)) > 2000;
     }
 
+    /** Whether the hard bound {@link #EXPIRES_AT} of an object with these labels has passed. */
+    public static boolean expired(Map<String, String> labels, Instant now) {
+        return now.getEpochSecond() >= longValue(labels, EXPIRES_AT, Long.MAX_VALUE);
+    }
+
+    /** A numeric label, or {@code dflt} when it is missing or malformed. */
+    public static long longValue(Map<String, String> labels, String key, long dflt) {
+        try {
+            return labels.containsKey(key) ? Long.parseLong(labels.get(key)) : dflt;
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
     private static Optional<Long> startMillis(ProcessHandle p) {
         return p.info().startInstant().map(Instant::toEpochMilli);
     }

@@ -1,6 +1,7 @@
 package dev.containerrunner.plugin.execution;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.docker.NoSuchContainerException;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.model.ContainerPath;
@@ -38,9 +39,9 @@ public final class OutputCollector {
     }
 
     /** The Docker engine's containers, read through its archive API. */
-    public static CollectSource docker(DockerGatewayAccess gateway, RunnerConfig config, Janitor janitor) {
+    public static CollectSource docker(Supplier<DockerGateway> gateway, RunnerConfig config, Janitor janitor) {
         return (action, containerId) -> {
-            dev.containerrunner.plugin.docker.DockerGateway.ContainerState state;
+            DockerGateway.ContainerState state;
             try {
                 state = gateway.get().inspect(containerId);
             } catch (NoSuchContainerException e) {
@@ -70,10 +71,6 @@ public final class OutputCollector {
                 }
             };
         };
-    }
-
-    /** Supplies the Docker gateway lazily. */
-    public interface DockerGatewayAccess extends Supplier<dev.containerrunner.plugin.docker.DockerGateway> {
     }
 
     public Map<String, Object> collect(String action, CollectRequest request, ActionContext ctx) {

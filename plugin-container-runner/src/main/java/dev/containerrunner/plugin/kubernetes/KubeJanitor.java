@@ -1,5 +1,6 @@
 package dev.containerrunner.plugin.kubernetes;
 
+import dev.containerrunner.plugin.execution.Janitor;
 import dev.containerrunner.plugin.execution.Labels;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -12,12 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.HashMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,18 +50,7 @@ final class KubeJanitor implements AutoCloseable {
         if (first > 0) {
             LOG.info("reaped at start-up: {} Kubernetes runs left by earlier processes", first);
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "container-runner-k8s-janitor");
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                sweep();
-            } catch (RuntimeException e) {
-                LOG.warn("janitor sweep failed: {}", e.getMessage());
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler = Janitor.every(interval, "container-runner-k8s-janitor", this::sweep);
     }
 
     void removeLater(String attempt) {
@@ -85,45 +73,38 @@ final class KubeJanitor implements AutoCloseable {
             }
         }
         Instant now = clock.instant();
+        List<Job> jobs = managedJobs();
+        Map<String, Instant> finished = jobs.isEmpty() ? Map.of() : mainFinishedAt();
         int removed = 0;
-        for (Job job : managedJobs()) {
+        for (Job job : jobs) {
             Map<String, String> labels = labelsOf(job);
             String attempt = labels.get(Labels.ATTEMPT);
-            if (attempt != null && removable(labels, attempt, now) && delete(attempt)) {
+            if (attempt != null && removable(labels, finished.get(attempt), now) && delete(attempt)) {
                 removed++;
             }
         }
         return removed;
     }
 
-    private boolean removable(Map<String, String> labels, String attempt, Instant now) {
-        if (Labels.ownerIsGone(labels) || now.getEpochSecond() >= longValue(labels, Labels.EXPIRES_AT, Long.MAX_VALUE)) {
+    private static boolean removable(Map<String, String> labels, Instant finished, Instant now) {
+        if (Labels.ownerIsGone(labels) || Labels.expired(labels, now)) {
             return true;
         }
-        Optional<Instant> finished = mainFinishedAt(attempt);
-        long retention = longValue(labels, Labels.RETENTION, 0);
-        return finished.isPresent() && !finished.get().plusSeconds(retention).isAfter(now);
+        long retention = Labels.longValue(labels, Labels.RETENTION, 0);
+        return finished != null && !finished.plusSeconds(retention).isAfter(now);
     }
 
-    /** When the run's main container ended, if it has. */
-    Optional<Instant> mainFinishedAt(String attempt) {
-        List<Pod> pods = client.pods().inNamespace(namespace).withLabel(KubeLabels.POD_ATTEMPT, attempt).list().getItems();
-        for (Pod p : pods) {
-            ContainerStatus main = p.getStatus() == null ? null : PodStates.status(p.getStatus().getContainerStatuses(), PodSpecs.MAIN);
+    /** When each run's main container ended, for the runs whose has: one LIST for all runs. */
+    private Map<String, Instant> mainFinishedAt() {
+        Map<String, Instant> finished = new HashMap<>();
+        for (Pod p : client.pods().inNamespace(namespace).withLabel(KubeLabels.POD_ATTEMPT).list().getItems()) {
+            ContainerStatus main = PodStates.main(p);
             ContainerStateTerminated t = main == null ? null : main.getState().getTerminated();
             if (t != null && t.getFinishedAt() != null) {
-                return Optional.of(Instant.parse(t.getFinishedAt()));
+                finished.put(p.getMetadata().getLabels().get(KubeLabels.POD_ATTEMPT), Instant.parse(t.getFinishedAt()));
             }
         }
-        return Optional.empty();
-    }
-
-    private static long longValue(Map<String, String> labels, String key, long dflt) {
-        try {
-            return labels.containsKey(key) ? Long.parseLong(labels.get(key)) : dflt;
-        } catch (NumberFormatException e) {
-            return dflt;
-        }
+        return finished;
     }
 
     boolean delete(String attempt) {

@@ -31,11 +31,7 @@ final class KubeLabels {
         Map<String, String> labels = new LinkedHashMap<>();
         Map<String, String> annotations = new LinkedHashMap<>();
         all.forEach((k, v) -> {
-            if (validValue(v)) {
-                labels.put(k, v);
-            } else {
-                labels.put(k, sanitize(v));
-            }
+            labels.put(k, validValue(v) ? v : sanitize(v));
             annotations.put(k, v);
         });
         labels.remove(Labels.CREATED_AT);

@@ -149,7 +149,7 @@ public final class KubernetesBackend implements ContainerBackend {
 
                 @Override
                 public boolean running() {
-                    var main = pod.getStatus() == null ? null : PodStates.status(pod.getStatus().getContainerStatuses(), PodSpecs.MAIN);
+                    var main = PodStates.main(pod);
                     return main == null || main.getState().getTerminated() == null;
                 }
 

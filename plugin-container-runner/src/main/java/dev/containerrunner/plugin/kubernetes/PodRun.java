@@ -4,11 +4,9 @@ import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.ContainerEngineException;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.docker.ImageNotAvailableException;
-import dev.containerrunner.plugin.docker.NoSuchContainerException;
-import dev.containerrunner.plugin.execution.Encoded;
+import dev.containerrunner.plugin.execution.OutputFile;
 import dev.containerrunner.plugin.execution.OutputCapture;
 import dev.containerrunner.plugin.execution.RunResult;
-import dev.containerrunner.plugin.execution.TarArchives;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.PullPolicy;
 import dev.containerrunner.plugin.model.RunRequest;
@@ -127,10 +125,8 @@ final class PodRun {
             PodSpecs.RunObjects objects = PodSpecs.build(request, config, attempt, meta, life);
             boolean keep = false;
             RuntimeException failure = null;
-            boolean created = false;
             try {
-                created = true; // from here on something may exist: cleaned up below whatever happens
-                create(objects);
+                create(objects); // from here on something may exist: cleaned up below whatever happens
                 Ending ending = settled(await());
                 double seconds = runningSince != 0 ? Math.round((System.nanoTime() - runningSince) / 1e6) / 1000.0
                         : PodStates.clusterSeconds(ending.terminated());
@@ -162,7 +158,7 @@ final class PodRun {
                     log.line(LogSink.Stream.SYSTEM, "keeping job " + objects.name() + " for collect_output: deleted "
                             + (config.cleanupAfterRun() ? "when the workflow run ends or " : "") + "at most "
                             + config.collectRetention().toSeconds() + " s after it exited");
-                } else if (created) {
+                } else {
                     cleanUp(failure);
                 }
             }
@@ -239,7 +235,7 @@ final class PodRun {
                         }
                     }
                     checkHelpers(p);
-                    ContainerStatus main = PodStates.status(p.getStatus() == null ? null : p.getStatus().getContainerStatuses(), PodSpecs.MAIN);
+                    ContainerStatus main = PodStates.main(p);
                     if (main != null) {
                         last = main;
                         if (main.getState().getRunning() != null || main.getState().getTerminated() != null) {
@@ -286,9 +282,7 @@ final class PodRun {
                     && Integer.valueOf(137).equals(ending.terminated().getExitCode())
                     && !"OOMKilled".equals(ending.terminated().getReason()); i++) {
                 sleep(Duration.ofMillis(100));
-                Optional<Pod> p = findPod();
-                ContainerStatus main = p.isEmpty() || p.get().getStatus() == null ? null
-                        : PodStates.status(p.get().getStatus().getContainerStatuses(), PodSpecs.MAIN);
+                ContainerStatus main = findPod().map(PodStates::main).orElse(null);
                 if (main == null || main.getState().getTerminated() == null) {
                     break;
                 }
@@ -312,8 +306,7 @@ final class PodRun {
                 if (p.isEmpty()) {
                     break;
                 }
-                ContainerStatus main = p.get().getStatus() == null ? null
-                        : PodStates.status(p.get().getStatus().getContainerStatuses(), PodSpecs.MAIN);
+                ContainerStatus main = PodStates.main(p.get());
                 if (main != null) {
                     last = main;
                     if (main.getState().getTerminated() != null) {
@@ -389,10 +382,11 @@ final class PodRun {
             String outputEncoding = null;
             String error = null;
             if (request.outputFile().isPresent() && !ending.cancelled() && !ending.timedOut()) {
-                String[] read = readOutputFile(request.outputFile().get(), dirs);
-                outputContent = read[0];
-                outputEncoding = read[1];
-                error = read[2];
+                ContainerPath path = request.outputFile().get();
+                OutputFile read = OutputFile.read(path, () -> archive(dirs, path), config.maxOutputFileBytes());
+                outputContent = read.content();
+                outputEncoding = read.encoding();
+                error = read.problem();
             }
             if (ending.cancelled()) {
                 error = "the task was cancelled; the pod was deleted";
@@ -414,21 +408,12 @@ final class PodRun {
                     capture.stderr().truncated(), error, withOutputFile, outputContent, outputEncoding, true);
         }
 
-        /** {content, encoding, problem}. */
-        private String[] readOutputFile(ContainerPath path, RunDirs dirs) {
-            TarArchives.FileContent file;
-            try (InputStream archive = new PodFiles(client, namespace).archive(pod, dirs, path.value())) {
-                file = TarArchives.firstFile(archive, config.maxOutputFileBytes());
-            } catch (NoSuchContainerException e) {
-                return new String[] {null, null, "output_file " + path + " was not written by the container"};
-            } catch (IOException | KubernetesClientException e) {
-                return new String[] {null, null, "output_file " + path + " could not be read: " + e.getMessage()};
+        private InputStream archive(RunDirs dirs, ContainerPath path) throws IOException {
+            try {
+                return new PodFiles(client, namespace).archive(pod, dirs, path.value());
+            } catch (KubernetesClientException e) {
+                throw new IOException(PodStates.describe(e), e);
             }
-            if (file.bytes().isEmpty()) {
-                return new String[] {null, null, "output_file " + path + " " + file.problem()};
-            }
-            Encoded encoded = Encoded.of(file.bytes().get());
-            return new String[] {encoded.text(), encoded.encoding(), null};
         }
     }
 

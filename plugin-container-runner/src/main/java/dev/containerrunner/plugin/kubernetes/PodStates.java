@@ -15,6 +15,11 @@ final class PodStates {
     private PodStates() {
     }
 
+    /** The status of the run's main container, or null while the pod has none. */
+    static ContainerStatus main(Pod pod) {
+        return pod.getStatus() == null ? null : status(pod.getStatus().getContainerStatuses(), PodSpecs.MAIN);
+    }
+
     /** A run that ended before the runner saw it running: the kubelet's timestamps (whole seconds). */
     static double clusterSeconds(ContainerStateTerminated t) {
         if (t == null || t.getStartedAt() == null || t.getFinishedAt() == null) {
