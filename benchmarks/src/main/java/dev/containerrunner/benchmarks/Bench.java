@@ -155,6 +155,34 @@ public final class Bench {
         }
     }
 
+    /**
+     * One table row per variant: {@code runs} timed one-shot runs of {@code echo hi} after
+     * {@code warmups} untimed ones; min, median, max and the median's ratio to the first variant.
+     */
+    void oneShotRows(Map<String, Supplier<String>> variants, int runs, int warmups) {
+        double baseline = 0;
+        for (Map.Entry<String, Supplier<String>> v : variants.entrySet()) {
+            List<Double> ms = new ArrayList<>();
+            for (int i = 0; i < runs + warmups; i++) {
+                long t0 = System.nanoTime();
+                String output = v.getValue().get();
+                double took = (System.nanoTime() - t0) / 1e6;
+                if (!output.contains("hi")) {
+                    throw new IllegalStateException(v.getKey() + " printed " + output);
+                }
+                if (i >= warmups) {
+                    ms.add(took);
+                }
+            }
+            Collections.sort(ms);
+            double median = ms.get(ms.size() / 2);
+            if (baseline == 0) {
+                baseline = median;
+            }
+            out("| %s | %.0f | %.0f | %.0f | %.2f× |%n", v.getKey(), ms.get(0), median, ms.get(ms.size() - 1), median / baseline);
+        }
+    }
+
     // ---------------------------------------------------------------- 1. per-task overhead
 
     void overhead(int runs) {
@@ -178,27 +206,7 @@ public final class Bench {
                     return c.getLogs();
                 }
             });
-            double baseline = 0;
-            for (Map.Entry<String, Supplier<String>> v : variants.entrySet()) {
-                List<Double> ms = new ArrayList<>();
-                for (int i = 0; i < runs + 3; i++) {
-                    long t0 = System.nanoTime();
-                    String output = v.getValue().get();
-                    double took = (System.nanoTime() - t0) / 1e6;
-                    if (!output.contains("hi")) {
-                        throw new IllegalStateException(v.getKey() + " printed " + output);
-                    }
-                    if (i >= 3) {
-                        ms.add(took); // the first three warm up
-                    }
-                }
-                Collections.sort(ms);
-                double median = ms.get(ms.size() / 2);
-                if (baseline == 0) {
-                    baseline = median;
-                }
-                out("| %s | %.0f | %.0f | %.0f | %.2f× |%n", v.getKey(), ms.get(0), median, ms.get(ms.size() - 1), median / baseline);
-            }
+            oneShotRows(variants, runs, 3);
         }
         out("%n");
     }

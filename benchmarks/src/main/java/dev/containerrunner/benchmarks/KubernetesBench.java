@@ -10,8 +10,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.File;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,28 +54,7 @@ final class KubernetesBench {
                     Bench.RUN, Map.of("image", Bench.IMAGE, "command", List.of("echo", "hi"))).get("stdout"));
             variants.put("(k2) run_container through the SPI, backend: docker (context)", () -> (String) Bench.invoke(onDocker,
                     Bench.RUN, Map.of("image", Bench.IMAGE, "command", List.of("echo", "hi"))).get("stdout"));
-            double baseline = 0;
-            for (Map.Entry<String, Supplier<String>> v : variants.entrySet()) {
-                List<Double> ms = new ArrayList<>();
-                for (int i = 0; i < runs + 2; i++) {
-                    long t0 = System.nanoTime();
-                    String output = v.getValue().get();
-                    double took = (System.nanoTime() - t0) / 1e6;
-                    if (!output.contains("hi")) {
-                        throw new IllegalStateException(v.getKey() + " printed " + output);
-                    }
-                    if (i >= 2) {
-                        ms.add(took);
-                    }
-                }
-                Collections.sort(ms);
-                double median = ms.get(ms.size() / 2);
-                if (baseline == 0) {
-                    baseline = median;
-                }
-                bench.out("| %s | %.0f | %.0f | %.0f | %.2f× |%n", v.getKey(), ms.get(0), median, ms.get(ms.size() - 1),
-                        median / baseline);
-            }
+            bench.oneShotRows(variants, runs, 2);
         }
         bench.out("%n");
     }

@@ -9,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.containerrunner.plugin.docker.ImageNotAvailableException;
 import dev.containerrunner.plugin.execution.TestContext;
 import dev.containerrunner.plugin.policy.PolicyDeniedException;
-import dev.containerrunner.spi.ActionDefinition;
 import dev.containerrunner.spi.ActionFailedException;
 import dev.containerrunner.spi.ActionRegistry;
-import dev.containerrunner.spi.KwargsValidator;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -71,14 +69,7 @@ public abstract class BackendContract {
     }
 
     protected Map<String, Object> call(String action, TestContext ctx, Object... kv) {
-        Map<String, Object> kwargs = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            kwargs.put((String) kv[i], kv[i + 1]);
-        }
-        ActionDefinition def = actions.get(action);
-        Map<String, Object> filled = KwargsValidator.validate(def, kwargs);
-        def.validator().check(filled);
-        return def.handler().invoke(filled, ctx);
+        return ActionCalls.call(actions, action, ctx, kv);
     }
 
     private static long exitCode(Map<String, Object> r) {
@@ -139,11 +130,11 @@ public abstract class BackendContract {
     @Test
     void inputFileIsReadableByTheNonRootUserAndOutputFileComesBack() {
         Map<String, Object> r = call("run_with_input", new TestContext("files"), "image", BB,
-                "command", List.of("sh", "-c", "id -u; tr a-z A-Z < /work/in/data.txt > /work/out/result.txt"),
+                "command", List.of("sh", "-c", "id -u; id -g; tr a-z A-Z < /work/in/data.txt > /work/out/result.txt"),
                 "input_file", Map.of("path", "/work/in/data.txt", "content", "hello files"),
                 "output_file", "/work/out/result.txt");
         assertEquals(true, r.get("success"), r.get("error") + " " + r.get("stderr"));
-        assertEquals("65534\n", r.get("stdout"));
+        assertEquals("65534\n65534\n", r.get("stdout"));
         assertEquals("HELLO FILES", r.get("output_file_content"));
         assertEquals("utf-8", r.get("output_file_encoding"));
     }

@@ -7,9 +7,7 @@ import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.TestContext;
-import dev.containerrunner.spi.ActionDefinition;
 import dev.containerrunner.spi.ActionRegistry;
-import dev.containerrunner.spi.KwargsValidator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,18 +62,11 @@ abstract class DockerIT {
     }
 
     static Map<String, Object> call(String action, TestContext ctx, Object... kv) {
-        Map<String, Object> kwargs = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            kwargs.put((String) kv[i], kv[i + 1]);
-        }
-        return call(action, ctx, kwargs);
+        return ActionCalls.call(actions, action, ctx, kv);
     }
 
     static Map<String, Object> call(String action, TestContext ctx, Map<String, Object> kwargs) {
-        ActionDefinition def = actions.get(action);
-        Map<String, Object> filled = KwargsValidator.validate(def, kwargs);
-        def.validator().check(filled);
-        return def.handler().invoke(filled, ctx);
+        return ActionCalls.call(actions, action, ctx, kwargs);
     }
 
     static int labelledObjects() {

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.containerrunner.plugin.execution.TestContext;
-import dev.containerrunner.spi.ActionDefinition;
 import dev.containerrunner.spi.ActionRegistry;
-import dev.containerrunner.spi.KwargsValidator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -40,10 +38,9 @@ class KubernetesApiPauseIT {
         ActionRegistry actions = ActionRegistry.of(app);
         try {
             TestContext ctx = new TestContext("pause");
-            ActionDefinition def = actions.get("run_container");
-            Map<String, Object> kwargs = KwargsValidator.validate(def, Map.of("image", TestImages.BUSYBOX,
+            CompletableFuture<Map<String, Object>> run = CompletableFuture.supplyAsync(() -> ActionCalls.call(actions,
+                    "run_container", ctx, "image", TestImages.BUSYBOX,
                     "command", List.of("sh", "-c", "echo before; sleep 8; echo after"), "timeout_seconds", 120));
-            CompletableFuture<Map<String, Object>> run = CompletableFuture.supplyAsync(() -> def.handler().invoke(kwargs, ctx));
             long until = System.currentTimeMillis() + 60_000;
             while (!ctx.lines.contains("STDOUT before") && System.currentTimeMillis() < until) {
                 Thread.sleep(100);

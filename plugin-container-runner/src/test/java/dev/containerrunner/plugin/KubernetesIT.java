@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.TestContext;
-import dev.containerrunner.spi.ActionDefinition;
 import dev.containerrunner.spi.ActionFailedException;
 import dev.containerrunner.spi.ActionRegistry;
 import dev.containerrunner.spi.InvalidKwargsException;
-import dev.containerrunner.spi.KwargsValidator;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -32,16 +30,27 @@ import org.junit.jupiter.api.Test;
 class KubernetesIT {
 
     private static KubernetesClient cluster;
-    private static ContainerRunnerApp app;
-    private static ActionRegistry actions;
+    private static App main;
+
+    /** A configured app and its actions; closing it closes the app. */
+    private record App(ContainerRunnerApp app, ActionRegistry actions) implements AutoCloseable {
+        Map<String, Object> call(String action, TestContext ctx, Object... kv) {
+            return ActionCalls.call(actions, action, ctx, kv);
+        }
+
+        @Override
+        public void close() {
+            app.close();
+        }
+    }
 
     @BeforeAll
     static void start() {
         cluster = KubernetesCluster.client();
-        app = newApp(Map.of());
+        main = newApp(Map.of());
     }
 
-    private static ContainerRunnerApp newApp(Map<String, Object> extra) {
+    private static App newApp(Map<String, Object> extra) {
         Map<String, Object> c = new HashMap<>();
         c.put("allowed_images", List.of(TestImages.PYTHON, "container-runner-test/*:*"));
         c.put("stop_grace_seconds", 2);
@@ -50,30 +59,18 @@ class KubernetesIT {
         configured.putAll(extra);
         ContainerRunnerApp a = new ContainerRunnerApp();
         a.configure(configured);
-        actions = ActionRegistry.of(a);
-        return a;
+        return new App(a, ActionRegistry.of(a));
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        app.close();
+        main.close();
         long until = System.currentTimeMillis() + 60_000;
         while (KubernetesCluster.runnerObjects(cluster) > 0 && System.currentTimeMillis() < until) {
             Thread.sleep(500);
         }
         assertEquals(0, KubernetesCluster.runnerObjects(cluster), "runner objects left in the namespace");
         cluster.close();
-    }
-
-    private static Map<String, Object> call(String action, TestContext ctx, Object... kv) {
-        Map<String, Object> kwargs = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            kwargs.put((String) kv[i], kv[i + 1]);
-        }
-        ActionDefinition def = actions.get(action);
-        Map<String, Object> filled = KwargsValidator.validate(def, kwargs);
-        def.validator().check(filled);
-        return def.handler().invoke(filled, ctx);
     }
 
     private static Pod podOf(String attempt) throws InterruptedException {
@@ -104,7 +101,7 @@ class KubernetesIT {
     @Test
     void theRunningPodIsHardenedAndIsolatedByADenyAllPolicy() throws Exception {
         TestContext ctx = new TestContext("sleeper");
-        CompletableFuture<Map<String, Object>> run = CompletableFuture.supplyAsync(() -> call("run_container", ctx,
+        CompletableFuture<Map<String, Object>> run = CompletableFuture.supplyAsync(() -> main.call("run_container", ctx,
                 "image", TestImages.BUSYBOX, "command", List.of("sh", "-c",
                         "sleep 3; ls /var/run/secrets/kubernetes.io 2>&1 || echo no-token; grep CapEff /proc/self/status"),
                 "memory_limit", "64m", "cpu_limit", 0.25));
@@ -147,7 +144,7 @@ class KubernetesIT {
                 .endSpec().endTemplate().endSpec().build();
         cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).resource(foreign).create();
         try {
-            ActionFailedException e = assertThrows(ActionFailedException.class, () -> call("collect_output",
+            ActionFailedException e = assertThrows(ActionFailedException.class, () -> main.call("collect_output",
                     new TestContext("foreign"), "container_id", attempt, "file_paths", List.of("/etc/passwd")));
             assertTrue(e.getMessage().contains("was not created by container_runner"), e.getMessage());
         } finally {
@@ -158,23 +155,23 @@ class KubernetesIT {
     @Test
     void collectOutputOnlyReadsTheRunsDirectories() {
         TestContext ctx = new TestContext("dirs");
-        Map<String, Object> run = call("run_container", ctx, "image", TestImages.BUSYBOX,
+        Map<String, Object> run = main.call("run_container", ctx, "image", TestImages.BUSYBOX,
                 "command", List.of("sh", "-c", "echo hi > /out/a"), "writable_dirs", List.of("/out"));
-        Map<String, Object> got = call("collect_output", ctx, "container_id", run.get("container_id"),
+        Map<String, Object> got = main.call("collect_output", ctx, "container_id", run.get("container_id"),
                 "file_paths", List.of("/etc/passwd", "/out/a"));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> files = (List<Map<String, Object>>) got.get("files");
         assertTrue(String.valueOf(files.get(0).get("error")).contains("does not exist"), String.valueOf(files.get(0)));
         assertEquals("hi\n", files.get(1).get("content"));
-        app.runFinished(ctx.runId());
-        assertThrows(ActionFailedException.class, () -> call("collect_output", ctx, "container_id", run.get("container_id"),
+        main.app().runFinished(ctx.runId());
+        assertThrows(ActionFailedException.class, () -> main.call("collect_output", ctx, "container_id", run.get("container_id"),
                 "file_paths", List.of("/out/a")), "released when the workflow run ended");
     }
 
     @Test
     void cancellationDeletesThePod() throws Exception {
         TestContext ctx = new TestContext("cancel");
-        CompletableFuture<Map<String, Object>> run = CompletableFuture.supplyAsync(() -> call("run_container", ctx,
+        CompletableFuture<Map<String, Object>> run = CompletableFuture.supplyAsync(() -> main.call("run_container", ctx,
                 "image", TestImages.BUSYBOX, "command", List.of("sh", "-c", "echo up; sleep 600"), "timeout_seconds", 300));
         long until = System.currentTimeMillis() + 30_000;
         while (!ctx.lines.contains("STDOUT up") && System.currentTimeMillis() < until) {
@@ -191,7 +188,7 @@ class KubernetesIT {
     @Test
     void anInputFileTooLargeForASecretIsRefusedBeforeAnythingIsCreated() {
         int before = KubernetesCluster.runnerObjects(cluster);
-        InvalidKwargsException e = assertThrows(InvalidKwargsException.class, () -> call("run_with_input",
+        InvalidKwargsException e = assertThrows(InvalidKwargsException.class, () -> main.call("run_with_input",
                 new TestContext("big"), "image", TestImages.BUSYBOX, "command", List.of("true"),
                 "input_file", Map.of("path", "/in/big", "content", "x".repeat(2 << 20))));
         assertEquals("input_file.content", e.parameter());
@@ -218,12 +215,8 @@ class KubernetesIT {
                         Labels.EXPIRES_AT, Long.toString(Instant.now().getEpochSecond() + 3600)))
                 .withAnnotations(Map.of(Labels.OWNER, "4194000@" + host, Labels.OWNER_STARTED, "1")).endMetadata().build();
         cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).resource(ownerless).create();
-        ContainerRunnerApp second = newApp(Map.of());
-        try {
-            call("run_container", new TestContext("contact"), "image", TestImages.BUSYBOX, "command", List.of("true"));
-        } finally {
-            second.close();
-            actions = ActionRegistry.of(app);
+        try (App second = newApp(Map.of())) {
+            second.call("run_container", new TestContext("contact"), "image", TestImages.BUSYBOX, "command", List.of("true"));
         }
         Job left = cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).withName("container-runner-" + attempt).get();
         assertTrue(left == null || left.getMetadata().getDeletionTimestamp() != null, "the expired Job was deleted");
@@ -235,37 +228,31 @@ class KubernetesIT {
 
     @Test
     void collectOutputStreamsALargeFileToS3() throws Exception {
-        try (S3Server s3 = new S3Server("k8s-artifacts")) {
-            ContainerRunnerApp withS3 = newApp(Map.of("s3", Map.of("bucket", "k8s-artifacts", "endpoint", s3.endpoint,
-                    "path_style", true, "access_key_id", S3Server.ACCESS, "secret_access_key", S3Server.SECRET)));
-            try {
-                TestContext ctx = new TestContext("s3");
-                Map<String, Object> run = call("run_container", ctx, "image", TestImages.BUSYBOX, "command", List.of("sh", "-c",
-                        "head -c 67108864 /dev/zero > /out/big.bin; sha256sum /out/big.bin"), "writable_dirs", List.of("/out"),
-                        "memory_limit", "128m");
-                assertEquals(true, run.get("success"), String.valueOf(run));
-                String sha = ((String) run.get("stdout")).split(" ")[0];
-                Map<String, Object> got = call("collect_output", ctx, "container_id", run.get("container_id"),
-                        "file_paths", List.of("/out/big.bin"), "upload_to_s3", true, "release", true);
-                @SuppressWarnings("unchecked")
-                Map<String, Object> f = ((List<Map<String, Object>>) got.get("files")).get(0);
-                assertEquals(64L << 20, ((Number) f.get("size_bytes")).longValue(), String.valueOf(got));
-                assertEquals(sha, f.get("sha256"));
-                String key = ((String) f.get("s3_url")).substring("s3://k8s-artifacts/".length());
-                assertEquals(64L << 20, s3.client.headObject(b -> b.bucket("k8s-artifacts").key(key)).contentLength());
-            } finally {
-                withS3.close();
-                actions = ActionRegistry.of(app);
-            }
+        try (S3Server s3 = new S3Server("k8s-artifacts");
+             App withS3 = newApp(Map.of("s3", Map.of("bucket", "k8s-artifacts", "endpoint", s3.endpoint,
+                     "path_style", true, "access_key_id", S3Server.ACCESS, "secret_access_key", S3Server.SECRET)))) {
+            TestContext ctx = new TestContext("s3");
+            Map<String, Object> run = withS3.call("run_container", ctx, "image", TestImages.BUSYBOX, "command", List.of("sh", "-c",
+                    "head -c 67108864 /dev/zero > /out/big.bin; sha256sum /out/big.bin"), "writable_dirs", List.of("/out"),
+                    "memory_limit", "128m");
+            assertEquals(true, run.get("success"), String.valueOf(run));
+            String sha = ((String) run.get("stdout")).split(" ")[0];
+            Map<String, Object> got = withS3.call("collect_output", ctx, "container_id", run.get("container_id"),
+                    "file_paths", List.of("/out/big.bin"), "upload_to_s3", true, "release", true);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> f = ((List<Map<String, Object>>) got.get("files")).get(0);
+            assertEquals(64L << 20, ((Number) f.get("size_bytes")).longValue(), String.valueOf(got));
+            assertEquals(sha, f.get("sha256"));
+            String key = ((String) f.get("s3_url")).substring("s3://k8s-artifacts/".length());
+            assertEquals(64L << 20, s3.client.headObject(b -> b.bucket("k8s-artifacts").key(key)).contentLength());
         }
     }
 
     @Test
     void keptRunsAreDeletedWhenTheirRetentionPasses() throws Exception {
-        ContainerRunnerApp shortLived = newApp(Map.of("collect_retention_seconds", 2, "janitor_interval_seconds", 1,
-                "cleanup_after_run", false));
-        try {
-            Map<String, Object> run = call("run_container", new TestContext("retained"), "image", TestImages.BUSYBOX,
+        try (App shortLived = newApp(Map.of("collect_retention_seconds", 2, "janitor_interval_seconds", 1,
+                "cleanup_after_run", false))) {
+            Map<String, Object> run = shortLived.call("run_container", new TestContext("retained"), "image", TestImages.BUSYBOX,
                     "command", List.of("sh", "-c", "echo x > /out/x"), "writable_dirs", List.of("/out"));
             String name = "container-runner-" + run.get("container_id");
             long t0 = System.nanoTime();
@@ -277,34 +264,27 @@ class KubernetesIT {
             }
             assertTrue(job == null || job.getMetadata().getDeletionTimestamp() != null, "deleted after its retention");
             System.out.printf("kept run deleted %.1f s after it ended (retention 2 s, sweep every 1 s)%n", (System.nanoTime() - t0) / 1e9);
-        } finally {
-            shortLived.close();
-            actions = ActionRegistry.of(app);
         }
     }
 
     @Test
     void aPodThatCannotBeScheduledFailsAfterTheStartTimeoutWithTheSchedulersReason() {
-        ContainerRunnerApp impatient = newApp(Map.of("max_cpu", 64.0, "kubernetes", Map.of("kubeconfig", KubernetesCluster.KUBECONFIG,
-                "namespace", KubernetesCluster.NAMESPACE, "helper_image", TestImages.BUSYBOX, "start_timeout_seconds", 5)));
-        try {
-            RuntimeException e = assertThrows(RuntimeException.class, () -> call("run_container", new TestContext("huge"),
+        try (App impatient = newApp(Map.of("max_cpu", 64.0, "kubernetes", Map.of("kubeconfig", KubernetesCluster.KUBECONFIG,
+                "namespace", KubernetesCluster.NAMESPACE, "helper_image", TestImages.BUSYBOX, "start_timeout_seconds", 5)))) {
+            RuntimeException e = assertThrows(RuntimeException.class, () -> impatient.call("run_container", new TestContext("huge"),
                     "image", TestImages.BUSYBOX, "command", List.of("true"), "cpu_limit", 64.0));
             assertTrue(e.getMessage().contains("did not start within start_timeout_seconds (5)"), e.getMessage());
             assertTrue(e.getMessage().contains("Insufficient cpu"), e.getMessage());
             assertEquals(0, cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).withLabel(Labels.MANAGED_BY, Labels.APP)
                     .list().getItems().stream().filter(j -> "huge".equals(j.getMetadata().getAnnotations().get(Labels.TASK))
                             && j.getMetadata().getDeletionTimestamp() == null).count(), "its Job was deleted");
-        } finally {
-            impatient.close();
-            actions = ActionRegistry.of(app);
         }
     }
 
     @Test
     void theInputFileSecretIsGoneOnceTheContainerStarted() {
         TestContext ctx = new TestContext("secret");
-        Map<String, Object> r = call("run_with_input", ctx, "image", TestImages.BUSYBOX,
+        Map<String, Object> r = main.call("run_with_input", ctx, "image", TestImages.BUSYBOX,
                 "command", List.of("sh", "-c", "cat /in/token.txt > /out/copy.txt"), "writable_dirs", List.of("/out"),
                 "input_file", Map.of("path", "/in/token.txt", "content", "s3cr3t"));
         assertEquals(true, r.get("success"), String.valueOf(r));
@@ -312,34 +292,29 @@ class KubernetesIT {
         assertNotNull(cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).withName(name).get(), "the run is kept");
         var secret = cluster.secrets().inNamespace(KubernetesCluster.NAMESPACE).withName(name).get();
         assertTrue(secret == null || secret.getMetadata().getDeletionTimestamp() != null, "the Secret went when the container started");
-        Map<String, Object> got = call("collect_output", ctx, "container_id", r.get("container_id"), "file_paths",
+        Map<String, Object> got = main.call("collect_output", ctx, "container_id", r.get("container_id"), "file_paths",
                 List.of("/out/copy.txt"), "release", true);
         assertEquals(true, got.get("success"), String.valueOf(got));
     }
 
     @Test
     void readOnlyRootFilesystemKeepsTheRunsDirectoriesWritable() {
-        ContainerRunnerApp readOnly = newApp(Map.of("read_only_root_filesystem", true));
-        try {
-            Map<String, Object> r = call("run_with_input", new TestContext("readonly"), "image", TestImages.BUSYBOX,
+        try (App readOnly = newApp(Map.of("read_only_root_filesystem", true))) {
+            Map<String, Object> r = readOnly.call("run_with_input", new TestContext("readonly"), "image", TestImages.BUSYBOX,
                     "command", List.of("sh", "-c", "touch /home/x 2>/dev/null && echo root-writable; "
                             + "tr a-z A-Z < /in/a.txt > /out/b.txt && mv /out/b.txt /out/c.txt && echo ok"),
                     "input_file", Map.of("path", "/in/a.txt", "content", "abc"), "output_file", "/out/c.txt");
             assertEquals(true, r.get("success"), String.valueOf(r));
             assertEquals("ok\n", r.get("stdout"), "the root filesystem is read-only, the run's directories are not");
             assertEquals("ABC", r.get("output_file_content"));
-        } finally {
-            readOnly.close();
-            actions = ActionRegistry.of(app);
         }
     }
 
     @Test
     void cancellingAPodThatWaitsToBeScheduledEndsAtOnce() throws Exception {
-        ContainerRunnerApp waiting = newApp(Map.of("max_cpu", 64.0));
-        try {
+        try (App waiting = newApp(Map.of("max_cpu", 64.0))) {
             TestContext ctx = new TestContext("pending");
-            CompletableFuture<Map<String, Object>> run = CompletableFuture.supplyAsync(() -> call("run_container", ctx,
+            CompletableFuture<Map<String, Object>> run = CompletableFuture.supplyAsync(() -> waiting.call("run_container", ctx,
                     "image", TestImages.BUSYBOX, "command", List.of("true"), "cpu_limit", 64.0));
             Thread.sleep(2000);
             long t0 = System.nanoTime();
@@ -348,9 +323,6 @@ class KubernetesIT {
             assertEquals(false, r.get("success"));
             assertTrue(((String) r.get("error")).contains("cancelled"), (String) r.get("error"));
             assertTrue((System.nanoTime() - t0) / 1e9 < 5, "ended at once");
-        } finally {
-            waiting.close();
-            actions = ActionRegistry.of(app);
         }
     }
 
@@ -365,18 +337,14 @@ class KubernetesIT {
                 contexts: [{name: gone, context: {cluster: gone, user: u}}]
                 current-context: gone
                 """);
-        ContainerRunnerApp nowhere = newApp(Map.of("kubernetes", Map.of("kubeconfig", kubeconfig.toString(), "namespace", "x")));
-        try {
+        try (App nowhere = newApp(Map.of("kubernetes", Map.of("kubeconfig", kubeconfig.toString(), "namespace", "x")))) {
             long t0 = System.nanoTime();
-            RuntimeException e = assertThrows(RuntimeException.class, () -> call("run_container", new TestContext("nowhere"),
+            RuntimeException e = assertThrows(RuntimeException.class, () -> nowhere.call("run_container", new TestContext("nowhere"),
                     "image", TestImages.BUSYBOX, "command", List.of("true")));
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertTrue(e.getMessage().contains("https://127.0.0.1:1"), e.getMessage());
             assertTrue(seconds < 10, "failed after " + seconds + " s");
             System.out.printf("unreachable cluster reported in %.1f s: %s%n", seconds, e.getMessage());
-        } finally {
-            nowhere.close();
-            actions = ActionRegistry.of(app);
         }
     }
 

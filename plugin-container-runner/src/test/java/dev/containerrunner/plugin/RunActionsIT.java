@@ -3,7 +3,6 @@ package dev.containerrunner.plugin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,12 +10,15 @@ import dev.containerrunner.plugin.docker.ImageNotAvailableException;
 import dev.containerrunner.plugin.execution.TestContext;
 import dev.containerrunner.spi.ActionFailedException;
 import dev.containerrunner.spi.InvalidKwargsException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** run_container and run_with_input against the real engine. */
+/**
+ * run_container and run_with_input against the real engine: what is Docker's own. The behaviour
+ * both backends share (files, binary files, a missing output file, ...) is in {@link BackendContract},
+ * run on Docker by {@code DockerBehaviourIT}.
+ */
 class RunActionsIT extends DockerIT {
 
     private static final String BB = TestImages.BUSYBOX;
@@ -80,43 +82,6 @@ class RunActionsIT extends DockerIT {
                 "command", List.of("sh", "-c", "sleep 1; exit 3"), "input_data", "y".repeat(16 << 20), "timeout_seconds", 30);
         assertEquals(3L, ((Number) r.get("exit_code")).longValue());
         assertTrue((System.nanoTime() - t0) / 1e9 < 20, "no hang on unread stdin");
-    }
-
-    @Test
-    void inputFileIsReadableByTheNonRootUserAndOutputFileComesBack() {
-        Map<String, Object> r = call("run_with_input", new TestContext("files"), "image", BB,
-                "command", List.of("sh", "-c", "id -u; id -g; tr a-z A-Z < /work/in/data.txt > /work/out/result.txt"),
-                "input_file", Map.of("path", "/work/in/data.txt", "content", "hello files"),
-                "output_file", "/work/out/result.txt");
-        assertEquals(true, r.get("success"), String.valueOf(r.get("error")) + r.get("stderr"));
-        assertEquals("65534\n65534\n", r.get("stdout"));
-        assertEquals("HELLO FILES", r.get("output_file_content"));
-        assertEquals("utf-8", r.get("output_file_encoding"));
-    }
-
-    @Test
-    void binaryFilesTravelAsBase64() {
-        byte[] in = new byte[256];
-        for (int i = 0; i < in.length; i++) {
-            in[i] = (byte) i;
-        }
-        Map<String, Object> r = call("run_with_input", new TestContext("binary"), "image", BB,
-                "command", List.of("sh", "-c", "cp /data/in.bin /data/out.bin"),
-                "input_file", Map.of("path", "/data/in.bin", "content", Base64.getEncoder().encodeToString(in), "encoding", "base64"),
-                "output_file", "/data/out.bin");
-        assertEquals(true, r.get("success"), String.valueOf(r.get("error")));
-        assertEquals("base64", r.get("output_file_encoding"));
-        assertTrue(java.util.Arrays.equals(in, Base64.getDecoder().decode((String) r.get("output_file_content"))));
-    }
-
-    @Test
-    void missingOutputFileIsAClearFailure() {
-        Map<String, Object> r = call("run_with_input", new TestContext("nofile"), "image", BB,
-                "command", List.of("true"), "output_file", "/out/never.txt");
-        assertEquals(false, r.get("success"));
-        assertEquals(0L, ((Number) r.get("exit_code")).longValue());
-        assertTrue(((String) r.get("error")).contains("/out/never.txt was not written"), (String) r.get("error"));
-        assertNull(r.get("output_file_content"));
     }
 
     @Test
