@@ -6,6 +6,7 @@ import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.execution.ContainerBackend;
 import dev.containerrunner.plugin.execution.RunResult;
+import dev.containerrunner.plugin.model.RequestDefaults;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.policy.ExecutionPolicy;
 import dev.containerrunner.plugin.policy.PolicyDeniedException;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
 final class ContainerActions {
 
     static final String RUN_CONTAINER = "run_container";
-    static final String RUN_WITH_INPUT = "run_with_input";
+    static final String RUN_WITH_INPUT = RunRequest.WITH_INPUT;
     static final String COLLECT_OUTPUT = "collect_output";
 
     private final Supplier<RunnerConfig> config;
@@ -42,7 +43,7 @@ final class ContainerActions {
         registry.register(ActionDefinition.builder(RUN_CONTAINER)
                 .description("Run an image to completion and return its exit code, stdout and stderr")
                 .parameters(runParameters(c))
-                .handler((kwargs, ctx) -> run(RUN_CONTAINER, kwargs, ctx, false))
+                .handler((kwargs, ctx) -> run(RUN_CONTAINER, kwargs, ctx))
                 .validator(kwargs -> validate(RUN_CONTAINER, kwargs))
                 .build());
         List<ParameterSpec> withInput = new ArrayList<>(runParameters(c));
@@ -55,7 +56,7 @@ final class ContainerActions {
         registry.register(ActionDefinition.builder(RUN_WITH_INPUT)
                 .description("Run an image with stdin data and/or an input file; read an output file back")
                 .parameters(withInput)
-                .handler((kwargs, ctx) -> run(RUN_WITH_INPUT, kwargs, ctx, true))
+                .handler((kwargs, ctx) -> run(RUN_WITH_INPUT, kwargs, ctx))
                 .validator(kwargs -> validate(RUN_WITH_INPUT, kwargs))
                 .build());
         registry.register(ActionDefinition.builder(COLLECT_OUTPUT)
@@ -78,20 +79,21 @@ final class ContainerActions {
     }
 
     private static List<ParameterSpec> runParameters(RunnerConfig c) {
+        RequestDefaults d = c.requestDefaults();
         return List.of(
                 ParameterSpec.required("image", ParameterType.STRING, "image reference; must match allowed_images"),
                 ParameterSpec.optional("command", ParameterType.LIST, null, "replaces the image's entrypoint, e.g. [python3, /input/script.py]"),
                 ParameterSpec.optional("args", ParameterType.LIST, null, "arguments after the command (or the image's CMD replacement)"),
                 ParameterSpec.optional("environment", ParameterType.MAP, null, "environment variables, string to string"),
-                ParameterSpec.optional("timeout_seconds", ParameterType.INTEGER, (int) c.defaultTimeout().toSeconds(),
+                ParameterSpec.optional("timeout_seconds", ParameterType.INTEGER, (int) d.timeout().toSeconds(),
                         "SIGTERM after this, SIGKILL after the grace period; at most max_timeout (" + c.maxTimeout().toSeconds() + ")"),
-                ParameterSpec.optional("memory_limit", ParameterType.STRING, c.defaultMemory().toString(),
+                ParameterSpec.optional("memory_limit", ParameterType.STRING, d.memory().toString(),
                         "hard memory limit, no swap (b/k/m/g); at most max_memory (" + c.maxMemory() + ")"),
-                ParameterSpec.optional("cpu_limit", ParameterType.NUMBER, c.defaultCpu(),
+                ParameterSpec.optional("cpu_limit", ParameterType.NUMBER, d.cpu(),
                         "CPUs as a hard cap, fractions allowed; at most max_cpu (" + c.maxCpu() + ")"),
-                ParameterSpec.optional("network", ParameterType.STRING, "none",
+                ParameterSpec.optional("network", ParameterType.STRING, d.network().wireName(),
                         "none | bridge | host; anything but none needs the configuration's consent"),
-                ParameterSpec.optional("pull_policy", ParameterType.STRING, "if_not_present", "if_not_present | always | never"),
+                ParameterSpec.optional("pull_policy", ParameterType.STRING, d.pullPolicy().wireName(), "if_not_present | always | never"),
                 ParameterSpec.optional("writable_dirs", ParameterType.LIST, null,
                         "absolute directories the container user can write (per-run volumes, kept for collect_output)"));
     }
@@ -102,7 +104,7 @@ final class ContainerActions {
      */
     private void validate(String action, Map<String, Object> kwargs) {
         RunnerConfig c = config.get();
-        RunRequest request = RunRequest.from(action, kwargs, c);
+        RunRequest request = RunRequest.from(action, kwargs, c.requestDefaults());
         try {
             new ExecutionPolicy(c).check(request);
         } catch (PolicyDeniedException e) {
@@ -113,13 +115,13 @@ final class ContainerActions {
         }
     }
 
-    private Map<String, Object> run(String action, Map<String, Object> kwargs, ActionContext ctx, boolean withOutputFile) {
+    private Map<String, Object> run(String action, Map<String, Object> kwargs, ActionContext ctx) {
         RunnerConfig c = config.get();
         AuditRecord record = AuditRecord.attempt("run", action, ctx.workflowName(), ctx.runId(), ctx.taskId())
                 .backend(c.backend().wireName()).rawImage(kwargs.get("image"));
         RunRequest request;
         try {
-            request = RunRequest.from(action, kwargs, c);
+            request = RunRequest.from(action, kwargs, c.requestDefaults());
         } catch (InvalidKwargsException e) {
             audit.write(record.outcome(AuditRecord.Outcome.INVALID, e.getMessage()));
             throw e;
@@ -133,7 +135,7 @@ final class ContainerActions {
         }
         RunResult result;
         try {
-            result = backend.get().run(request, ctx, withOutputFile);
+            result = backend.get().run(request, ctx);
         } catch (RuntimeException e) {
             audit.write(record.outcome(AuditRecord.Outcome.ERROR, e.getMessage()));
             throw e;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.containerrunner.plugin.docker.ContainerEngineException;
+import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.TestContext;
 import java.nio.file.Files;

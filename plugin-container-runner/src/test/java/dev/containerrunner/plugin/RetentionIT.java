@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.containerrunner.plugin.docker.DockerGateway;
-import dev.containerrunner.plugin.docker.NoSuchContainerException;
+import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.TestContext;
 import dev.containerrunner.spi.ActionFailedException;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.containerrunner.plugin.docker.ImageNotAvailableException;
+import dev.containerrunner.plugin.execution.ImageNotAvailableException;
 import dev.containerrunner.plugin.execution.TestContext;
 import dev.containerrunner.spi.ActionFailedException;
 import dev.containerrunner.spi.InvalidKwargsException;

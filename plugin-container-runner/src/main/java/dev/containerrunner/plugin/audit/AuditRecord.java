@@ -74,11 +74,7 @@ public final class AuditRecord {
     }
 
     public AuditRecord result(RunResult result) {
-        Outcome outcome = result.success() ? Outcome.SUCCEEDED
-                : result.timedOut() ? Outcome.TIMED_OUT
-                : result.oomKilled() ? Outcome.OOM_KILLED
-                : result.error() != null && result.error().contains("cancelled") ? Outcome.CANCELLED
-                : Outcome.FAILED;
+        Outcome outcome = Outcome.valueOf(result.outcome().auditName().toUpperCase(java.util.Locale.ROOT));
         fields.put("image_digest", result.imageDigest());
         fields.put("container_id", result.containerId());
         fields.put("exit_code", result.exitCode());

@@ -1,7 +1,8 @@
 package dev.containerrunner.plugin.config;
 
 import dev.containerrunner.plugin.model.MemorySize;
-import dev.containerrunner.plugin.policy.ImagePattern;
+import dev.containerrunner.plugin.model.RequestDefaults;
+import dev.containerrunner.plugin.model.ImagePattern;
 import dev.containerrunner.spi.InvalidConfigurationException;
 import java.time.Duration;
 import java.util.List;
@@ -120,5 +121,10 @@ public record RunnerConfig(
     }
 
     /** The engine refuses memory limits under 6 MiB. */
-    public static final long MIN_MEMORY = 6L << 20;
+    public static final long MIN_MEMORY = MemorySize.ENGINE_MINIMUM;
+
+    /** What run requests take for the kwargs they leave out. */
+    public RequestDefaults requestDefaults() {
+        return RequestDefaults.of(defaultTimeout, defaultMemory, defaultCpu);
+    }
 }

@@ -1,5 +1,7 @@
 package dev.containerrunner.plugin.docker;
 
+import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.execution.OutputListener;
 import dev.containerrunner.plugin.model.PullPolicy;
 import java.io.InputStream;
 import java.time.Duration;
@@ -68,16 +70,6 @@ public interface DockerGateway extends AutoCloseable {
     @Override
     void close();
 
-    /** Receives raw output frames; called from the attach thread. */
-    interface OutputListener {
-        void onOutput(StreamKind stream, byte[] bytes);
-
-        /** The attach ended (container exited or attach closed), {@code error} null when clean. */
-        void onEnd(Throwable error);
-    }
-
-    /** Which output stream a frame belongs to. */
-    enum StreamKind { STDOUT, STDERR }
 
     /** An open attach; closing it is idempotent. */
     interface Attachment extends AutoCloseable {

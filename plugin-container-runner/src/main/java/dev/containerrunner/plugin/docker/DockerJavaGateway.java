@@ -1,5 +1,10 @@
 package dev.containerrunner.plugin.docker;
 
+import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.execution.ImageNotAvailableException;
+import dev.containerrunner.plugin.execution.NoSuchContainerException;
+import dev.containerrunner.plugin.execution.OutputListener;
+import dev.containerrunner.plugin.execution.StreamKind;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;

@@ -1,5 +1,7 @@
 package dev.containerrunner.plugin.docker;
 
+import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;

@@ -1,5 +1,9 @@
 package dev.containerrunner.plugin.docker;
 
+import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.execution.NoSuchContainerException;
+import dev.containerrunner.plugin.execution.OutputListener;
+import dev.containerrunner.plugin.execution.StreamKind;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +35,7 @@ final class UnixSocketAttach implements DockerGateway.Attachment {
     }
 
     /** Attaches to stdout and stderr; returns once the engine has switched the connection to the stream. */
-    static UnixSocketAttach output(Path socket, String containerId, DockerGateway.OutputListener listener) throws IOException {
+    static UnixSocketAttach output(Path socket, String containerId, OutputListener listener) throws IOException {
         UnixSocketAttach a = open(socket, containerId, "stdout=1&stderr=1");
         InputStream in = a.streamAfterUpgrade();
         Thread reader = new Thread(() -> a.readFrames(in, listener), "attach-" + shortId(containerId));
@@ -101,7 +105,7 @@ final class UnixSocketAttach implements DockerGateway.Attachment {
     }
 
     /** Multiplexed frames: 8-byte header (stream, 0, 0, 0, big-endian size), then the payload. */
-    private void readFrames(InputStream in, DockerGateway.OutputListener listener) {
+    private void readFrames(InputStream in, OutputListener listener) {
         Throwable error = null;
         try {
             byte[] header = new byte[8];
@@ -111,7 +115,7 @@ final class UnixSocketAttach implements DockerGateway.Attachment {
                 if (payload.length < size) {
                     break;
                 }
-                listener.onOutput(header[0] == 2 ? DockerGateway.StreamKind.STDERR : DockerGateway.StreamKind.STDOUT, payload);
+                listener.onOutput(header[0] == 2 ? StreamKind.STDERR : StreamKind.STDOUT, payload);
             }
         } catch (IOException e) {
             error = closed.get() ? null : e;

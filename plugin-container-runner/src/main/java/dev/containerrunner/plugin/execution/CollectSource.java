@@ -29,7 +29,7 @@ public interface CollectSource {
         /**
          * A tar archive of {@code path}, entry names relative to the path's parent directory.
          *
-         * @throws dev.containerrunner.plugin.docker.NoSuchContainerException when the path does not exist
+         * @throws dev.containerrunner.plugin.execution.NoSuchContainerException when the path does not exist
          */
         InputStream archive(String path) throws IOException;
 

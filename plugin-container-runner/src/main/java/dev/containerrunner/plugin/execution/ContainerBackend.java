@@ -1,5 +1,6 @@
 package dev.containerrunner.plugin.execution;
 
+import dev.containerrunner.plugin.docker.DockerBackend;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.spi.ActionContext;
@@ -13,7 +14,7 @@ import java.util.Map;
 public interface ContainerBackend extends AutoCloseable {
 
     /** Runs one request to its end (exit, timeout or cancellation) and says how it went. */
-    RunResult run(RunRequest request, ActionContext ctx, boolean withOutputFile);
+    RunResult run(RunRequest request, ActionContext ctx);
 
     /** collect_output: the result map with {@code success, container_id, files, error}. */
     Map<String, Object> collect(String action, CollectRequest request, ActionContext ctx);

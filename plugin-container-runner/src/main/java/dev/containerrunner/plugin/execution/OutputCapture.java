@@ -1,6 +1,5 @@
 package dev.containerrunner.plugin.execution;
 
-import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.spi.LogSink;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * (marking it truncated beyond that) while every line still goes live to the log sink. Memory use
  * is bounded whatever the container prints.
  */
-public final class OutputCapture implements DockerGateway.OutputListener {
+public final class OutputCapture implements OutputListener {
 
     /** A line longer than this is passed to the log sink in pieces. */
     static final int MAX_LINE = 16 * 1024;
@@ -25,8 +24,8 @@ public final class OutputCapture implements DockerGateway.OutputListener {
     }
 
     @Override
-    public void onOutput(DockerGateway.StreamKind kind, byte[] bytes) {
-        (kind == DockerGateway.StreamKind.STDOUT ? stdout : stderr).accept(bytes);
+    public void onOutput(StreamKind kind, byte[] bytes) {
+        (kind == StreamKind.STDOUT ? stdout : stderr).accept(bytes);
     }
 
     @Override

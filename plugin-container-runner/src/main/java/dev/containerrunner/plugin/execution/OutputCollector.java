@@ -1,8 +1,6 @@
 package dev.containerrunner.plugin.execution;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
-import dev.containerrunner.plugin.docker.DockerGateway;
-import dev.containerrunner.plugin.docker.NoSuchContainerException;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.s3.ObjectStore;
@@ -38,40 +36,6 @@ public final class OutputCollector {
         this.store = store;
     }
 
-    /** The Docker engine's containers, read through its archive API. */
-    public static CollectSource docker(Supplier<DockerGateway> gateway, RunnerConfig config, Janitor janitor) {
-        return (action, containerId) -> {
-            DockerGateway.ContainerState state;
-            try {
-                state = gateway.get().inspect(containerId);
-            } catch (NoSuchContainerException e) {
-                throw new ActionFailedException(action, "container " + containerId
-                        + " does not exist (it may have been removed after its retention window of "
-                        + config.collectRetention().toSeconds() + " s)", e);
-            }
-            return new CollectSource.Target() {
-                @Override
-                public Map<String, String> labels() {
-                    return state.labels();
-                }
-
-                @Override
-                public boolean running() {
-                    return state.running();
-                }
-
-                @Override
-                public InputStream archive(String path) {
-                    return gateway.get().copyOut(containerId, path);
-                }
-
-                @Override
-                public void release() {
-                    janitor.removeAttempt(state.labels().get(Labels.ATTEMPT));
-                }
-            };
-        };
-    }
 
     public Map<String, Object> collect(String action, CollectRequest request, ActionContext ctx) {
         if (request.uploadToS3() && config.s3().isEmpty()) {

@@ -1,6 +1,5 @@
 package dev.containerrunner.plugin.execution;
 
-import dev.containerrunner.plugin.docker.NoSuchContainerException;
 import dev.containerrunner.plugin.model.ContainerPath;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,46 +2,112 @@ package dev.containerrunner.plugin.execution;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * The outcome of one run action. {@link #toMap} produces the public result keys: the seed's
- * ({@code success, exit_code, stdout, stderr, duration_seconds, container_id, image_used} and, for
- * run_with_input, {@code output_file_content}) followed by the extra fields. {@code stderr_merged}
- * is true where the backend cannot tell the streams apart (Kubernetes: stderr is inside stdout).
+ * The result of one run action, built with named steps ({@link #builder}). {@link #toMap} produces
+ * the public result keys: the seed's ({@code success, exit_code, stdout, stderr, duration_seconds,
+ * container_id, image_used} and, for run_with_input, {@code output_file_content}) followed by the
+ * extra fields. {@code stderr_merged} is true where the backend cannot tell the streams apart
+ * (Kubernetes: stderr is inside stdout). Immutable and thread-safe.
  */
-public record RunResult(
-        boolean success,
-        Long exitCode,
-        String stdout,
-        String stderr,
-        double durationSeconds,
-        String containerId,
-        String imageUsed,
-        String imageDigest,
-        boolean timedOut,
-        boolean oomKilled,
-        boolean stdoutTruncated,
-        boolean stderrTruncated,
-        String error,
-        boolean withOutputFile,
-        String outputFileContent,
-        String outputFileEncoding,
-        boolean stderrMerged) {
+public final class RunResult {
 
-    /**
-     * The error of a run that ended with SIGKILL (exit 137) the runner did not send while the engine
-     * reported no OOM kill: with a memory limit it most likely was one, since cgroup v1 engines (and
-     * the kubelet, which reads the engine's flag) can lose the OOM event. Never reported as an OOM.
-     */
-    public static String unexplainedSigkill(dev.containerrunner.plugin.model.MemorySize memoryLimit) {
-        return "the container was killed by SIGKILL (exit code 137), not sent by the runner; the engine reported no OOM"
-                + " kill, but with memory_limit " + memoryLimit + " it most likely was one (cgroup v1 engines can"
-                + " lose the OOM event)";
+    private final RunOutcome outcome;
+    private final String error;
+    private final Long exitCode;
+    private final String stdout;
+    private final String stderr;
+    private final boolean stdoutTruncated;
+    private final boolean stderrTruncated;
+    private final boolean stderrMerged;
+    private final double durationSeconds;
+    private final String containerId;
+    private final String imageUsed;
+    private final String imageDigest;
+    private final boolean timedOut;
+    private final boolean oomKilled;
+    private final boolean withOutputFile;
+    private final String outputFileContent;
+    private final String outputFileEncoding;
+
+    private RunResult(Builder b) {
+        this.outcome = Objects.requireNonNull(b.outcome, "outcome");
+        this.error = b.error;
+        this.exitCode = b.exitCode;
+        this.stdout = b.stdout;
+        this.stderr = b.stderr;
+        this.stdoutTruncated = b.stdoutTruncated;
+        this.stderrTruncated = b.stderrTruncated;
+        this.stderrMerged = b.stderrMerged;
+        this.durationSeconds = b.durationSeconds;
+        this.containerId = b.containerId;
+        this.imageUsed = b.imageUsed;
+        this.imageDigest = b.imageDigest;
+        this.timedOut = b.timedOut;
+        this.oomKilled = b.oomKilled;
+        this.withOutputFile = b.withOutputFile;
+        this.outputFileContent = b.outputFileContent;
+        this.outputFileEncoding = b.outputFileEncoding;
     }
 
+    /**
+     * A builder for the result of {@code container} (the public container_id).
+     *
+     * @param withOutputFile whether the result carries the output_file keys (run_with_input)
+     */
+    public static Builder builder(String containerId, boolean withOutputFile) {
+        return new Builder(containerId, withOutputFile);
+    }
+
+    public RunOutcome outcome() {
+        return outcome;
+    }
+
+    public boolean success() {
+        return outcome == RunOutcome.SUCCEEDED;
+    }
+
+    public Long exitCode() {
+        return exitCode;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public boolean timedOut() {
+        return timedOut;
+    }
+
+    public boolean oomKilled() {
+        return oomKilled;
+    }
+
+    public String containerId() {
+        return containerId;
+    }
+
+    public String imageDigest() {
+        return imageDigest;
+    }
+
+    public double durationSeconds() {
+        return durationSeconds;
+    }
+
+    public String outputFileContent() {
+        return outputFileContent;
+    }
+
+    public String outputFileEncoding() {
+        return outputFileEncoding;
+    }
+
+    /** The public result map (keys and order are public API). */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("success", success);
+        m.put("success", success());
         m.put("exit_code", exitCode);
         m.put("stdout", stdout);
         m.put("stderr", stderr);
@@ -60,5 +126,84 @@ public record RunResult(
         m.put("stderr_merged", stderrMerged);
         m.put("error", error);
         return m;
+    }
+
+    /** Named steps; {@link #verdict} or {@link #cancelledBeforeStart} is required. Not thread-safe. */
+    public static final class Builder {
+        private RunOutcome outcome;
+        private String error;
+        private Long exitCode;
+        private String stdout = "";
+        private String stderr = "";
+        private boolean stdoutTruncated;
+        private boolean stderrTruncated;
+        private boolean stderrMerged;
+        private double durationSeconds;
+        private final String containerId;
+        private String imageUsed;
+        private String imageDigest;
+        private boolean timedOut;
+        private boolean oomKilled;
+        private final boolean withOutputFile;
+        private String outputFileContent;
+        private String outputFileEncoding;
+
+        private Builder(String containerId, boolean withOutputFile) {
+            this.containerId = containerId;
+            this.withOutputFile = withOutputFile;
+        }
+
+        /** The image as requested ({@code image_used}) and the digest or id that ran ({@code image_digest}). */
+        public Builder image(String requested, String digest) {
+            this.imageUsed = requested;
+            this.imageDigest = digest;
+            return this;
+        }
+
+        /** What was captured of stdout and stderr; {@code stderrMerged} when stderr is inside stdout. */
+        public Builder output(OutputCapture capture, boolean stderrMerged) {
+            this.stdout = capture.stdout().text();
+            this.stderr = capture.stderr().text();
+            this.stdoutTruncated = capture.stdout().truncated();
+            this.stderrTruncated = capture.stderr().truncated();
+            this.stderrMerged = stderrMerged;
+            return this;
+        }
+
+        /** Wall time from start to exit, in seconds (millisecond precision). */
+        public Builder durationSeconds(double seconds) {
+            this.durationSeconds = seconds;
+            return this;
+        }
+
+        /** The output_file read back (content and encoding; its problem goes into the verdict). */
+        public Builder outputFile(OutputFile file) {
+            if (file != null) {
+                this.outputFileContent = file.content();
+                this.outputFileEncoding = file.encoding();
+            }
+            return this;
+        }
+
+        /** How the run ended, with the error text the verdict gives in {@code words}. */
+        public Builder verdict(RunVerdict verdict, String error) {
+            this.outcome = verdict.outcome();
+            this.error = error;
+            this.exitCode = verdict.exitCode();
+            this.timedOut = verdict.timedOut();
+            this.oomKilled = verdict.oomKilled();
+            return this;
+        }
+
+        /** The task was cancelled before the container started: nothing ran. */
+        public Builder cancelledBeforeStart() {
+            this.outcome = RunOutcome.CANCELLED;
+            this.error = "the task was cancelled before the container started";
+            return this;
+        }
+
+        public RunResult build() {
+            return new RunResult(this);
+        }
     }
 }

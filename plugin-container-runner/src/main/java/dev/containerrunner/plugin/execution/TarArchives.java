@@ -16,7 +16,7 @@ public final class TarArchives {
     }
 
     /** A regular file to put in an archive. */
-    record Entry(String name, byte[] content) {
+    public record Entry(String name, byte[] content) {
     }
 
     /**
@@ -25,7 +25,7 @@ public final class TarArchives {
      * (The engine ignores the owner of a {@code ./} entry, so a directory's owner can only be set
      * from its parent.)
      */
-    static InputStream ownedFiles(int uid, int gid, String directory, java.util.List<Entry> files) {
+    public static InputStream ownedFiles(int uid, int gid, String directory, java.util.List<Entry> files) {
         long size = files.stream().mapToLong(f -> f.content().length + 1024L).sum();
         Buffer bytes = new Buffer((int) Math.min(Integer.MAX_VALUE - 8, size + 4096));
         String prefix = directory == null ? "" : directory + "/";

@@ -1,6 +1,6 @@
 package dev.containerrunner.plugin.kubernetes;
 
-import dev.containerrunner.plugin.execution.Janitor;
+import dev.containerrunner.plugin.execution.Sweeps;
 import dev.containerrunner.plugin.execution.Labels;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -50,7 +50,7 @@ final class KubeJanitor implements AutoCloseable {
         if (first > 0) {
             LOG.info("reaped at start-up: {} Kubernetes runs left by earlier processes", first);
         }
-        scheduler = Janitor.every(interval, "container-runner-k8s-janitor", this::sweep);
+        scheduler = Sweeps.every(interval, "container-runner-k8s-janitor", this::sweep);
     }
 
     void removeLater(String attempt) {

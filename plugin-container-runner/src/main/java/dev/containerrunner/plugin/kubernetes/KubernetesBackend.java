@@ -2,7 +2,7 @@ package dev.containerrunner.plugin.kubernetes;
 
 import dev.containerrunner.plugin.config.KubernetesConfig;
 import dev.containerrunner.plugin.config.RunnerConfig;
-import dev.containerrunner.plugin.docker.ContainerEngineException;
+import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.CollectSource;
 import dev.containerrunner.plugin.execution.ContainerBackend;
 import dev.containerrunner.plugin.execution.ContainerSlots;
@@ -79,11 +79,11 @@ public final class KubernetesBackend implements ContainerBackend {
     }
 
     @Override
-    public RunResult run(RunRequest request, ActionContext ctx, boolean withOutputFile) {
+    public RunResult run(RunRequest request, ActionContext ctx) {
         return withOwnClassLoader(() -> {
             try (ContainerSlots.Slot slot = slots.acquire(ctx)) {
                 KubeJanitor j = janitor();
-                return new PodRun(client(), namespace(), config, j::removeLater, podCache()).run(request, ctx, withOutputFile);
+                return new PodRun(client(), namespace(), config, j::removeLater, podCache()).run(request, ctx);
             }
         });
     }

@@ -1,6 +1,6 @@
 package dev.containerrunner.plugin.kubernetes;
 
-import dev.containerrunner.plugin.docker.NoSuchContainerException;
+import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import java.io.ByteArrayOutputStream;

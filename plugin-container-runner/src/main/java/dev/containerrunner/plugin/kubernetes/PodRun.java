@@ -1,12 +1,13 @@
 package dev.containerrunner.plugin.kubernetes;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
-import dev.containerrunner.plugin.docker.ContainerEngineException;
-import dev.containerrunner.plugin.docker.DockerGateway;
-import dev.containerrunner.plugin.docker.ImageNotAvailableException;
+import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.execution.StreamKind;
+import dev.containerrunner.plugin.execution.ImageNotAvailableException;
 import dev.containerrunner.plugin.execution.OutputFile;
 import dev.containerrunner.plugin.execution.OutputCapture;
 import dev.containerrunner.plugin.execution.RunResult;
+import dev.containerrunner.plugin.execution.RunVerdict;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.PullPolicy;
 import dev.containerrunner.plugin.model.RunRequest;
@@ -68,13 +69,13 @@ final class PodRun {
         this.pods = pods;
     }
 
-    RunResult run(RunRequest request, ActionContext ctx, boolean withOutputFile) {
+    RunResult run(RunRequest request, ActionContext ctx) {
         if (request.inputFile().isPresent() && request.inputFile().get().content().length > PodSpecs.MAX_INPUT_FILE_BYTES) {
             throw new InvalidKwargsException(request.action(), "input_file.content",
                     "is " + request.inputFile().get().content().length + " bytes; the Kubernetes backend passes input_file"
                             + " through a Secret, which holds at most " + PodSpecs.MAX_INPUT_FILE_BYTES + " bytes");
         }
-        return new Attempt(request, ctx, withOutputFile).run();
+        return new Attempt(request, ctx).run();
     }
 
     /** Deletes a run's pods (with {@code grace}), Job, Secret and NetworkPolicy. */
@@ -98,7 +99,6 @@ final class PodRun {
     private final class Attempt {
         private final RunRequest request;
         private final ActionContext ctx;
-        private final boolean withOutputFile;
         private final LogSink log;
         private final String attempt = UUID.randomUUID().toString().replace("-", "");
         private final OutputCapture capture;
@@ -108,10 +108,9 @@ final class PodRun {
         private Thread stdin;
         private boolean inputSecretPending;
 
-        Attempt(RunRequest request, ActionContext ctx, boolean withOutputFile) {
+        Attempt(RunRequest request, ActionContext ctx) {
             this.request = request;
             this.ctx = ctx;
-            this.withOutputFile = withOutputFile;
             this.log = ctx.log();
             this.capture = new OutputCapture(config.maxOutputBytes(), log);
             this.inputSecretPending = request.inputFile().isPresent();
@@ -176,7 +175,7 @@ final class PodRun {
         }
 
         private void output(byte[] bytes) {
-            capture.onOutput(DockerGateway.StreamKind.STDOUT, bytes);
+            capture.onOutput(StreamKind.STDOUT, bytes);
         }
 
         private void cleanUp(RuntimeException failure) {
@@ -378,34 +377,22 @@ final class PodRun {
             ContainerStateTerminated t = ending.terminated();
             Long exitCode = t == null || t.getExitCode() == null ? null : t.getExitCode().longValue();
             boolean oom = t != null && "OOMKilled".equals(t.getReason());
-            String outputContent = null;
-            String outputEncoding = null;
-            String error = null;
+            OutputFile outputFile = null;
             if (request.outputFile().isPresent() && !ending.cancelled() && !ending.timedOut()) {
                 ContainerPath path = request.outputFile().get();
-                OutputFile read = OutputFile.read(path, () -> archive(dirs, path), config.maxOutputFileBytes());
-                outputContent = read.content();
-                outputEncoding = read.encoding();
-                error = read.problem();
+                outputFile = OutputFile.read(path, () -> archive(dirs, path), config.maxOutputFileBytes());
             }
-            if (ending.cancelled()) {
-                error = "the task was cancelled; the pod was deleted";
-            } else if (ending.timedOut()) {
-                error = "timed out after " + request.timeout().toSeconds() + " s; the pod was deleted (SIGTERM, then SIGKILL after "
-                        + config.stopGrace().toSeconds() + " s)";
-            } else if (oom) {
-                error = "out of memory: the kernel killed a process of the container (memory_limit " + request.memory() + ")";
-            } else if (Long.valueOf(137).equals(exitCode)) {
-                error = RunResult.unexplainedSigkill(request.memory());
-            } else if (exitCode == null || exitCode != 0) {
-                error = "the container exited with code " + exitCode;
-            } else if (capture.error() != null) {
-                error = "reading the container's log failed: " + capture.error().getMessage();
-            }
+            RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oom, exitCode, capture.error(),
+                    outputFile == null ? null : outputFile.problem());
             String imageId = ending.main() == null ? null : ending.main().getImageID();
-            return new RunResult(error == null, exitCode, capture.stdout().text(), capture.stderr().text(), seconds, attempt,
-                    request.requestedImage(), PodStates.digestOf(imageId), ending.timedOut(), oom, capture.stdout().truncated(),
-                    capture.stderr().truncated(), error, withOutputFile, outputContent, outputEncoding, true);
+            return RunResult.builder(attempt, request.reportsOutputFile())
+                    .image(request.requestedImage(), PodStates.digestOf(imageId))
+                    .output(capture, true)
+                    .durationSeconds(seconds)
+                    .outputFile(outputFile)
+                    .verdict(verdict, verdict.error(RunVerdict.Wording.KUBERNETES, request.timeout(), config.stopGrace(),
+                            request.memory()))
+                    .build();
         }
 
         private InputStream archive(RunDirs dirs, ContainerPath path) throws IOException {

@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 /** A memory size such as {@code 512m}: digits and an optional unit b, k, m or g (case-insensitive, binary). */
 public record MemorySize(long bytes) implements Comparable<MemorySize> {
 
+    /** The engine refuses memory limits under 6 MiB. */
+    public static final long ENGINE_MINIMUM = 6L << 20;
     public static final String FORM = "a positive whole number with an optional unit b, k, m or g (e.g. '512m', '2g')";
     private static final Pattern SIZE = Pattern.compile("(\\d{1,15})\\s*([bkmg])?b?", Pattern.CASE_INSENSITIVE);
 

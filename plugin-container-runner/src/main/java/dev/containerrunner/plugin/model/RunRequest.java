@@ -1,6 +1,5 @@
 package dev.containerrunner.plugin.model;
 
-import dev.containerrunner.plugin.config.RunnerConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -37,6 +36,8 @@ public record RunRequest(
         Optional<ContainerPath> outputFile,
         List<ContainerPath> writableDirs) {
 
+    /** The action whose results carry the output_file keys. */
+    public static final String WITH_INPUT = "run_with_input";
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final List<String> INPUT_FILE_KEYS = List.of("content", "path", "encoding");
 
@@ -47,8 +48,14 @@ public record RunRequest(
         writableDirs = List.copyOf(writableDirs);
     }
 
-    /** Parses the kwargs of either run action; defaults come from {@code config}. */
-    public static RunRequest from(String action, Map<String, Object> kwargs, RunnerConfig config) {
+    /**
+     * Parses the kwargs of either run action.
+     *
+     * @param defaults the values of kwargs that are left out
+     * @throws dev.containerrunner.spi.InvalidKwargsException naming the first parameter that is missing,
+     *         mistyped or malformed
+     */
+    public static RunRequest from(String action, Map<String, Object> kwargs, RequestDefaults defaults) {
         KwargsReader r = new KwargsReader(action, kwargs);
         String imageText = r.requiredString("image");
         ImageReference image = r.parse("image", imageText, ImageReference::parse);
@@ -66,21 +73,21 @@ public record RunRequest(
                 throw r.error("environment." + e.getKey(), "must not contain NUL characters");
             }
         }
-        long timeout = r.integer("timeout_seconds").orElse(config.defaultTimeout().toSeconds());
+        long timeout = r.integer("timeout_seconds").orElse(defaults.timeout().toSeconds());
         if (timeout < 1) {
             throw r.error("timeout_seconds", "must be at least 1, got " + timeout);
         }
         MemorySize memory = r.parse("memory_limit",
-                r.string("memory_limit").orElse(config.defaultMemory().toString()), MemorySize::parse);
-        if (memory.bytes() < RunnerConfig.MIN_MEMORY) {
+                r.string("memory_limit").orElse(defaults.memory().toString()), MemorySize::parse);
+        if (memory.bytes() < MemorySize.ENGINE_MINIMUM) {
             throw r.error("memory_limit", "must be at least 6m (the engine's minimum), got " + memory);
         }
-        double cpu = r.number("cpu_limit").orElse(config.defaultCpu());
+        double cpu = r.number("cpu_limit").orElse(defaults.cpu());
         if (cpu < 0.01) {
             throw r.error("cpu_limit", "must be at least 0.01 (a hundredth of a CPU), got " + cpu);
         }
-        NetworkMode network = r.parse("network", r.string("network").orElse("none"), NetworkMode::parse);
-        PullPolicy pull = r.parse("pull_policy", r.string("pull_policy").orElse("if_not_present"), PullPolicy::parse);
+        NetworkMode network = r.string("network").map(n -> r.parse("network", n, NetworkMode::parse)).orElse(defaults.network());
+        PullPolicy pull = r.string("pull_policy").map(p -> r.parse("pull_policy", p, PullPolicy::parse)).orElse(defaults.pullPolicy());
         Optional<byte[]> input = r.string("input_data").map(s -> s.getBytes(StandardCharsets.UTF_8));
         Optional<InputFile> inputFile = r.object("input_file", INPUT_FILE_KEYS).map(RunRequest::inputFile);
         Optional<ContainerPath> outputFile = r.string("output_file").map(p -> r.parse("output_file", p, ContainerPath::new));
@@ -101,6 +108,11 @@ public record RunRequest(
         }
         return new RunRequest(action, imageText, image, command, args, env, Duration.ofSeconds(timeout), memory, cpu,
                 network, pull, input, inputFile, outputFile, writable);
+    }
+
+    /** Whether the result carries output_file_content (the run_with_input action's result shape). */
+    public boolean reportsOutputFile() {
+        return WITH_INPUT.equals(action);
     }
 
     /** Standard base64; line breaks and spaces (as in wrapped base64) are allowed, anything else is not. */

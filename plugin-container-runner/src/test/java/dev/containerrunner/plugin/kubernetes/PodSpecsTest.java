@@ -34,7 +34,7 @@ class PodSpecsTest {
     }
 
     private static PodSpecs.RunObjects build(RunnerConfig config, Map<String, Object> kwargs) {
-        RunRequest request = RunRequest.from("run_with_input", kwargs, config);
+        RunRequest request = RunRequest.from("run_with_input", kwargs, config.requestDefaults());
         KubeLabels.Metadata meta = KubeLabels.forAttempt(new TestContext("task one"), ATTEMPT, Instant.ofEpochSecond(2_000_000_000L),
                 Duration.ofSeconds(600), true);
         return PodSpecs.build(request, config, ATTEMPT, meta, Duration.ofSeconds(1000));

@@ -32,7 +32,7 @@ class RunRequestTest {
 
     @Test
     void defaultsComeFromConfiguration() {
-        RunRequest r = RunRequest.from("run_container", kwargs(), CONFIG);
+        RunRequest r = RunRequest.from("run_container", kwargs(), CONFIG.requestDefaults());
         assertEquals(300, r.timeout().toSeconds());
         assertEquals(512L << 20, r.memory().bytes());
         assertEquals(1.0, r.cpu());
@@ -47,7 +47,7 @@ class RunRequestTest {
                 "environment", Map.of("A_1", "x"), "timeout_seconds", 5, "memory_limit", "1G", "cpu_limit", 0.25,
                 "network", "bridge", "pull_policy", "never", "input_data", "hi",
                 "input_file", Map.of("path", "/in/x.bin", "content", "AAEC", "encoding", "base64"), "output_file", "/out/r.txt"),
-                CONFIG);
+                CONFIG.requestDefaults());
         assertEquals(List.of("python3", "-"), r.command().orElseThrow());
         assertEquals(1L << 30, r.memory().bytes());
         assertEquals(NetworkMode.BRIDGE, r.network());
@@ -103,7 +103,7 @@ class RunRequestTest {
     @MethodSource("badInput")
     void badInputNamesTheParameter(Map<String, Object> kwargs, String parameter, String text) {
         InvalidKwargsException e = assertThrows(InvalidKwargsException.class,
-                () -> RunRequest.from("run_with_input", kwargs, CONFIG));
+                () -> RunRequest.from("run_with_input", kwargs, CONFIG.requestDefaults()));
         assertEquals(parameter, e.parameter(), e.getMessage());
         assertTrue(e.getMessage().contains(text), e.getMessage());
         assertTrue(e.getMessage().startsWith("run_with_input: parameter '" + parameter + "'"), e.getMessage());
@@ -113,6 +113,6 @@ class RunRequestTest {
     void missingImageIsNamed() {
         Map<String, Object> k = kwargs();
         k.remove("image");
-        assertEquals("image", assertThrows(InvalidKwargsException.class, () -> RunRequest.from("run_container", k, CONFIG)).parameter());
+        assertEquals("image", assertThrows(InvalidKwargsException.class, () -> RunRequest.from("run_container", k, CONFIG.requestDefaults())).parameter());
     }
 }

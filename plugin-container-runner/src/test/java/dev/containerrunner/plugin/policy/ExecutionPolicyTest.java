@@ -31,7 +31,7 @@ class ExecutionPolicyTest {
         for (int i = 0; i < kv.length; i += 2) {
             k.put((String) kv[i], kv[i + 1]);
         }
-        new ExecutionPolicy(c).check(RunRequest.from("run_container", k, c));
+        new ExecutionPolicy(c).check(RunRequest.from("run_container", k, c.requestDefaults()));
     }
 
     private static String denied(RunnerConfig c, Object... kv) {

@@ -1,8 +1,13 @@
-package dev.containerrunner.plugin.execution;
+package dev.containerrunner.plugin.docker;
 
+import dev.containerrunner.plugin.execution.OutputCapture;
+import dev.containerrunner.plugin.execution.Labels;
+import dev.containerrunner.plugin.execution.OutputFile;
+import dev.containerrunner.plugin.execution.TarArchives;
+import dev.containerrunner.plugin.execution.RunResult;
+import dev.containerrunner.plugin.execution.RunVerdict;
 import dev.containerrunner.plugin.config.RunnerConfig;
-import dev.containerrunner.plugin.docker.ContainerEngineException;
-import dev.containerrunner.plugin.docker.DockerGateway;
+import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.docker.DockerGateway.Attachment;
 import dev.containerrunner.plugin.docker.DockerGateway.ContainerSpec;
 import dev.containerrunner.plugin.docker.DockerGateway.ContainerState;
@@ -59,7 +64,7 @@ public final class ContainerRunner {
         this.removeLater = removeLater;
     }
 
-    public RunResult run(RunRequest request, ActionContext ctx, boolean withOutputFile) {
+    public RunResult run(RunRequest request, ActionContext ctx) {
         LogSink log = ctx.log();
         ImageInfo image = gateway.ensureImage(request.image().canonical(), request.pullPolicy());
         if (image.pulled()) {
@@ -94,7 +99,7 @@ public final class ContainerRunner {
             CompletableFuture<Void> cancelled = new CompletableFuture<>();
             cancelRegistration = ctx.cancellation().onCancel(() -> cancelled.complete(null));
             if (cancelled.isDone()) {
-                return cancelledBeforeStart(request, containerId, image, withOutputFile);
+                return cancelledBeforeStart(request, containerId, image);
             }
             gateway.start(containerId);
             long started = System.nanoTime();
@@ -108,8 +113,7 @@ public final class ContainerRunner {
             }
             ContainerState state = settledState(containerId, ending);
             Long exitCode = state.exitCode() != null ? state.exitCode() : ending.exitCode();
-            RunResult result = result(request, containerId, image, capture, exitCode, seconds, ending, state.oomKilled(),
-                    withOutputFile);
+            RunResult result = result(request, containerId, image, capture, exitCode, seconds, ending, state.oomKilled());
             keep = !ending.cancelled() && !(config.cleanupAfterRun() && config.collectRetention().isZero());
             return result;
         } catch (RuntimeException e) {
@@ -263,40 +267,26 @@ public final class ContainerRunner {
     }
 
     private RunResult result(RunRequest request, String containerId, ImageInfo image, OutputCapture capture, Long exitCode,
-                             double seconds, Ending ending, boolean oomKilled, boolean withOutputFile) {
-        String outputContent = null;
-        String outputEncoding = null;
-        String error = null;
+                             double seconds, Ending ending, boolean oomKilled) {
+        OutputFile outputFile = null;
         if (request.outputFile().isPresent() && !ending.cancelled()) {
-            OutputFile read = OutputFile.read(request.outputFile().get(),
+            outputFile = OutputFile.read(request.outputFile().get(),
                     () -> gateway.copyOut(containerId, request.outputFile().get().value()), config.maxOutputFileBytes());
-            outputContent = read.content();
-            outputEncoding = read.encoding();
-            error = read.problem();
         }
-        if (ending.cancelled()) {
-            error = "the task was cancelled; the container was stopped";
-        } else if (ending.timedOut()) {
-            error = "timed out after " + request.timeout().toSeconds() + " s; the container was stopped (SIGTERM, then SIGKILL after "
-                    + config.stopGrace().toSeconds() + " s)";
-        } else if (oomKilled) {
-            error = "out of memory: the engine killed a process of the container (memory_limit " + request.memory() + ")";
-        } else if (Long.valueOf(137).equals(exitCode)) {
-            error = RunResult.unexplainedSigkill(request.memory());
-        } else if (exitCode == null || exitCode != 0) {
-            error = "the container exited with code " + exitCode;
-        } else if (capture.error() != null) {
-            error = "reading the container's output failed: " + capture.error().getMessage();
-        }
-        boolean success = error == null;
-        return new RunResult(success, exitCode, capture.stdout().text(), capture.stderr().text(), seconds, containerId,
-                request.requestedImage(), image.digest(), ending.timedOut(), oomKilled, capture.stdout().truncated(),
-                capture.stderr().truncated(), error, withOutputFile, outputContent, outputEncoding, false);
+        RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oomKilled, exitCode, capture.error(),
+                outputFile == null ? null : outputFile.problem());
+        return RunResult.builder(containerId, request.reportsOutputFile())
+                .image(request.requestedImage(), image.digest())
+                .output(capture, false)
+                .durationSeconds(seconds)
+                .outputFile(outputFile)
+                .verdict(verdict, verdict.error(RunVerdict.Wording.DOCKER, request.timeout(), config.stopGrace(), request.memory()))
+                .build();
     }
 
-    private RunResult cancelledBeforeStart(RunRequest request, String containerId, ImageInfo image, boolean withOutputFile) {
-        return new RunResult(false, null, "", "", 0.0, containerId, request.requestedImage(), image.digest(), false, false,
-                false, false, "the task was cancelled before the container started", withOutputFile, null, null, false);
+    private RunResult cancelledBeforeStart(RunRequest request, String containerId, ImageInfo image) {
+        return RunResult.builder(containerId, request.reportsOutputFile()).image(request.requestedImage(), image.digest())
+                .cancelledBeforeStart().build();
     }
 
     private static void closeAll(AutoCloseable... closeables) {

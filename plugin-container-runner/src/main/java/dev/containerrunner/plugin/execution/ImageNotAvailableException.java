@@ -1,4 +1,4 @@
-package dev.containerrunner.plugin.docker;
+package dev.containerrunner.plugin.execution;
 
 /** The image is not present and could not (or must not) be pulled. */
 public class ImageNotAvailableException extends ContainerEngineException {

@@ -1,9 +1,10 @@
-package dev.containerrunner.plugin.execution;
+package dev.containerrunner.plugin.docker;
 
-import dev.containerrunner.plugin.docker.ContainerEngineException;
-import dev.containerrunner.plugin.docker.DockerGateway;
+import dev.containerrunner.plugin.execution.Labels;
+import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.docker.DockerGateway.ContainerInfo;
 import dev.containerrunner.plugin.docker.DockerGateway.VolumeInfo;
+import dev.containerrunner.plugin.execution.Sweeps;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,28 +51,9 @@ public final class Janitor implements AutoCloseable {
         if (first.total() > 0) {
             LOG.info("reaped at start-up: {} containers and {} volumes left by earlier runs", first.containers(), first.volumes());
         }
-        scheduler = every(interval, "container-runner-janitor", this::sweep);
+        scheduler = Sweeps.every(interval, "container-runner-janitor", this::sweep);
     }
 
-    /**
-     * Runs {@code sweep} every {@code interval} on one daemon thread; a failed sweep is logged and
-     * the next one runs as planned. Shared by the Docker and Kubernetes janitors.
-     */
-    public static ScheduledExecutorService every(Duration interval, String threadName, Runnable sweep) {
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                sweep.run();
-            } catch (RuntimeException e) {
-                LOG.warn("janitor sweep failed: {}", e.getMessage());
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        return scheduler;
-    }
 
     /** What one sweep removed. */
     public record Sweep(int containers, int volumes) {

@@ -1,4 +1,4 @@
-package dev.containerrunner.plugin.docker;
+package dev.containerrunner.plugin.execution;
 
 /** The container engine failed an operation, or could not be reached. Names the operation. */
 public class ContainerEngineException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.containerrunner.plugin.docker;
+package dev.containerrunner.plugin.execution;
 
 /** A container or a path inside it does not exist. */
 public class NoSuchContainerException extends ContainerEngineException {

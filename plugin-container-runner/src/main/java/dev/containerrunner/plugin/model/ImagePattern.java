@@ -1,4 +1,4 @@
-package dev.containerrunner.plugin.policy;
+package dev.containerrunner.plugin.model;
 
 import dev.containerrunner.plugin.model.ImageReference;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package dev.containerrunner.plugin.execution;
+package dev.containerrunner.plugin.docker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,8 +15,11 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
-import dev.containerrunner.plugin.docker.ContainerEngineException;
-import dev.containerrunner.plugin.docker.DockerGateway;
+import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.execution.TestContext;
+import dev.containerrunner.plugin.execution.TarArchives;
+import dev.containerrunner.plugin.execution.RunResult;
+import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.model.PullPolicy;
 import dev.containerrunner.plugin.model.RunRequest;
 import java.time.Duration;
@@ -53,7 +56,7 @@ class ContainerRunnerTest {
         for (int i = 0; i < kv.length; i += 2) {
             k.put((String) kv[i], kv[i + 1]);
         }
-        return RunRequest.from("run_with_input", k, config);
+        return RunRequest.from("run_with_input", k, config.requestDefaults());
     }
 
     @Test
@@ -63,7 +66,7 @@ class ContainerRunnerTest {
                 List.of(new TarArchives.Entry("r.txt", "ok".getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
         RunResult r = new ContainerRunner(gateway, config).run(request("command", List.of("python3", "/in/s.py"),
                 "input_file", Map.of("path", "/in/s.py", "content", "print(1)"), "output_file", "/out/r.txt",
-                "memory_limit", "64m", "cpu_limit", 0.5), ctx, true);
+                "memory_limit", "64m", "cpu_limit", 0.5), ctx);
         ArgumentCaptor<DockerGateway.ContainerSpec> spec = ArgumentCaptor.forClass(DockerGateway.ContainerSpec.class);
         verify(gateway).createContainer(spec.capture());
         DockerGateway.ContainerSpec s = spec.getValue();
@@ -92,7 +95,7 @@ class ContainerRunnerTest {
     void failureWhileCreatingStillRemovesVolumes() {
         doThrow(new ContainerEngineException("create container", "boom", null)).when(gateway).createContainer(any());
         ContainerEngineException e = assertThrows(ContainerEngineException.class, () -> new ContainerRunner(gateway, config)
-                .run(request("input_file", Map.of("path", "/in/s.py", "content", "x")), ctx, true));
+                .run(request("input_file", Map.of("path", "/in/s.py", "content", "x")), ctx));
         assertEquals("create container", e.operation());
         verify(gateway).removeVolume(anyString());
         verify(gateway, never()).start(anyString());
@@ -104,7 +107,7 @@ class ContainerRunnerTest {
         doThrow(boom).when(gateway).start("c1");
         doThrow(new ContainerEngineException("remove container", "also broken", null)).when(gateway).removeContainer("c1");
         ContainerEngineException e = assertThrows(ContainerEngineException.class,
-                () -> new ContainerRunner(gateway, config).run(request(), ctx, false));
+                () -> new ContainerRunner(gateway, config).run(request(), ctx));
         assertSame(boom, e);
         assertEquals(1, e.getSuppressed().length, "the cleanup failure is attached, not lost");
         verify(attachment).close();
@@ -116,7 +119,7 @@ class ContainerRunnerTest {
         when(gateway.awaitExit("c1")).thenReturn(exit);
         doAnswerComplete(exit, 143L);
         when(gateway.inspect("c1")).thenReturn(new DockerGateway.ContainerState(false, 143L, false, null, Map.of(), null));
-        RunResult r = new ContainerRunner(gateway, config).run(request("timeout_seconds", 1), ctx, false);
+        RunResult r = new ContainerRunner(gateway, config).run(request("timeout_seconds", 1), ctx);
         verify(gateway).stop("c1", Duration.ofSeconds(1));
         assertTrue(r.timedOut());
         assertFalse(r.success());
@@ -132,7 +135,7 @@ class ContainerRunnerTest {
             return exit;
         });
         doAnswerComplete(exit, 137L);
-        RunResult r = new ContainerRunner(gateway, config).run(request(), ctx, false);
+        RunResult r = new ContainerRunner(gateway, config).run(request(), ctx);
         verify(gateway).stop(eq("c1"), any());
         assertFalse(r.success());
         assertFalse(r.timedOut());
@@ -143,7 +146,7 @@ class ContainerRunnerTest {
     void oomKilledIsNeverASuccessEvenWithExitZero() {
         when(gateway.awaitExit("c1")).thenReturn(CompletableFuture.completedFuture(0L));
         when(gateway.inspect("c1")).thenReturn(new DockerGateway.ContainerState(false, 0L, true, null, Map.of(), null));
-        RunResult r = new ContainerRunner(gateway, config).run(request(), ctx, false);
+        RunResult r = new ContainerRunner(gateway, config).run(request(), ctx);
         assertTrue(r.oomKilled());
         assertFalse(r.success());
     }
@@ -151,7 +154,7 @@ class ContainerRunnerTest {
     @Test
     void stdinIsAttachedOnlyWithInputData() {
         when(gateway.awaitExit("c1")).thenReturn(CompletableFuture.completedFuture(0L));
-        new ContainerRunner(gateway, config).run(request("input_data", "abc"), ctx, true);
+        new ContainerRunner(gateway, config).run(request("input_data", "abc"), ctx);
         verify(gateway).attachStdin(eq("c1"), eq("abc".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         ArgumentCaptor<DockerGateway.ContainerSpec> spec = ArgumentCaptor.forClass(DockerGateway.ContainerSpec.class);
         verify(gateway).createContainer(spec.capture());
@@ -164,7 +167,7 @@ class ContainerRunnerTest {
         RunnerConfig retaining = RunnerConfig.from(Map.of("allowed_images", List.of("python:3.11-slim"),
                 "collect_retention_seconds", 120));
         when(gateway.awaitExit("c1")).thenReturn(CompletableFuture.completedFuture(0L));
-        new ContainerRunner(gateway, retaining).run(request(), ctx, false);
+        new ContainerRunner(gateway, retaining).run(request(), ctx);
         verify(gateway, never()).removeContainer(anyString());
         ArgumentCaptor<DockerGateway.ContainerSpec> spec = ArgumentCaptor.forClass(DockerGateway.ContainerSpec.class);
         verify(gateway).createContainer(spec.capture());

@@ -1,4 +1,4 @@
-package dev.containerrunner.plugin.policy;
+package dev.containerrunner.plugin.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,7 +1,10 @@
-package dev.containerrunner.plugin.execution;
+package dev.containerrunner.plugin.docker;
 
+import dev.containerrunner.plugin.execution.ContainerSlots;
+import dev.containerrunner.plugin.execution.ContainerBackend;
+import dev.containerrunner.plugin.execution.OutputCollector;
+import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.config.RunnerConfig;
-import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.s3.LazyObjectStore;
@@ -33,16 +36,16 @@ public final class DockerBackend implements ContainerBackend {
     }
 
     @Override
-    public RunResult run(RunRequest request, ActionContext ctx, boolean withOutputFile) {
+    public RunResult run(RunRequest request, ActionContext ctx) {
         try (ContainerSlots.Slot slot = slots.acquire(ctx)) {
-            return new ContainerRunner(gateway(), config, janitor()::removeLater).run(request, ctx, withOutputFile);
+            return new ContainerRunner(gateway(), config, janitor()::removeLater).run(request, ctx);
         }
     }
 
     @Override
     public Map<String, Object> collect(String action, CollectRequest request, ActionContext ctx) {
         Janitor j = janitor();
-        return new OutputCollector(OutputCollector.docker(this::gateway, config, j), config, objectStore)
+        return new OutputCollector(DockerCollectSource.of(this::gateway, config, j), config, objectStore)
                 .collect(action, request, ctx);
     }
 

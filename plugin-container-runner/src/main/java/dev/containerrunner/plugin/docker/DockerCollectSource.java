@@ -1,0 +1,52 @@
+package dev.containerrunner.plugin.docker;
+
+import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.execution.CollectSource;
+import dev.containerrunner.plugin.execution.Labels;
+import dev.containerrunner.plugin.execution.NoSuchContainerException;
+import dev.containerrunner.spi.ActionFailedException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** collect_output's view of the Docker engine: a finished container, read through the archive API. */
+final class DockerCollectSource {
+
+    private DockerCollectSource() {
+    }
+
+    /** The Docker engine's containers, read through its archive API. */
+    static CollectSource of(Supplier<DockerGateway> gateway, RunnerConfig config, Janitor janitor) {
+        return (action, containerId) -> {
+            DockerGateway.ContainerState state;
+            try {
+                state = gateway.get().inspect(containerId);
+            } catch (NoSuchContainerException e) {
+                throw new ActionFailedException(action, "container " + containerId
+                        + " does not exist (it may have been removed after its retention window of "
+                        + config.collectRetention().toSeconds() + " s)", e);
+            }
+            return new CollectSource.Target() {
+                @Override
+                public Map<String, String> labels() {
+                    return state.labels();
+                }
+
+                @Override
+                public boolean running() {
+                    return state.running();
+                }
+
+                @Override
+                public InputStream archive(String path) {
+                    return gateway.get().copyOut(containerId, path);
+                }
+
+                @Override
+                public void release() {
+                    janitor.removeAttempt(state.labels().get(Labels.ATTEMPT));
+                }
+            };
+        };
+    }
+}

@@ -1,0 +1,90 @@
+package dev.containerrunner.plugin.execution;
+
+import dev.containerrunner.plugin.model.MemorySize;
+import java.time.Duration;
+
+/**
+ * The one ladder that turns what a backend observed into a {@link RunOutcome} and the result's
+ * {@code error} text, for every backend. The few words that differ by backend are a
+ * {@link Wording}, not copies of the ladder.
+ *
+ * <p>Precedence: cancelled, timed out, OOM-killed, unexplained SIGKILL (137), other non-zero exit
+ * (or none), output read failure, output_file problem, success.
+ *
+ * @param cancelled         the task was cancelled while (or before) the container ran
+ * @param timedOut          the runner stopped it at the timeout
+ * @param oomKilled         the engine/kernel reported an OOM kill
+ * @param exitCode          the exit code, null when there is none (stopped before it ended)
+ * @param outputReadError   why reading stdout/stderr failed, null when it did not
+ * @param outputFileProblem why output_file could not be delivered, null when it was (or was not asked for)
+ */
+public record RunVerdict(boolean cancelled, boolean timedOut, boolean oomKilled, Long exitCode, Throwable outputReadError,
+                         String outputFileProblem) {
+
+    /** Exit status of a process killed by SIGKILL. */
+    public static final long SIGKILL_EXIT = 137;
+
+    /**
+     * The words that differ between backends.
+     *
+     * @param stopped   what stopping did, e.g. "the container was stopped" / "the pod was deleted"
+     * @param oomKiller who kills on OOM, e.g. "the engine" / "the kernel"
+     * @param output    what the output was read from, e.g. "output" / "log"
+     */
+    public record Wording(String stopped, String oomKiller, String output) {
+        /** Docker's words. */
+        public static final Wording DOCKER = new Wording("the container was stopped", "the engine", "output");
+        /** Kubernetes' words. */
+        public static final Wording KUBERNETES = new Wording("the pod was deleted", "the kernel", "log");
+    }
+
+    /** The outcome this verdict stands for. */
+    public RunOutcome outcome() {
+        if (cancelled) {
+            return RunOutcome.CANCELLED;
+        }
+        if (timedOut) {
+            return RunOutcome.TIMED_OUT;
+        }
+        if (oomKilled) {
+            return RunOutcome.OOM_KILLED;
+        }
+        if (exitCode != null && exitCode == SIGKILL_EXIT) {
+            return RunOutcome.KILLED;
+        }
+        if (exitCode == null || exitCode != 0) {
+            return RunOutcome.EXIT_CODE;
+        }
+        if (outputReadError != null) {
+            return RunOutcome.OUTPUT_READ_FAILED;
+        }
+        return outputFileProblem != null ? RunOutcome.OUTPUT_FILE_FAILED : RunOutcome.SUCCEEDED;
+    }
+
+    /** The result's {@code error}: null on success, else one sentence saying what happened. */
+    public String error(Wording words, Duration timeout, Duration stopGrace, MemorySize memoryLimit) {
+        return switch (outcome()) {
+            case SUCCEEDED -> null;
+            case CANCELLED -> "the task was cancelled; " + words.stopped();
+            case TIMED_OUT -> "timed out after " + timeout.toSeconds() + " s; " + words.stopped()
+                    + " (SIGTERM, then SIGKILL after " + stopGrace.toSeconds() + " s)";
+            case OOM_KILLED -> "out of memory: " + words.oomKiller() + " killed a process of the container (memory_limit "
+                    + memoryLimit + ")";
+            case KILLED -> unexplainedSigkill(memoryLimit);
+            case EXIT_CODE -> "the container exited with code " + exitCode;
+            case OUTPUT_READ_FAILED -> "reading the container's " + words.output() + " failed: " + outputReadError.getMessage();
+            case OUTPUT_FILE_FAILED -> outputFileProblem;
+        };
+    }
+
+    /**
+     * The error of a run that ended with SIGKILL (exit 137) the runner did not send while the engine
+     * reported no OOM kill: with a memory limit it most likely was one, since cgroup v1 engines (and
+     * the kubelet, which reads the engine's flag) can lose the OOM event. Never reported as an OOM.
+     */
+    static String unexplainedSigkill(MemorySize memoryLimit) {
+        return "the container was killed by SIGKILL (exit code 137), not sent by the runner; the engine reported no OOM"
+                + " kill, but with memory_limit " + memoryLimit + " it most likely was one (cgroup v1 engines can"
+                + " lose the OOM event)";
+    }
+}
