@@ -105,6 +105,7 @@ final class ContainerActions {
     private void validate(String action, Map<String, Object> kwargs) {
         RunnerConfig c = config.get();
         RunRequest request = RunRequest.from(action, kwargs, c.requestDefaults());
+        backend.get().check(request);
         try {
             new ExecutionPolicy(c).check(request);
         } catch (PolicyDeniedException e) {
@@ -122,6 +123,7 @@ final class ContainerActions {
         RunRequest request;
         try {
             request = RunRequest.from(action, kwargs, c.requestDefaults());
+            backend.get().check(request);
         } catch (InvalidKwargsException e) {
             audit.write(record.outcome(AuditRecord.Outcome.INVALID, e.getMessage()));
             throw e;

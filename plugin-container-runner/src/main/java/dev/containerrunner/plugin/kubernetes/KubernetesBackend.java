@@ -14,6 +14,7 @@ import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.s3.LazyObjectStore;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.ActionFailedException;
+import dev.containerrunner.spi.InvalidKwargsException;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.Config;
@@ -76,6 +77,16 @@ public final class KubernetesBackend implements ContainerBackend {
         c.setRequestRetryBackoffLimit(REQUEST_RETRIES);
         c.setRequestRetryBackoffInterval(RETRY_INTERVAL_MS);
         return new KubernetesClientBuilder().withConfig(c).build();
+    }
+
+    /** The input_file travels in a Secret, which holds at most {@value PodSpecs#MAX_INPUT_FILE_BYTES} bytes. */
+    @Override
+    public void check(RunRequest request) {
+        if (request.inputFile().isPresent() && request.inputFile().get().content().length > PodSpecs.MAX_INPUT_FILE_BYTES) {
+            throw new InvalidKwargsException(request.action(), "input_file.content",
+                    "is " + request.inputFile().get().content().length + " bytes; the Kubernetes backend passes input_file"
+                            + " through a Secret, which holds at most " + PodSpecs.MAX_INPUT_FILE_BYTES + " bytes");
+        }
     }
 
     @Override

@@ -12,7 +12,6 @@ import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.PullPolicy;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.spi.ActionContext;
-import dev.containerrunner.spi.InvalidKwargsException;
 import dev.containerrunner.spi.LogSink;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
@@ -70,11 +69,6 @@ final class PodRun {
     }
 
     RunResult run(RunRequest request, ActionContext ctx) {
-        if (request.inputFile().isPresent() && request.inputFile().get().content().length > PodSpecs.MAX_INPUT_FILE_BYTES) {
-            throw new InvalidKwargsException(request.action(), "input_file.content",
-                    "is " + request.inputFile().get().content().length + " bytes; the Kubernetes backend passes input_file"
-                            + " through a Secret, which holds at most " + PodSpecs.MAX_INPUT_FILE_BYTES + " bytes");
-        }
         return new Attempt(request, ctx).run();
     }
 
