@@ -14,6 +14,7 @@ export CONTAINER_RUNNER_KUBECONFIG
 # the fault tests may kill and restart the engine this script provisioned
 export CONTAINER_RUNNER_FAULT_TESTS=${CONTAINER_RUNNER_FAULT_TESTS:-1}
 mvn -B -Dstyle.color=never ${MVN_ARGS:-} verify "$@"
+scripts/check-structure.sh
 left_c=$(docker ps -aq --filter label=dev.containerrunner.managed-by=container_runner | wc -l)
 left_v=$(docker volume ls -q --filter label=dev.containerrunner.managed-by=container_runner | wc -l)
 if [ "$left_c" != 0 ] || [ "$left_v" != 0 ]; then

@@ -100,6 +100,19 @@ public abstract class BackendContract {
     }
 
     @Test
+    void outputThatIsNotUtf8ComesBackExactlyAsBase64() {
+        Map<String, Object> r = call("run_container", new TestContext("bytes"), "image", BB,
+                "command", List.of("sh", "-c", "printf '\\355\\253\\356\\333ok'"), "timeout_seconds", 60);
+        assertEquals(true, r.get("success"), String.valueOf(r));
+        assertEquals("7avu229r", r.get("stdout"));
+        assertEquals("base64", r.get("stdout_encoding"));
+        Map<String, Object> text = call("run_container", new TestContext("text"), "image", BB,
+                "command", List.of("sh", "-c", "printf 'caf\\303\\251 \\342\\202\\254'"), "timeout_seconds", 60);
+        assertEquals("caf\u00e9 \u20ac", text.get("stdout"));
+        assertEquals("utf-8", text.get("stdout_encoding"));
+    }
+
+    @Test
     void stdinIsDeliveredAndClosed() {
         Map<String, Object> r = call("run_with_input", new TestContext("stdin"), "image", BB, "command", List.of("cat"),
                 "input_data", "hello\nworld\n", "timeout_seconds", 60);

@@ -8,6 +8,13 @@ import java.nio.charset.StandardCharsets;
  * Receives a container's output frames: keeps at most {@code maxBytes} per stream for the result
  * (marking it truncated beyond that) while every line still goes live to the log sink. Memory use
  * is bounded whatever the container prints.
+ *
+ * <p>Streams are bytes: the result returns them as text when they are valid UTF-8 and as base64
+ * otherwise ({@link Stream#encoded}); a truncated stream is cut at a character boundary. Log lines
+ * are split at character boundaries and their control characters neutralised ({@link LogText}).
+ *
+ * @apiNote {@link #onOutput} may be called from a reader thread while the run's thread reads the
+ *          streams; each stream is synchronized.
  */
 public final class OutputCapture implements OutputListener {
 
@@ -80,7 +87,8 @@ public final class OutputCapture implements OutputListener {
                     line.write(bytes, start, i - start);
                     emit();
                     start = i + 1;
-                } else if (line.size() + (i - start) >= MAX_LINE) {
+                } else if (line.size() + (i - start) >= MAX_LINE && !continuation(bytes[i])) {
+                    // split before a character's first byte, never inside it (lines <= MAX_LINE + 3 bytes)
                     line.write(bytes, start, i - start);
                     emit();
                     start = i;
@@ -95,7 +103,11 @@ public final class OutputCapture implements OutputListener {
             if (text.endsWith("\r")) {
                 text = text.substring(0, text.length() - 1);
             }
-            sink.line(kind, text);
+            sink.line(kind, LogText.neutralize(text));
+        }
+
+        private static boolean continuation(byte b) {
+            return (b & 0xC0) == 0x80;
         }
 
         synchronized void flushLine() {
@@ -104,8 +116,34 @@ public final class OutputCapture implements OutputListener {
             }
         }
 
-        public synchronized String text() {
-            return kept.toString(StandardCharsets.UTF_8);
+        /** What was kept, as text (valid UTF-8) or base64 (anything else), cut at a character boundary when truncated. */
+        public synchronized Encoded encoded() {
+            byte[] bytes = kept.toByteArray();
+            int end = truncated ? characterBoundary(bytes) : bytes.length;
+            return Encoded.ofText(end == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, end));
+        }
+
+        /** {@link #encoded}'s text: the stream as a string, or its base64 when it is not UTF-8. */
+        public String text() {
+            return encoded().text();
+        }
+
+        /**
+         * The length of {@code bytes} without a UTF-8 sequence that the cut left incomplete at its
+         * end (at most 3 bytes are dropped; bytes that are not UTF-8 anyway are kept).
+         */
+        static int characterBoundary(byte[] bytes) {
+            int n = bytes.length;
+            int lead = n - 1;
+            while (lead >= 0 && n - lead <= 3 && continuation(bytes[lead])) {
+                lead--;
+            }
+            if (lead < 0) {
+                return n;
+            }
+            int b = bytes[lead] & 0xFF;
+            int need = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 && b < 0xE0 ? 2 : 1;
+            return need > 1 && n - lead < need ? lead : n;
         }
 
         public synchronized boolean truncated() {

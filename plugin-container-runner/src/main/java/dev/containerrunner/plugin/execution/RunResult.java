@@ -18,6 +18,8 @@ public final class RunResult {
     private final Long exitCode;
     private final String stdout;
     private final String stderr;
+    private final String stdoutEncoding;
+    private final String stderrEncoding;
     private final boolean stdoutTruncated;
     private final boolean stderrTruncated;
     private final boolean stderrMerged;
@@ -37,6 +39,8 @@ public final class RunResult {
         this.exitCode = b.exitCode;
         this.stdout = b.stdout;
         this.stderr = b.stderr;
+        this.stdoutEncoding = b.stdoutEncoding;
+        this.stderrEncoding = b.stderrEncoding;
         this.stdoutTruncated = b.stdoutTruncated;
         this.stderrTruncated = b.stderrTruncated;
         this.stderrMerged = b.stderrMerged;
@@ -124,6 +128,8 @@ public final class RunResult {
         m.put("stdout_truncated", stdoutTruncated);
         m.put("stderr_truncated", stderrTruncated);
         m.put("stderr_merged", stderrMerged);
+        m.put("stdout_encoding", stdoutEncoding);
+        m.put("stderr_encoding", stderrEncoding);
         m.put("error", error);
         return m;
     }
@@ -135,6 +141,8 @@ public final class RunResult {
         private Long exitCode;
         private String stdout = "";
         private String stderr = "";
+        private String stdoutEncoding = "utf-8";
+        private String stderrEncoding = "utf-8";
         private boolean stdoutTruncated;
         private boolean stderrTruncated;
         private boolean stderrMerged;
@@ -162,8 +170,12 @@ public final class RunResult {
 
         /** What was captured of stdout and stderr; {@code stderrMerged} when stderr is inside stdout. */
         public Builder output(OutputCapture capture, boolean stderrMerged) {
-            this.stdout = capture.stdout().text();
-            this.stderr = capture.stderr().text();
+            Encoded out = capture.stdout().encoded();
+            Encoded err = capture.stderr().encoded();
+            this.stdout = out.text();
+            this.stderr = err.text();
+            this.stdoutEncoding = out.encoding();
+            this.stderrEncoding = err.encoding();
             this.stdoutTruncated = capture.stdout().truncated();
             this.stderrTruncated = capture.stderr().truncated();
             this.stderrMerged = stderrMerged;

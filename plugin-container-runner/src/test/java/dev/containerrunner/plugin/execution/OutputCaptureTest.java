@@ -47,6 +47,61 @@ class OutputCaptureTest {
         assertEquals(3, lines.size());
     }
 
+    @Test
+    void bytesThatAreNotUtf8ComeBackAsBase64WithTheirEncoding() {
+        OutputCapture c = new OutputCapture(1024, (s, l) -> { });
+        c.onOutput(StreamKind.STDOUT, new byte[] {(byte) 0xED, (byte) 0xAB, (byte) 0xEE, (byte) 0xDB, 0x6F, 0x6B});
+        c.onOutput(StreamKind.STDERR, "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
+        c.onEnd(null);
+        assertEquals(new Encoded("7avu229r", "base64"), c.stdout().encoded());
+        assertEquals(new Encoded("Y2Fm6Q==", "base64"), c.stderr().encoded());
+        OutputCapture text = new OutputCapture(1024, (s, l) -> { });
+        text.onOutput(StreamKind.STDOUT, bytes("caf\u00e9 \u20ac\u0000"));
+        assertEquals(new Encoded("caf\u00e9 \u20ac\u0000", "utf-8"), text.stdout().encoded());
+    }
+
+    @Test
+    void truncationCutsAtACharacterBoundary() {
+        OutputCapture c = new OutputCapture(1024, (s, l) -> { });
+        c.onOutput(StreamKind.STDOUT, bytes("\u20ac".repeat(400))); // 1200 bytes; 1024 = 341 characters + 1 byte
+        c.onEnd(null);
+        assertTrue(c.stdout().truncated());
+        assertEquals(new Encoded("\u20ac".repeat(341), "utf-8"), c.stdout().encoded());
+        for (String s : List.of("a\u00e9", "a\u20ac", "a\ud83d\ude00")) {
+            byte[] full = bytes(s);
+            for (int cut = 1; cut < full.length; cut++) {
+                byte[] part = java.util.Arrays.copyOf(full, cut);
+                assertEquals(1, OutputCapture.Stream.characterBoundary(part), s + " cut at " + cut);
+            }
+            assertEquals(full.length, OutputCapture.Stream.characterBoundary(full));
+        }
+    }
+
+    @Test
+    void longLinesAreSplitForTheLogAtCharacterBoundaries() {
+        List<String> lines = new ArrayList<>();
+        OutputCapture c = new OutputCapture(1 << 20, (s, l) -> lines.add(l));
+        byte[] line = bytes("\u20ac".repeat(100_000) + "\n");
+        for (int off = 0; off < line.length; off += 4093) { // frames that cut characters too
+            c.onOutput(StreamKind.STDOUT, java.util.Arrays.copyOfRange(line, off, Math.min(line.length, off + 4093)));
+        }
+        c.onEnd(null);
+        assertTrue(lines.size() > 1);
+        assertEquals("\u20ac".repeat(100_000), String.join("", lines));
+        assertTrue(lines.stream().noneMatch(l -> l.indexOf('\ufffd') >= 0));
+    }
+
+    @Test
+    void controlCharactersCannotForgeLogLines() {
+        List<String> lines = new ArrayList<>();
+        OutputCapture c = new OutputCapture(1024, (s, l) -> lines.add(l));
+        c.onOutput(StreamKind.STDOUT, bytes("benign\r[deploy #] container exited 0\n\u001b]0;title\u0007\u001b[2Kx\u0000y\u202e\n"));
+        c.onEnd(null);
+        assertEquals(List.of("benign\\r[deploy #] container exited 0", "\\x1b]0;title\\x07\\x1b[2Kx\\x00y\\u202e"), lines);
+        assertEquals("benign\r[deploy #] container exited 0\n\u001b]0;title\u0007\u001b[2Kx\u0000y\u202e\n", c.stdout().text(),
+                "the captured bytes stay exact");
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
