@@ -44,23 +44,36 @@ public final class KwargsReader {
         return string(name).orElseThrow(() -> error(name, "is required"));
     }
 
-    public Optional<Long> integer(String name) {
-        return raw(name).map(v -> {
-            if (!ParameterType.INTEGER.accepts(v)) {
-                throw error(name, "must be a whole number, got " + ParameterType.describe(v) + " " + v);
-            }
-            return ((Number) v).longValue();
-        });
+    /**
+     * A whole number in {@code [min, max]}, read by value: a {@code BigInteger} beyond the range is
+     * refused, never wrapped; fractions ({@code 5.5}, {@code 5.0}), strings ({@code "5"}) and
+     * booleans are refused.
+     *
+     * @throws InvalidKwargsException naming the parameter and the range
+     */
+    public Optional<Long> integer(String name, long min, long max) {
+        return raw(name).map(v -> parse(name, v, x -> WholeNumbers.inRange(x, min, max)));
     }
 
-    public Optional<Double> number(String name) {
+    /**
+     * A finite number in {@code [min, max]} ({@code NaN}, infinities and {@code -0.0} below a
+     * positive minimum are refused; a huge {@code BigInteger}/{@code BigDecimal} reads as infinite,
+     * never wrapped).
+     *
+     * @throws InvalidKwargsException naming the parameter and the range
+     */
+    public Optional<Double> number(String name, double min, double max) {
         return raw(name).map(v -> {
             if (!(v instanceof Number n)) {
                 throw error(name, "must be a number, got " + ParameterType.describe(v));
             }
             double d = n.doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw error(name, "must be a finite number");
+                throw error(name, "must be a finite number from " + min + " to " + max + ", got " + v);
+            }
+            if (d < min || d > max) {
+                throw error(name, (d < min ? "must be at least " + min : "must be at most " + max)
+                        + " (allowed: " + min + " to " + max + "), got " + v);
             }
             return d;
         });
@@ -133,7 +146,7 @@ public final class KwargsReader {
     }
 
     /** Parses a value with {@code parser}, turning its {@link IllegalArgumentException} into a named error. */
-    public <T> T parse(String name, String value, java.util.function.Function<String, T> parser) {
+    public <V, T> T parse(String name, V value, java.util.function.Function<V, T> parser) {
         try {
             return parser.apply(value);
         } catch (IllegalArgumentException e) {
