@@ -138,11 +138,14 @@ final class ConfigReader {
         }
     }
 
-    /** The {@code user} key as numeric ids ({@link ContainerUser}); a YAML number is refused (quote it). */
+    /**
+     * The {@code user} key as numeric ids ({@link ContainerUser}). A YAML/JSON number is refused: it
+     * may already have been read in another base (YAML 1.1 reads {@code 0700} as 448).
+     */
     ContainerUser user(String key, ContainerUser dflt) {
         return find(List.of(key)).map(e -> {
-            check(e.getValue() instanceof String, key, "must be a quoted string 'uid:gid' such as \"65534:65534\" (unquoted,"
-                    + " YAML may read 1000:50 as the number 60050), got " + describe(e.getValue()));
+            check(e.getValue() instanceof String, key, "must be a quoted string 'uid' or 'uid:gid' such as \"65534:65534\","
+                    + " got " + describe(e.getValue()));
             try {
                 return ContainerUser.parse((String) e.getValue());
             } catch (IllegalArgumentException bad) {

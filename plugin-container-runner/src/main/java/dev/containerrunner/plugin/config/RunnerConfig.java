@@ -67,7 +67,12 @@ public record RunnerConfig(
         return from(Map.of());
     }
 
-    /** Reads and validates the app's configuration section. */
+    /**
+     * Reads and validates the app's configuration section.
+     *
+     * @throws InvalidConfigurationException naming the first key that is unknown, mistyped, malformed
+     *         or out of range
+     */
     public static RunnerConfig from(Map<String, Object> section) {
         ConfigReader r = new ConfigReader(APP, section);
         List<ImagePattern> allowed = r.stringList("allowed_images").stream().map(entry -> {

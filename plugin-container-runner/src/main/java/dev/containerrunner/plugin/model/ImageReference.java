@@ -1,5 +1,6 @@
 package dev.containerrunner.plugin.model;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -79,9 +80,9 @@ public record ImageReference(String domain, String path, String tag, String dige
      * This reference judged by its tag alone, when it carries both a tag and a digest (the engine
      * runs the digest): for explaining a denial, never for admitting.
      */
-    public java.util.Optional<ImageReference> tagAlone() {
-        return tag != null && digest != null ? java.util.Optional.of(new ImageReference(domain, path, tag, null))
-                : java.util.Optional.empty();
+    public Optional<ImageReference> tagAlone() {
+        return tag != null && digest != null ? Optional.of(new ImageReference(domain, path, tag, null))
+                : Optional.empty();
     }
 
     /** {@code domain/path}, e.g. {@code docker.io/library/python}. */

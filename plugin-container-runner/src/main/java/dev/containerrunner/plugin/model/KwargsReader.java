@@ -8,29 +8,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads typed values from kwargs at the edge, naming the parameter in every error. */
+/**
+ * Reads typed values from kwargs at the edge, naming the parameter in every error. Numbers are read
+ * by value and range ({@link WholeNumbers}), never wrapped.
+ *
+ * @apiNote not thread-safe to share while the kwargs map changes; a reader per request
+ */
 public final class KwargsReader {
 
     private final String action;
     private final Map<String, Object> kwargs;
 
+    /** A reader of {@code kwargs} of {@code action}, named in errors. */
     public KwargsReader(String action, Map<String, Object> kwargs) {
         this.action = action;
         this.kwargs = kwargs;
     }
 
+    /** The action whose kwargs these are. */
     public String action() {
         return action;
     }
 
+    /** An error naming {@code parameter} with {@code problem}, for the caller to throw. */
     public InvalidKwargsException error(String parameter, String problem) {
         return new InvalidKwargsException(action, parameter, problem);
     }
 
+    /** The value as given, empty when missing or null. */
     public Optional<Object> raw(String name) {
         return Optional.ofNullable(kwargs.get(name));
     }
 
+    /** A string; any other type is refused. */
     public Optional<String> string(String name) {
         return raw(name).map(v -> {
             if (!(v instanceof String s)) {
@@ -40,6 +50,7 @@ public final class KwargsReader {
         });
     }
 
+    /** A string that must be present. */
     public String requiredString(String name) {
         return string(name).orElseThrow(() -> error(name, "is required"));
     }
@@ -79,6 +90,7 @@ public final class KwargsReader {
         });
     }
 
+    /** A JSON/YAML boolean; strings such as {@code "true"} are refused. */
     public Optional<Boolean> bool(String name) {
         return raw(name).map(v -> {
             if (!(v instanceof Boolean b)) {
