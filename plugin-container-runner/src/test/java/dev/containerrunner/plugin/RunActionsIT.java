@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.containerrunner.plugin.execution.ImageNotAvailableException;
 import dev.containerrunner.plugin.execution.TestContext;
 import dev.containerrunner.spi.ActionFailedException;
+import dev.containerrunner.spi.ActionRegistry;
+import dev.containerrunner.spi.InvalidConfigurationException;
 import dev.containerrunner.spi.InvalidKwargsException;
 import java.util.List;
 import java.util.Map;
@@ -224,6 +226,44 @@ class RunActionsIT extends DockerIT {
             assertThrows(InvalidKwargsException.class, () -> call("run_with_input", new TestContext("bad"), kv));
         }
         assertEquals(before, labelledObjects());
+    }
+
+    /** Issue 14, item 1: python's tag with another present image's digest is judged by the digest, and refused. */
+    @Test
+    void anAllowedTagWithAnotherImagesDigestRunsNothing() {
+        String busybox = (String) call("run_container", new TestContext("digest"), "image", BB, "command", List.of("true"))
+                .get("image_digest");
+        assertTrue(busybox.startsWith("sha256:"), busybox);
+        int before = labelledObjects();
+        for (String pull : List.of("never", "if_not_present", "always")) {
+            InvalidKwargsException e = assertThrows(InvalidKwargsException.class, () -> call("run_container",
+                    new TestContext("tagdigest"), "image", TestImages.PYTHON + "@" + busybox, "pull_policy", pull,
+                    "command", List.of("true")));
+            assertEquals("image", e.parameter());
+            assertTrue(e.getMessage().contains("ignores the tag '3.11-slim'"), e.getMessage());
+        }
+        assertEquals(before, labelledObjects());
+    }
+
+    /** Issue 14, items 2 and 12: root in another spelling is refused at configure time; a uid alone never gets gid 0. */
+    @Test
+    void rootInAnySpellingIsRefusedAndAUidAloneKeepsItsOwnGroup() {
+        for (String user : List.of("00", "000:000", "65534:0", "+0", "9999999999")) {
+            Map<String, Object> config = baseConfig();
+            config.put("user", user);
+            assertThrows(InvalidConfigurationException.class, () -> new ContainerRunnerApp().configure(config), user);
+        }
+        Map<String, Object> config = baseConfig();
+        config.put("user", "4242");
+        ContainerRunnerApp other = new ContainerRunnerApp();
+        try {
+            other.configure(config);
+            Map<String, Object> r = ActionCalls.call(ActionRegistry.of(other), "run_container", new TestContext("uidonly"),
+                    "image", BB, "command", List.of("sh", "-c", "id -u; id -g; id -G"));
+            assertEquals("4242\n4242\n4242", ((String) r.get("stdout")).strip(), "Docker alone would give gid 0: " + r);
+        } finally {
+            other.close();
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.containerrunner.plugin.config;
 
 import dev.containerrunner.plugin.model.MemorySize;
+import dev.containerrunner.plugin.model.WholeNumbers;
 import dev.containerrunner.spi.InvalidConfigurationException;
 import java.util.HashSet;
 import java.util.List;
@@ -43,8 +44,7 @@ final class ConfigReader {
         check(bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), "bucket", "is not a valid S3 bucket name");
         String region = string("region", "us-east-1");
         Optional<String> endpoint = optionalString("endpoint");
-        endpoint.ifPresent(e -> check(e.startsWith("http://") || e.startsWith("https://"), "endpoint",
-                "must be an http:// or https:// URL"));
+        endpoint.ifPresent(e -> checked("endpoint", () -> Endpoints.s3Endpoint(e)));
         boolean pathStyle = bool(List.of("path_style"), false);
         Optional<String> key = optionalString("access_key_id");
         Optional<String> secret = optionalString("secret_access_key");
@@ -52,6 +52,15 @@ final class ConfigReader {
                 "must be given together with " + (key.isPresent() ? "access_key_id" : "secret_access_key"));
         rejectUnknown();
         return new S3Config(bucket, region, endpoint, pathStyle, key, secret);
+    }
+
+    /** Runs {@code validation}, turning its {@link IllegalArgumentException} into an error naming {@code key}. */
+    void checked(String key, Runnable validation) {
+        try {
+            validation.run();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(app, key.startsWith(prefix) ? key : prefix + key, e.getMessage());
+        }
     }
 
     void check(boolean ok, String key, String problem) {
@@ -73,28 +82,35 @@ final class ConfigReader {
         return Optional.ofNullable(found);
     }
 
+    /**
+     * A whole number in {@code [min, max]}, read by value ({@link WholeNumbers}): fractions, strings,
+     * booleans and numbers outside the range are refused naming the key and the range, never
+     * wrapped.
+     */
     int intValue(List<String> keys, int dflt, int min, int max) {
         return find(keys).map(e -> {
-            Object v = e.getValue();
-            check(v instanceof Integer || v instanceof Long, e.getKey(), "must be a whole number");
-            long n = ((Number) v).longValue();
-            check(n >= min && n <= max, e.getKey(), "must be between " + min + " and " + max + ", got " + n);
-            return (int) n;
+            try {
+                return (int) WholeNumbers.inRange(e.getValue(), min, max);
+            } catch (IllegalArgumentException bad) {
+                throw new InvalidConfigurationException(app, prefix + e.getKey(), bad.getMessage());
+            }
         }).orElse(dflt);
     }
 
+    /** A finite number in {@code [min, max]}; NaN, infinities, strings and booleans are refused. */
     double number(String key, double dflt, double min, double max) {
         return find(List.of(key)).map(e -> {
-            check(e.getValue() instanceof Number, key, "must be a number");
+            check(e.getValue() instanceof Number, key, "must be a number from " + min + " to " + max + ", got "
+                    + describe(e.getValue()));
             double d = ((Number) e.getValue()).doubleValue();
-            check(d >= min && d <= max, key, "must be between " + min + " and " + max + ", got " + d);
+            check(d >= min && d <= max, key, "must be a finite number from " + min + " to " + max + ", got " + e.getValue());
             return d;
         }).orElse(dflt);
     }
 
     boolean bool(List<String> keys, boolean dflt) {
         return find(keys).map(e -> {
-            check(e.getValue() instanceof Boolean, e.getKey(), "must be true or false");
+            check(e.getValue() instanceof Boolean, e.getKey(), "must be true or false (unquoted), got " + describe(e.getValue()));
             return (Boolean) e.getValue();
         }).orElse(dflt);
     }
@@ -122,12 +138,32 @@ final class ConfigReader {
         }
     }
 
+    /**
+     * The {@code user} key as numeric ids ({@link ContainerUser}). A YAML/JSON number is refused: it
+     * may already have been read in another base (YAML 1.1 reads {@code 0700} as 448).
+     */
+    ContainerUser user(String key, ContainerUser dflt) {
+        return find(List.of(key)).map(e -> {
+            check(e.getValue() instanceof String, key, "must be a quoted string 'uid' or 'uid:gid' such as \"65534:65534\","
+                    + " got " + describe(e.getValue()));
+            try {
+                return ContainerUser.parse((String) e.getValue());
+            } catch (IllegalArgumentException bad) {
+                throw new InvalidConfigurationException(app, prefix + key, bad.getMessage());
+            }
+        }).orElse(dflt);
+    }
+
     List<String> stringList(String key) {
         return find(List.of(key)).map(e -> {
             check(e.getValue() instanceof List<?> l && l.stream().allMatch(x -> x instanceof String), key,
                     "must be a list of strings");
             return ((List<?>) e.getValue()).stream().map(String.class::cast).toList();
         }).orElse(List.of());
+    }
+
+    private static String describe(Object value) {
+        return value instanceof String s ? "the string '" + s + "'" : String.valueOf(value);
     }
 
     void rejectUnknown() {

@@ -1,5 +1,6 @@
 package dev.containerrunner.plugin.config;
 
+import dev.containerrunner.plugin.model.ImageReference;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -40,7 +41,7 @@ public record KubernetesConfig(
         account.ifPresent(a -> r.check(a.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?"), "service_account",
                 "must be a service account name (lower-case letters, digits, '-' and '.')"));
         String helper = r.string("helper_image", DEFAULT_HELPER_IMAGE);
-        r.check(!helper.contains(" "), "helper_image", "must be an image reference such as busybox:1.36");
+        r.checked("helper_image", () -> ImageReference.parse(helper));
         int start = r.intValue(java.util.List.of("start_timeout_seconds"), 120, 5, 3600);
         boolean policy = r.bool(java.util.List.of("network_policy"), true);
         r.rejectUnknown();

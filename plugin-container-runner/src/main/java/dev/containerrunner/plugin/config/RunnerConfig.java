@@ -2,6 +2,7 @@ package dev.containerrunner.plugin.config;
 
 import dev.containerrunner.plugin.model.MemorySize;
 import dev.containerrunner.plugin.model.RequestDefaults;
+import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.model.ImagePattern;
 import dev.containerrunner.spi.InvalidConfigurationException;
 import java.time.Duration;
@@ -16,6 +17,13 @@ import java.util.Optional;
  *
  * <p>With no configuration the policy is the safest one: no image is allowed, no network, the
  * default maxima below, non-root user {@code 65534:65534}.
+ *
+ * <p>Numbers are read by value and range ({@code WholeNumbers}): a number outside its range, a
+ * fraction where a whole number is needed, or a quoted number is refused naming the key and the
+ * range, never wrapped or clamped.
+ *
+ * @param user always the canonical {@code uid:gid} of {@link ContainerUser} (a uid alone gets the
+ *             same gid), whatever spelling the configuration used
  */
 public record RunnerConfig(
         List<ImagePattern> allowedImages,
@@ -49,12 +57,22 @@ public record RunnerConfig(
 
     static final String APP = "container_runner";
 
+    public RunnerConfig {
+        user = ContainerUser.parse(user).toString();
+    }
+    private static final int LONGEST_TIMEOUT = (int) RunRequest.LONGEST_TIMEOUT_SECONDS;
+
     /** The configuration used when none is given. */
     public static RunnerConfig defaults() {
         return from(Map.of());
     }
 
-    /** Reads and validates the app's configuration section. */
+    /**
+     * Reads and validates the app's configuration section.
+     *
+     * @throws InvalidConfigurationException naming the first key that is unknown, mistyped, malformed
+     *         or out of range
+     */
     public static RunnerConfig from(Map<String, Object> section) {
         ConfigReader r = new ConfigReader(APP, section);
         List<ImagePattern> allowed = r.stringList("allowed_images").stream().map(entry -> {
@@ -64,25 +82,24 @@ public record RunnerConfig(
                 throw new InvalidConfigurationException(APP, "allowed_images", "has a bad entry: " + e.getMessage());
             }
         }).toList();
-        int maxTimeout = r.intValue(List.of("max_timeout", "max_timeout_seconds"), 3600, 1, 7 * 24 * 3600);
-        int defaultTimeout = r.intValue(List.of("default_timeout"), Math.min(300, maxTimeout), 1, 7 * 24 * 3600);
+        int maxTimeout = r.intValue(List.of("max_timeout", "max_timeout_seconds"), 3600, 1, LONGEST_TIMEOUT);
+        int defaultTimeout = r.intValue(List.of("default_timeout"), Math.min(300, maxTimeout), 1, LONGEST_TIMEOUT);
         r.check(defaultTimeout <= maxTimeout, "default_timeout", "(" + defaultTimeout + ") is above max_timeout (" + maxTimeout + ")");
         MemorySize maxMemory = r.memory("max_memory", "4g");
         MemorySize defaultMemory = r.memory("default_memory", "512m");
         r.check(defaultMemory.compareTo(maxMemory) <= 0, "default_memory",
                 "(" + defaultMemory + ") is above max_memory (" + maxMemory + ")");
         r.check(defaultMemory.bytes() >= MIN_MEMORY, "default_memory", "must be at least 6m (the engine's minimum)");
-        double maxCpu = r.number("max_cpu", 4.0, 0.01, 1024);
-        double defaultCpu = r.number("default_cpu", Math.min(1.0, maxCpu), 0.01, 1024);
+        double maxCpu = r.number("max_cpu", 4.0, RunRequest.LEAST_CPUS, RunRequest.MOST_CPUS);
+        double defaultCpu = r.number("default_cpu", Math.min(1.0, maxCpu), RunRequest.LEAST_CPUS, RunRequest.MOST_CPUS);
         r.check(defaultCpu <= maxCpu, "default_cpu", "(" + defaultCpu + ") is above max_cpu (" + maxCpu + ")");
         boolean network = r.bool(List.of("network_allowed", "enable_network"), false);
         boolean host = r.bool(List.of("host_network_allowed"), false);
         r.check(!host || network, "host_network_allowed", "needs network_allowed: true as well");
         boolean cleanup = r.bool(List.of("cleanup_after_run"), true);
         Optional<String> dockerHost = r.optionalString("docker_host");
-        String user = r.string("user", "65534:65534");
-        r.check(user.matches("\\d{1,10}(:\\d{1,10})?"), "user", "must be 'uid' or 'uid:gid' with numeric ids, e.g. '65534:65534'");
-        r.check(!user.equals("0") && !user.startsWith("0:"), "user", "must not be root (uid 0): containers always run as non-root");
+        dockerHost.ifPresent(h -> r.checked("docker_host", () -> Endpoints.dockerHost(h)));
+        String user = r.user("user", ContainerUser.NOBODY).toString();
         long pids = r.intValue(List.of("pids_limit"), 256, 8, 1 << 22);
         long maxOutput = r.intValue(List.of("max_output_bytes"), 10 << 20, 1024, Integer.MAX_VALUE);
         long maxOutputFile = r.intValue(List.of("max_output_file_bytes"), 16 << 20, 1024, Integer.MAX_VALUE - 8);
@@ -122,6 +139,11 @@ public record RunnerConfig(
 
     /** The engine refuses memory limits under 6 MiB. */
     public static final long MIN_MEMORY = MemorySize.ENGINE_MINIMUM;
+
+    /** The {@link #user()} as numbers. */
+    public ContainerUser userIds() {
+        return ContainerUser.parse(user);
+    }
 
     /** What run requests take for the kwargs they leave out. */
     public RequestDefaults requestDefaults() {

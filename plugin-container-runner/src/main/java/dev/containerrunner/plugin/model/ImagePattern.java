@@ -1,6 +1,5 @@
 package dev.containerrunner.plugin.model;
 
-import dev.containerrunner.plugin.model.ImageReference;
 import java.util.regex.Pattern;
 
 /**
@@ -13,6 +12,14 @@ import java.util.regex.Pattern;
  * {@code jrottenberg/ffmpeg-evil:1} nor {@code evil.io/jrottenberg/ffmpeg:1}. A pattern whose tag is
  * exactly {@code *} also admits digest-pinned references of that repository. Registries are never
  * wildcards.
+ *
+ * <p>A reference that carries a digest is judged by its digest alone, because that is what the
+ * engine runs (it ignores a tag next to a digest): it is admitted by an entry pinning that digest
+ * ({@code repo@sha256:…}, or {@code repo:tag@sha256:…}, whose tag is then ignored too) or by a
+ * {@code repo:*} entry, never by an entry naming only a tag. So {@code repo:approved} does not
+ * admit {@code repo:approved@sha256:<another image>}, and {@code repo:4.*} admits no digest.
+ *
+ * @apiNote immutable and thread-safe
  */
 public final class ImagePattern {
 
@@ -21,7 +28,7 @@ public final class ImagePattern {
 
     private final String text;
     private final Pattern repository;
-    private final Pattern tag;        // null: pattern pins a digest only
+    private final Pattern tag;        // null: the entry pins a digest (any tag written beside it is ignored)
     private final boolean anyTag;
     private final String digest;
 
@@ -41,7 +48,7 @@ public final class ImagePattern {
         if (!text.contains("*")) {
             ImageReference exact = ImageReference.parse(text);
             return new ImagePattern(text, Pattern.compile(Pattern.quote(exact.repository())),
-                    exact.tag() == null ? null : Pattern.compile(Pattern.quote(exact.tag())), false, exact.digest());
+                    exact.digest() != null ? null : Pattern.compile(Pattern.quote(exact.tag())), false, exact.digest());
         }
         if (text.contains("@")) {
             throw new IllegalArgumentException("allowlist entry '" + text + "': a digest entry cannot hold '*'");
@@ -84,13 +91,11 @@ public final class ImagePattern {
         if (!repository.matcher(ref.repository()).matches()) {
             return false;
         }
-        if (digest != null) {
-            return digest.equals(ref.digest()) && (tag == null || tag.matcher(String.valueOf(ref.tag())).matches());
+        if (ref.digest() != null) {
+            // the engine runs the digest and ignores any tag beside it: judge the digest alone
+            return digest != null ? digest.equals(ref.digest()) : anyTag;
         }
-        if (ref.tag() == null) {
-            return anyTag; // digest-only reference: admitted by "repo:*"
-        }
-        return tag.matcher(ref.tag()).matches();
+        return tag != null && tag.matcher(ref.tag()).matches();
     }
 
     @Override

@@ -8,29 +8,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads typed values from kwargs at the edge, naming the parameter in every error. */
+/**
+ * Reads typed values from kwargs at the edge, naming the parameter in every error. Numbers are read
+ * by value and range ({@link WholeNumbers}), never wrapped.
+ *
+ * @apiNote not thread-safe to share while the kwargs map changes; a reader per request
+ */
 public final class KwargsReader {
 
     private final String action;
     private final Map<String, Object> kwargs;
 
+    /** A reader of {@code kwargs} of {@code action}, named in errors. */
     public KwargsReader(String action, Map<String, Object> kwargs) {
         this.action = action;
         this.kwargs = kwargs;
     }
 
+    /** The action whose kwargs these are. */
     public String action() {
         return action;
     }
 
+    /** An error naming {@code parameter} with {@code problem}, for the caller to throw. */
     public InvalidKwargsException error(String parameter, String problem) {
         return new InvalidKwargsException(action, parameter, problem);
     }
 
+    /** The value as given, empty when missing or null. */
     public Optional<Object> raw(String name) {
         return Optional.ofNullable(kwargs.get(name));
     }
 
+    /** A string; any other type is refused. */
     public Optional<String> string(String name) {
         return raw(name).map(v -> {
             if (!(v instanceof String s)) {
@@ -40,32 +50,47 @@ public final class KwargsReader {
         });
     }
 
+    /** A string that must be present. */
     public String requiredString(String name) {
         return string(name).orElseThrow(() -> error(name, "is required"));
     }
 
-    public Optional<Long> integer(String name) {
-        return raw(name).map(v -> {
-            if (!ParameterType.INTEGER.accepts(v)) {
-                throw error(name, "must be a whole number, got " + ParameterType.describe(v) + " " + v);
-            }
-            return ((Number) v).longValue();
-        });
+    /**
+     * A whole number in {@code [min, max]}, read by value: a {@code BigInteger} beyond the range is
+     * refused, never wrapped; fractions ({@code 5.5}, {@code 5.0}), strings ({@code "5"}) and
+     * booleans are refused.
+     *
+     * @throws InvalidKwargsException naming the parameter and the range
+     */
+    public Optional<Long> integer(String name, long min, long max) {
+        return raw(name).map(v -> parse(name, v, x -> WholeNumbers.inRange(x, min, max)));
     }
 
-    public Optional<Double> number(String name) {
+    /**
+     * A finite number in {@code [min, max]} ({@code NaN}, infinities and {@code -0.0} below a
+     * positive minimum are refused; a huge {@code BigInteger}/{@code BigDecimal} reads as infinite,
+     * never wrapped).
+     *
+     * @throws InvalidKwargsException naming the parameter and the range
+     */
+    public Optional<Double> number(String name, double min, double max) {
         return raw(name).map(v -> {
             if (!(v instanceof Number n)) {
                 throw error(name, "must be a number, got " + ParameterType.describe(v));
             }
             double d = n.doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw error(name, "must be a finite number");
+                throw error(name, "must be a finite number from " + min + " to " + max + ", got " + v);
+            }
+            if (d < min || d > max) {
+                throw error(name, (d < min ? "must be at least " + min : "must be at most " + max)
+                        + " (allowed: " + min + " to " + max + "), got " + v);
             }
             return d;
         });
     }
 
+    /** A JSON/YAML boolean; strings such as {@code "true"} are refused. */
     public Optional<Boolean> bool(String name) {
         return raw(name).map(v -> {
             if (!(v instanceof Boolean b)) {
@@ -133,7 +158,7 @@ public final class KwargsReader {
     }
 
     /** Parses a value with {@code parser}, turning its {@link IllegalArgumentException} into a named error. */
-    public <T> T parse(String name, String value, java.util.function.Function<String, T> parser) {
+    public <V, T> T parse(String name, V value, java.util.function.Function<V, T> parser) {
         try {
             return parser.apply(value);
         } catch (IllegalArgumentException e) {

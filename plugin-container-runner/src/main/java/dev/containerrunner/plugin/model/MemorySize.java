@@ -1,16 +1,23 @@
 package dev.containerrunner.plugin.model;
 
+import java.math.BigInteger;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A memory size such as {@code 512m}: digits and an optional unit b, k, m or g (case-insensitive, binary). */
+/**
+ * A memory size such as {@code 512m}: a whole number and an optional unit b, k, m or g
+ * (case-insensitive, binary; {@code kb}/{@code mb}/{@code gb} are the same units).
+ *
+ * <p>Read by value: no sign, no leading zero, no whitespace, and a size that does not fit in a
+ * {@code long} number of bytes is refused, never wrapped.
+ */
 public record MemorySize(long bytes) implements Comparable<MemorySize> {
 
     /** The engine refuses memory limits under 6 MiB. */
     public static final long ENGINE_MINIMUM = 6L << 20;
     public static final String FORM = "a positive whole number with an optional unit b, k, m or g (e.g. '512m', '2g')";
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,15})\\s*([bkmg])?b?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SIZE = Pattern.compile("([0-9]+)([bkmg]|[kmg]b)?", Pattern.CASE_INSENSITIVE);
 
     public MemorySize {
         if (bytes <= 0) {
@@ -18,24 +25,33 @@ public record MemorySize(long bytes) implements Comparable<MemorySize> {
         }
     }
 
-    /** Parses {@code text}; throws {@link IllegalArgumentException} explaining the form. */
+    /**
+     * Parses {@code text}.
+     *
+     * @throws IllegalArgumentException explaining the form, or the largest size when it is too large
+     */
     public static MemorySize parse(String text) {
-        Matcher m = text == null ? null : SIZE.matcher(text.strip());
+        Matcher m = text == null ? null : SIZE.matcher(text);
         if (m == null || !m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not " + FORM);
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+        String digits = m.group(1);
+        if (digits.startsWith("0")) {
+            throw new IllegalArgumentException("'" + text + "' is not " + FORM
+                    + (digits.chars().allMatch(c -> c == '0') ? "" : "; write it without leading zeros"));
+        }
+        String unit = m.group(2) == null ? "b" : m.group(2).substring(0, 1).toLowerCase(Locale.ROOT);
         int shift = switch (unit) {
             case "k" -> 10;
             case "m" -> 20;
             case "g" -> 30;
             default -> 0;
         };
-        if (n == 0 || n > (Long.MAX_VALUE >> shift)) {
-            throw new IllegalArgumentException("'" + text + "' is not " + FORM);
+        long largest = Long.MAX_VALUE >> shift;
+        if (digits.length() > 19 || new BigInteger(digits).compareTo(BigInteger.valueOf(largest)) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is too large: at most " + largest + unit + " (" + FORM + ")");
         }
-        return new MemorySize(n << shift);
+        return new MemorySize(Long.parseLong(digits) << shift);
     }
 
     @Override

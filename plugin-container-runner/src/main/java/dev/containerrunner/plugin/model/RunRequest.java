@@ -36,6 +36,12 @@ public record RunRequest(
         Optional<ContainerPath> outputFile,
         List<ContainerPath> writableDirs) {
 
+    /** The longest {@code timeout_seconds} (and {@code max_timeout}) there can be: 7 days. */
+    public static final long LONGEST_TIMEOUT_SECONDS = 7 * 24 * 3600;
+    /** The smallest {@code cpu_limit} (and {@code default_cpu}, {@code max_cpu}): a hundredth of a CPU. */
+    public static final double LEAST_CPUS = 0.01;
+    /** The largest {@code cpu_limit} (and {@code max_cpu}) there can be. */
+    public static final double MOST_CPUS = 1024;
     /** The action whose results carry the output_file keys. */
     public static final String WITH_INPUT = "run_with_input";
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -73,19 +79,13 @@ public record RunRequest(
                 throw r.error("environment." + e.getKey(), "must not contain NUL characters");
             }
         }
-        long timeout = r.integer("timeout_seconds").orElse(defaults.timeout().toSeconds());
-        if (timeout < 1) {
-            throw r.error("timeout_seconds", "must be at least 1, got " + timeout);
-        }
+        long timeout = r.integer("timeout_seconds", 1, LONGEST_TIMEOUT_SECONDS).orElse(defaults.timeout().toSeconds());
         MemorySize memory = r.parse("memory_limit",
                 r.string("memory_limit").orElse(defaults.memory().toString()), MemorySize::parse);
         if (memory.bytes() < MemorySize.ENGINE_MINIMUM) {
             throw r.error("memory_limit", "must be at least 6m (the engine's minimum), got " + memory);
         }
-        double cpu = r.number("cpu_limit").orElse(defaults.cpu());
-        if (cpu < 0.01) {
-            throw r.error("cpu_limit", "must be at least 0.01 (a hundredth of a CPU), got " + cpu);
-        }
+        double cpu = r.number("cpu_limit", LEAST_CPUS, MOST_CPUS).orElse(defaults.cpu());
         NetworkMode network = r.string("network").map(n -> r.parse("network", n, NetworkMode::parse)).orElse(defaults.network());
         PullPolicy pull = r.string("pull_policy").map(p -> r.parse("pull_policy", p, PullPolicy::parse)).orElse(defaults.pullPolicy());
         Optional<byte[]> input = r.string("input_data").map(s -> s.getBytes(StandardCharsets.UTF_8));

@@ -1,17 +1,22 @@
 package dev.containerrunner.plugin.policy;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.model.ImageReference;
 import dev.containerrunner.plugin.model.NetworkMode;
 import dev.containerrunner.plugin.model.RunRequest;
 
 /**
  * The security policy: image allowlist, maxima and network rules. Requests above a maximum are
- * refused, never silently clamped.
+ * refused, never silently clamped. The image is judged as the engine will run it: a reference with
+ * a digest by its digest alone ({@link dev.containerrunner.plugin.model.ImagePattern}).
+ *
+ * @apiNote immutable and thread-safe
  */
 public final class ExecutionPolicy {
 
     private final RunnerConfig config;
 
+    /** The policy of {@code config}. */
     public ExecutionPolicy(RunnerConfig config) {
         this.config = config;
     }
@@ -22,7 +27,8 @@ public final class ExecutionPolicy {
         if (config.allowedImages().stream().noneMatch(p -> p.matches(request.image()))) {
             throw new PolicyDeniedException(action, "image", "'" + request.requestedImage() + "' (" + request.image()
                     + ") is not allowed by allowed_images " + config.allowedImages()
-                    + (config.allowedImages().isEmpty() ? " (empty: configure apps.container_runner.allowed_images)" : ""));
+                    + (config.allowedImages().isEmpty() ? " (empty: configure apps.container_runner.allowed_images)" : "")
+                    + digestHint(request.image()));
         }
         if (request.timeout().compareTo(config.maxTimeout()) > 0) {
             throw new PolicyDeniedException(action, "timeout_seconds", "(" + request.timeout().toSeconds()
@@ -43,5 +49,14 @@ public final class ExecutionPolicy {
             throw new PolicyDeniedException(action, "network", "'host' is not allowed: it needs host_network_allowed: true"
                     + " in the configuration (allowed now: none, bridge)");
         }
+    }
+
+    /** Why a tag+digest reference whose tag alone is allowed is still refused; empty otherwise. */
+    private String digestHint(ImageReference image) {
+        return image.tagAlone().filter(t -> config.allowedImages().stream().anyMatch(p -> p.matches(t)))
+                .map(t -> ": the engine runs the digest " + image.digest() + " and ignores the tag '" + t.tag()
+                        + "', and no entry admits that digest; pin it in allowed_images (" + t.repository() + "@"
+                        + image.digest() + ") or drop it from the reference")
+                .orElse("");
     }
 }

@@ -28,4 +28,27 @@ class MemorySizeTest {
     void printsShortestForm(String in, String out) {
         assertEquals(out, MemorySize.parse(in).toString());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0512m", "00m", "000", "+512m", " 512m", "512m ", "512 m", "512\tm", "512mm", "512bb", "512kk",
+        "0x200m", "512m\n", "\u0665\u0661\u0662m", "99999999999999999999g", "8589934592g", "9007199254740992m",
+        "9223372036854775808", "9223372036854775808b", "18446744073709551621", "99999999999999999999999999999999999999"})
+    void rejectsEveryOtherSpellingAndEveryOverflow(String text) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemorySize.parse(text));
+        assertEquals(true, e.getMessage().contains("b, k, m or g"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"8589934591g, 9223372035781033984", "9223372036854775807, 9223372036854775807",
+        "9223372036854775807b, 9223372036854775807", "8796093022207m, 9223372036853727232", "1kb, 1024", "1KB, 1024"})
+    void theLargestSizesStillFit(String text, long bytes) {
+        assertEquals(bytes, MemorySize.parse(text).bytes());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"8589934592g, at most 8589934591g", "0512m, without leading zeros"})
+    void saysWhy(String text, String why) {
+        String message = assertThrows(IllegalArgumentException.class, () -> MemorySize.parse(text)).getMessage();
+        assertEquals(true, message.contains(why), message);
+    }
 }

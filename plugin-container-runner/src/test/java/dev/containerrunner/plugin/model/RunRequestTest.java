@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.spi.InvalidKwargsException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -114,5 +116,64 @@ class RunRequestTest {
         Map<String, Object> k = kwargs();
         k.remove("image");
         assertEquals("image", assertThrows(InvalidKwargsException.class, () -> RunRequest.from("run_container", k, CONFIG.requestDefaults())).parameter());
+    }
+
+    /** Issue 14, items 2-3: numbers are read by value and range; nothing wraps, rounds or is read from a string. */
+    static Stream<Arguments> numbersOutOfRangeOrShape() {
+        return Stream.of(
+                Arguments.of("timeout_seconds", new BigInteger("18446744073709551621"), "at most 604800"),
+                Arguments.of("timeout_seconds", new BigInteger("9223372036854775808"), "at most 604800"),
+                Arguments.of("timeout_seconds", new BigInteger("-18446744073709551615"), "at least 1"),
+                Arguments.of("timeout_seconds", Long.MAX_VALUE, "at most 604800"),
+                Arguments.of("timeout_seconds", Long.MIN_VALUE, "at least 1"),
+                Arguments.of("timeout_seconds", 4294967301L, "at most 604800"),
+                Arguments.of("timeout_seconds", 604801, "at most 604800"),
+                Arguments.of("timeout_seconds", new BigDecimal("1E+30"), "at most 604800"),
+                Arguments.of("timeout_seconds", new BigDecimal("1E+999999999"), "at most 604800"),
+                Arguments.of("timeout_seconds", new BigDecimal("5.5"), "whole number"),
+                Arguments.of("timeout_seconds", 5.0, "whole number"),
+                Arguments.of("timeout_seconds", 5.0f, "whole number"),
+                Arguments.of("timeout_seconds", Double.NaN, "whole number"),
+                Arguments.of("timeout_seconds", "05", "whole number"),
+                Arguments.of("timeout_seconds", true, "whole number"),
+                Arguments.of("cpu_limit", Double.NaN, "finite"),
+                Arguments.of("cpu_limit", Double.POSITIVE_INFINITY, "finite"),
+                Arguments.of("cpu_limit", new BigDecimal("1e400"), "finite"),
+                Arguments.of("cpu_limit", new BigInteger("1" + "0".repeat(400)), "finite"),
+                Arguments.of("cpu_limit", -0.0, "at least 0.01"),
+                Arguments.of("cpu_limit", new BigDecimal("1e-400"), "at least 0.01"),
+                Arguments.of("cpu_limit", 1025, "at most 1024"),
+                Arguments.of("cpu_limit", true, "must be a number"),
+                Arguments.of("memory_limit", "99999999999999999999g", "too large"),
+                Arguments.of("memory_limit", "8589934592g", "too large"),
+                Arguments.of("memory_limit", "9223372036854775808", "too large"),
+                Arguments.of("memory_limit", "0512m", "leading zeros"),
+                Arguments.of("memory_limit", "512 m", "b, k, m or g"),
+                Arguments.of("memory_limit", " 512m", "b, k, m or g"),
+                Arguments.of("memory_limit", "+512m", "b, k, m or g"),
+                Arguments.of("memory_limit", "512mm", "b, k, m or g"),
+                Arguments.of("memory_limit", "\u0665\u0661\u0662m", "b, k, m or g"));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("numbersOutOfRangeOrShape")
+    void numbersAreReadByValueAndRange(String parameter, Object value, String text) {
+        InvalidKwargsException e = assertThrows(InvalidKwargsException.class,
+                () -> RunRequest.from("run_container", kwargs(parameter, value), CONFIG.requestDefaults()));
+        assertEquals(parameter, e.parameter(), e.getMessage());
+        assertTrue(e.getMessage().contains(text), e.getMessage());
+    }
+
+    @Test
+    void wholeNumbersOfEveryJsonShapeAreAccepted() {
+        for (Object five : List.of(5, 5L, (short) 5, new BigInteger("5"), new BigDecimal("5"), new BigDecimal("5.000"),
+                new BigDecimal("0.5E+1"))) {
+            assertEquals(5, RunRequest.from("run_container", kwargs("timeout_seconds", five), CONFIG.requestDefaults())
+                    .timeout().toSeconds(), String.valueOf(five));
+        }
+        assertEquals(0.5, RunRequest.from("run_container", kwargs("cpu_limit", new BigDecimal("0.5")),
+                CONFIG.requestDefaults()).cpu());
+        assertEquals(604800, RunRequest.from("run_container", kwargs("timeout_seconds", 604800),
+                CONFIG.requestDefaults()).timeout().toSeconds());
     }
 }

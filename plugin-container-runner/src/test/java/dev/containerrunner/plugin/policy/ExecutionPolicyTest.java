@@ -1,15 +1,20 @@
 package dev.containerrunner.plugin.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.spi.InvalidKwargsException;
+import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ExecutionPolicyTest {
 
@@ -68,5 +73,52 @@ class ExecutionPolicyTest {
         assertTrue(denied(config("network_allowed", true), "network", "host").contains("host_network_allowed"));
         check(config("network_allowed", true, "host_network_allowed", true), "network", "host");
         assertEquals(true, denied(config("enable_network", true), "network", "host").startsWith("network: "));
+    }
+
+    private static final String APPROVED = "localhost:5055/team/app:approved";
+    private static final String OTHER = "sha256:1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    /**
+     * Issue 14, item 1: the tag is allowed, the digest is another image's. Whether the other image is
+     * present ('never', 'if_not_present') or would be pulled ('always', 'if_not_present'), the request
+     * is refused when it is validated: nothing is pulled or run.
+     */
+    @ParameterizedTest(name = "pull_policy {0}")
+    @ValueSource(strings = {"never", "if_not_present", "always"})
+    void aTagEntryDoesNotAdmitThatTagWithADigest(String pullPolicy) {
+        RunnerConfig c = config("allowed_images", List.of(APPROVED));
+        check(c, "image", APPROVED, "pull_policy", pullPolicy);
+        String msg = denied(c, "image", APPROVED + "@" + OTHER, "pull_policy", pullPolicy);
+        assertTrue(msg.startsWith("image: "), msg);
+        assertTrue(msg.contains("the engine runs the digest " + OTHER + " and ignores the tag 'approved'"), msg);
+        assertTrue(msg.contains("pin it in allowed_images (localhost:5055/team/app@" + OTHER + ")"), msg);
+        assertTrue(denied(c, "image", "localhost:5055/team/app@" + OTHER, "pull_policy", pullPolicy).startsWith("image: "));
+    }
+
+    @ParameterizedTest(name = "pull_policy {0}")
+    @ValueSource(strings = {"never", "if_not_present", "always"})
+    void aPinnedDigestIsAdmittedWithOrWithoutItsTag(String pullPolicy) {
+        RunnerConfig c = config("allowed_images", List.of("localhost:5055/team/app@" + OTHER));
+        check(c, "image", APPROVED + "@" + OTHER, "pull_policy", pullPolicy);
+        check(c, "image", "localhost:5055/team/app@" + OTHER, "pull_policy", pullPolicy);
+        assertFalse(denied(c, "image", APPROVED, "pull_policy", pullPolicy).contains("ignores the tag"));
+    }
+
+    @Test
+    void aDenialWithoutATagAndDigestGivesNoDigestHint() {
+        assertFalse(denied(config(), "image", "python:3.12").contains("digest"));
+        assertFalse(denied(config(), "image", "python:3.12@" + OTHER).contains("ignores the tag"));
+    }
+
+    /** Issue 14, item 3: 2^64+5 is not 5. */
+    @Test
+    void aTimeoutBeyondLongIsRefusedNotWrapped() {
+        RunnerConfig c = config("max_timeout", 300);
+        InvalidKwargsException e = assertThrows(InvalidKwargsException.class,
+                () -> check(c, "timeout_seconds", new BigInteger("18446744073709551621")));
+        assertEquals("timeout_seconds", e.parameter());
+        assertTrue(e.getMessage().contains("18446744073709551621"), e.getMessage());
+        check(c, "timeout_seconds", new BigInteger("300"));
+        assertTrue(denied(c, "timeout_seconds", new BigInteger("301")).startsWith("timeout_seconds: "));
     }
 }
