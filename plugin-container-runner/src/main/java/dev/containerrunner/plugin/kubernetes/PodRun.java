@@ -56,7 +56,9 @@ final class PodRun {
     }
 
     /**
-     * Deletes a run's pods (with {@code grace}, whole seconds), Job, Secret and NetworkPolicy.
+     * Deletes a run's Job, pods (with {@code grace}, whole seconds), Secret and NetworkPolicy, the
+     * Job first so that no pod is replaced ({@link JobControl#deleteRun}); used by every path that
+     * ends a run (cleanup, collect_output's release, the janitor, close).
      *
      * @throws KubernetesClientException when the API fails
      */

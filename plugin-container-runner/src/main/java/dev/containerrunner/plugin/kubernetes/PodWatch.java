@@ -14,10 +14,10 @@ import java.util.Optional;
 /**
  * Watches one run's pod until its main container ended: enforces the start timeout and fails at
  * once on states that do not resolve ({@link PodFaults}); on timeout or cancellation stops the pod
- * (the Job scaled to 0, the pod deleted with the grace period: SIGTERM, then SIGKILL); and settles
- * the ending (an exit by SIGKILL is re-read briefly for the OOM reason). It reads the pod from the
- * {@link PodCache} and tells the orchestrator, through {@link Events}, when the pod appears and when
- * the main container starts.
+ * (the Job scaled to 0, then the pod deleted with the grace period: SIGTERM, then SIGKILL); and
+ * settles the ending (an exit by SIGKILL is re-read briefly for the OOM reason). It reads the pod
+ * from the {@link PodCache} and tells the orchestrator, through {@link Events}, when the pod
+ * appears and when the main container starts.
  *
  * @apiNote Not thread-safe: one watch per run, used by the run's thread.
  */
@@ -169,13 +169,24 @@ final class PodWatch {
                 : PodStates.clusterSeconds(ending.terminated());
     }
 
-    /** Timeout or cancellation: no replacement pod, SIGTERM now, SIGKILL after the grace period. */
+    /**
+     * Timeout or cancellation: no replacement pod, SIGTERM now, SIGKILL after the grace period. The
+     * Job is scaled to 0, so the Job controller deletes the pod (with the pod's grace period, which
+     * is stop_grace_seconds) and creates no other; the runner deletes it too, but only once the
+     * controller did, or did not within {@link JobControl#RELEASE_WAIT}: deleted earlier, while the
+     * controller still saw parallelism 1, it would be replaced.
+     */
     private Ending stop(boolean cancelled, ContainerStatus last) {
         log.line(LogSink.Stream.SYSTEM, (cancelled ? "task cancelled" : "timeout after " + limits.run().toSeconds() + " s")
                 + ": deleting the pod (SIGTERM, SIGKILL after " + limits.stopGrace().toSeconds() + " s)");
         jobs.scale(attempt, 0);
         if (pod == null) {
             return new Ending(null, !cancelled, cancelled); // nothing ran yet; cleanup removes the Job
+        }
+        long released = System.nanoTime() + JobControl.RELEASE_WAIT.toNanos();
+        for (Optional<Pod> p = pods.pod(attempt); p.isPresent() && p.get().getMetadata().getDeletionTimestamp() == null
+                && System.nanoTime() < released; p = pods.pod(attempt)) {
+            sleep(pods.watching() ? POLL_CACHE : POLL_LIST);
         }
         jobs.deletePod(pod, limits.stopGrace());
         long until = System.nanoTime() + limits.stopGrace().plus(AFTER_KILL).toNanos();
