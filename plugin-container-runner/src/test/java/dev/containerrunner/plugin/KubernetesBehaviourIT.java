@@ -1,15 +1,45 @@
 package dev.containerrunner.plugin;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The shared backend behaviour on a real Kubernetes cluster (scripts/ensure-k8s.sh). */
 class KubernetesBehaviourIT extends BackendContract {
 
+    private KubernetesClient cluster;
+    private RunPods runPods;
+
     @BeforeAll
     void clusterAnswers() {
         KubernetesCluster.client().close();
+    }
+
+    @BeforeAll
+    void watchTheRunsPods() {
+        cluster = KubernetesCluster.client();
+        runPods = RunPods.watch(cluster);
+    }
+
+    /** Runs before the contract's closeApp (which closes the app again, a no-op, and checks nothing is left). */
+    @AfterAll
+    void everyRunHadOnlyItsOwnPod() throws InterruptedException {
+        try {
+            app.close();
+            long until = System.currentTimeMillis() + 60_000;
+            while (runnerObjects() > 0 && System.currentTimeMillis() < until) {
+                Thread.sleep(500);
+            }
+            assertTrue(runPods.runs() > 0, "the watch saw the runs' pods");
+            assertEquals(Map.of(), runPods.runsWithMoreThanOnePod(), "runs whose pod the Job controller replaced");
+        } finally {
+            runPods.close();
+            cluster.close();
+        }
     }
 
     @Override

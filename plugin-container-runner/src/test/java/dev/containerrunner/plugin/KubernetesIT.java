@@ -31,6 +31,7 @@ class KubernetesIT {
 
     private static KubernetesClient cluster;
     private static App main;
+    private static RunPods runPods;
 
     /** A configured app and its actions; closing it closes the app. */
     private record App(ContainerRunnerApp app, ActionRegistry actions) implements AutoCloseable {
@@ -47,6 +48,7 @@ class KubernetesIT {
     @BeforeAll
     static void start() {
         cluster = KubernetesCluster.client();
+        runPods = RunPods.watch(cluster);
         main = newApp(Map.of());
     }
 
@@ -70,6 +72,9 @@ class KubernetesIT {
             Thread.sleep(500);
         }
         assertEquals(0, KubernetesCluster.runnerObjects(cluster), "runner objects left in the namespace");
+        runPods.close();
+        assertTrue(runPods.runs() > 0, "the watch saw the runs' pods");
+        assertEquals(Map.of(), runPods.runsWithMoreThanOnePod(), "runs whose pod the Job controller replaced");
         cluster.close();
     }
 

@@ -2,6 +2,7 @@ package dev.containerrunner.plugin.kubernetes;
 
 import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -37,6 +38,7 @@ final class PodFiles {
      * A tar archive of {@code containerPath}.
      *
      * @throws NoSuchContainerException when the path is not in the run's directories or does not exist
+     * @throws IOException when the API, the exec or tar fails, or the temporary file cannot be written
      */
     InputStream archive(String pod, RunDirs dirs, String containerPath) throws IOException {
         String helperPath = dirs.helperPath(containerPath).orElseThrow(() -> new NoSuchContainerException("archive",
@@ -54,6 +56,8 @@ final class PodFiles {
                  ExecWatch exec = client.pods().inNamespace(namespace).withName(pod).inContainer(PodSpecs.KEEPER)
                          .writingOutput(out).writingError(err).exec("tar", "cf", "-", "-C", parent, name)) {
                 exit = exec.exitCode().get(EXEC_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+            } catch (KubernetesClientException e) {
+                throw new IOException(PodStates.describe(e), e);
             } catch (ExecutionException | TimeoutException e) {
                 throw new IOException("tar in pod " + pod + " failed: " + e.getMessage(), e);
             } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.model.NetworkMode;
 import dev.containerrunner.plugin.model.PullPolicy;
 import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.spi.ActionContext;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -30,6 +31,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -53,6 +55,7 @@ final class PodSpecs {
     static final int MAX_INPUT_FILE_BYTES = 1_000_000;
     private static final Quantity HELPER_MEMORY = new Quantity("32Mi");
     private static final Quantity HELPER_CPU = new Quantity("50m");
+    private static final Duration EXPIRY_SLACK = Duration.ofMinutes(5);
 
     private PodSpecs() {
     }
@@ -63,6 +66,18 @@ final class PodSpecs {
 
     static String jobName(String attempt) {
         return "container-runner-" + attempt;
+    }
+
+    /**
+     * The objects of a run started now: they expire (label and {@code activeDeadlineSeconds}) after
+     * the longest the run may take, plus its collect_output retention and some slack.
+     */
+    static RunObjects forAttempt(RunRequest request, RunnerConfig config, ActionContext ctx, String attempt) {
+        Duration life = config.kubernetes().startTimeout().plus(request.timeout()).plus(config.stopGrace())
+                .plus(EXPIRY_SLACK).plus(config.collectRetention());
+        KubeLabels.Metadata meta = KubeLabels.forAttempt(ctx, attempt, Instant.now().plus(life), config.collectRetention(),
+                config.cleanupAfterRun());
+        return build(request, config, attempt, meta, life);
     }
 
     static RunObjects build(RunRequest request, RunnerConfig config, String attempt, KubeLabels.Metadata meta,

@@ -1,0 +1,88 @@
+package dev.containerrunner.plugin.kubernetes;
+
+import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.execution.ImageNotAvailableException;
+import dev.containerrunner.plugin.model.PullPolicy;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The pod states that do not resolve by themselves (an image the node cannot get, a container the
+ * kubelet cannot create, a failed input_file copy), turned into the run's exception at once
+ * instead of waiting for the start timeout. Pure: reads the pod, does no I/O.
+ */
+final class PodFaults {
+
+    /** Waiting reasons that do not resolve by themselves: the run fails at once with the kubelet's message. */
+    private static final Set<String> FATAL_WAITING = Set.of("ErrImageNeverPull", "ErrImagePull", "ImagePullBackOff",
+            "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+
+    private final String image;
+    private final PullPolicy pullPolicy;
+    private final String helperImage;
+
+    /**
+     * @param image the run's image as requested (for messages)
+     * @param pullPolicy the run's pull policy (a missing image under {@code never} says so)
+     * @param helperImage the helper containers' image (for messages)
+     */
+    PodFaults(String image, PullPolicy pullPolicy, String helperImage) {
+        this.image = image;
+        this.pullPolicy = pullPolicy;
+        this.helperImage = helperImage;
+    }
+
+    /**
+     * Checks the helper containers: the input_file copy and the keeper.
+     *
+     * @throws ImageNotAvailableException when the node cannot get the helper image
+     * @throws ContainerEngineException when the kubelet cannot start a helper or the copy failed
+     */
+    void checkHelpers(Pod p) {
+        if (p.getStatus() == null) {
+            return;
+        }
+        ContainerStatus prepare = PodStates.status(p.getStatus().getInitContainerStatuses(), PodSpecs.PREPARE);
+        if (prepare != null) {
+            checkWaiting(prepare, "helper_image " + helperImage);
+            ContainerStateTerminated t = prepare.getState().getTerminated();
+            if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {
+                throw new ContainerEngineException("run", "placing input_file failed in the helper container (exit "
+                        + t.getExitCode() + "): " + Optional.ofNullable(t.getMessage()).orElse(t.getReason()), null);
+            }
+        }
+        ContainerStatus keeper = PodStates.status(p.getStatus().getContainerStatuses(), PodSpecs.KEEPER);
+        if (keeper != null) {
+            checkWaiting(keeper, "helper_image " + helperImage);
+        }
+    }
+
+    /**
+     * Checks the main container.
+     *
+     * @throws ImageNotAvailableException when the node cannot get the image
+     * @throws ContainerEngineException when the kubelet cannot create or start the container
+     */
+    void checkMain(ContainerStatus main) {
+        checkWaiting(main, "image " + image);
+    }
+
+    private void checkWaiting(ContainerStatus s, String what) {
+        ContainerStateWaiting w = s.getState() == null ? null : s.getState().getWaiting();
+        if (w == null || w.getReason() == null || !FATAL_WAITING.contains(w.getReason())) {
+            return;
+        }
+        String message = w.getReason() + ": " + Optional.ofNullable(w.getMessage()).orElse("");
+        if (w.getReason().contains("Pull") || w.getReason().equals("InvalidImageName")) {
+            String hint = pullPolicy == PullPolicy.NEVER && what.startsWith("image")
+                    ? " (pull_policy is never and the node does not have it)" : "";
+            throw new ImageNotAvailableException(what, what + " is not available on the node" + hint + ": " + message, null);
+        }
+        throw new ContainerEngineException("run", "the kubelet could not start the " + s.getName() + " container: " + message,
+                null);
+    }
+}

@@ -1,0 +1,218 @@
+package dev.containerrunner.plugin.kubernetes;
+
+import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.execution.ImageNotAvailableException;
+import dev.containerrunner.spi.CancellationSignal;
+import dev.containerrunner.spi.LogSink;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Watches one run's pod until its main container ended: enforces the start timeout and fails at
+ * once on states that do not resolve ({@link PodFaults}); on timeout or cancellation stops the pod
+ * (the Job scaled to 0, then the pod deleted with the grace period: SIGTERM, then SIGKILL); and
+ * settles the ending (an exit by SIGKILL is re-read briefly for the OOM reason). It reads the pod
+ * from the {@link PodCache} and tells the orchestrator, through {@link Events}, when the pod
+ * appears and when the main container starts.
+ *
+ * @apiNote Not thread-safe: one watch per run, used by the run's thread.
+ */
+final class PodWatch {
+
+    /** Reading the watched cache is free; a LIST (while the watch reconnects) is not. */
+    private static final Duration POLL_CACHE = Duration.ofMillis(50);
+    private static final Duration POLL_LIST = Duration.ofMillis(250);
+    private static final Duration AFTER_KILL = Duration.ofSeconds(20);
+    private static final Duration SETTLE_STEP = Duration.ofMillis(100);
+    private static final int SETTLE_STEPS = 10;
+
+    /** What the orchestrator does at the pod's stages; called on the watching thread. */
+    interface Events {
+        /** The Job controller created the run's pod, named {@code pod}. */
+        void podCreated(String pod);
+
+        /** The main container runs or already ended: the input_file copy is done. Called on every poll. */
+        void mainStarted();
+
+        /** The runner sees the main container running for the first time. */
+        void mainRunning(String pod);
+    }
+
+    /** How the wait ended: the main container's last status (null when the pod vanished or never had one). */
+    record Ending(ContainerStatus main, boolean timedOut, boolean cancelled) {
+        /** The main container's terminated state, or null. */
+        ContainerStateTerminated terminated() {
+            return main == null || main.getState() == null ? null : main.getState().getTerminated();
+        }
+    }
+
+    /** The run's limits: how long the pod may take to start, the main container to run, and to stop. */
+    record Limits(Duration start, Duration run, Duration stopGrace) {
+    }
+
+    private final PodCache pods;
+    private final JobControl jobs;
+    private final PodFaults faults;
+    private final String attempt;
+    private final Limits limits;
+    private final CancellationSignal cancellation;
+    private final LogSink log;
+    private final Events events;
+    private String pod;
+    private long runningSince;
+
+    PodWatch(PodCache pods, JobControl jobs, PodFaults faults, String attempt, Limits limits, CancellationSignal cancellation,
+             LogSink log, Events events) {
+        this.pods = pods;
+        this.jobs = jobs;
+        this.faults = faults;
+        this.attempt = attempt;
+        this.limits = limits;
+        this.cancellation = cancellation;
+        this.log = log;
+        this.events = events;
+    }
+
+    /** The run's pod, or null before the Job controller created it. */
+    String pod() {
+        return pod;
+    }
+
+    /**
+     * Polls until the main container has terminated, the timeout passed or the task was cancelled.
+     *
+     * @throws ImageNotAvailableException when the node cannot get the image or the helper image
+     * @throws ContainerEngineException when the pod did not start within the start timeout, failed,
+     *     or was deleted by someone else, or when the thread was interrupted
+     * @throws KubernetesClientException when the API fails
+     */
+    Ending await() {
+        long startDeadline = System.nanoTime() + limits.start().toNanos();
+        ContainerStatus last = null;
+        while (true) {
+            Optional<Pod> found = pods.pod(attempt);
+            if (found.isPresent()) {
+                Pod p = found.get();
+                if (pod == null) {
+                    pod = p.getMetadata().getName();
+                    events.podCreated(pod);
+                }
+                faults.checkHelpers(p);
+                ContainerStatus main = PodStates.main(p);
+                if (main != null) {
+                    last = main;
+                    if (main.getState().getRunning() != null || main.getState().getTerminated() != null) {
+                        events.mainStarted();
+                    }
+                    if (main.getState().getTerminated() != null) {
+                        return new Ending(main, false, false);
+                    }
+                    faults.checkMain(main);
+                    if (main.getState().getRunning() != null && runningSince == 0) {
+                        runningSince = System.nanoTime();
+                        events.mainRunning(pod);
+                    }
+                }
+                if (p.getStatus() != null && "Failed".equals(p.getStatus().getPhase()) && (main == null
+                        || main.getState().getTerminated() == null)) {
+                    throw new ContainerEngineException("run", "the pod failed before its container ended: "
+                            + p.getStatus().getReason() + " " + Optional.ofNullable(p.getStatus().getMessage()).orElse(""), null);
+                }
+            } else if (pod != null) {
+                throw new ContainerEngineException("run", "pod " + pod + " was deleted while its container ran", null);
+            }
+            if (runningSince == 0 && System.nanoTime() > startDeadline) {
+                throw new ContainerEngineException("run", "the pod did not start within start_timeout_seconds ("
+                        + limits.start().toSeconds() + "): " + found.map(PodStates::pending).orElse(
+                        "the Job controller created no pod"), null);
+            }
+            boolean cancelled = cancellation.isCancelled();
+            if (cancelled || (runningSince != 0 && System.nanoTime() - runningSince > limits.run().toNanos())) {
+                return stop(cancelled, last);
+            }
+            sleep(pods.watching() ? POLL_CACHE : POLL_LIST);
+        }
+    }
+
+    /**
+     * An exit by SIGKILL the runner did not send and no OOM reason yet: the kubelet takes the reason
+     * from the engine, whose OOM flag can arrive just after the exit (cgroup v1), so the status is
+     * re-read for a second before it is reported as not an OOM.
+     *
+     * @throws ContainerEngineException when the thread was interrupted
+     * @throws KubernetesClientException when the API fails
+     */
+    Ending settle(Ending ending) {
+        for (int i = 0; i < SETTLE_STEPS && !ending.timedOut() && !ending.cancelled() && ending.terminated() != null
+                && Integer.valueOf(137).equals(ending.terminated().getExitCode())
+                && !"OOMKilled".equals(ending.terminated().getReason()); i++) {
+            sleep(SETTLE_STEP);
+            ContainerStatus main = pods.pod(attempt).map(PodStates::main).orElse(null);
+            if (main == null || main.getState().getTerminated() == null) {
+                break;
+            }
+            ending = new Ending(main, false, false);
+        }
+        return ending;
+    }
+
+    /**
+     * The run's duration in seconds (millisecond precision): from when the runner saw the main
+     * container running until now, or the kubelet's timestamps when it never saw it running.
+     */
+    double durationSeconds(Ending ending) {
+        return runningSince != 0 ? Math.round((System.nanoTime() - runningSince) / 1e6) / 1000.0
+                : PodStates.clusterSeconds(ending.terminated());
+    }
+
+    /**
+     * Timeout or cancellation: no replacement pod, SIGTERM now, SIGKILL after the grace period. The
+     * Job is scaled to 0, so the Job controller deletes the pod (with the pod's grace period, which
+     * is stop_grace_seconds) and creates no other; the runner deletes it too, but only once the
+     * controller did, or did not within {@link JobControl#RELEASE_WAIT}: deleted earlier, while the
+     * controller still saw parallelism 1, it would be replaced.
+     */
+    private Ending stop(boolean cancelled, ContainerStatus last) {
+        log.line(LogSink.Stream.SYSTEM, (cancelled ? "task cancelled" : "timeout after " + limits.run().toSeconds() + " s")
+                + ": deleting the pod (SIGTERM, SIGKILL after " + limits.stopGrace().toSeconds() + " s)");
+        jobs.scale(attempt, 0);
+        if (pod == null) {
+            return new Ending(null, !cancelled, cancelled); // nothing ran yet; cleanup removes the Job
+        }
+        long released = System.nanoTime() + JobControl.RELEASE_WAIT.toNanos();
+        for (Optional<Pod> p = pods.pod(attempt); p.isPresent() && p.get().getMetadata().getDeletionTimestamp() == null
+                && System.nanoTime() < released; p = pods.pod(attempt)) {
+            sleep(pods.watching() ? POLL_CACHE : POLL_LIST);
+        }
+        jobs.deletePod(pod, limits.stopGrace());
+        long until = System.nanoTime() + limits.stopGrace().plus(AFTER_KILL).toNanos();
+        while (System.nanoTime() < until) {
+            Optional<Pod> p = pods.pod(attempt);
+            if (p.isEmpty()) {
+                break;
+            }
+            ContainerStatus main = PodStates.main(p.get());
+            if (main != null) {
+                last = main;
+                if (main.getState().getTerminated() != null) {
+                    break;
+                }
+            }
+            sleep(pods.watching() ? POLL_CACHE : POLL_LIST);
+        }
+        return new Ending(last, !cancelled, cancelled);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ContainerEngineException("run", "interrupted", e);
+        }
+    }
+}
