@@ -1,6 +1,8 @@
 package dev.containerrunner.plugin.docker;
 
 import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.execution.ImageNotAvailableException;
+import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.OutputListener;
 import dev.containerrunner.plugin.model.PullPolicy;
 import java.io.InputStream;
@@ -10,72 +12,171 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The narrow port between the action logic and a container engine. The Docker implementation is
- * {@link DockerJavaGateway}; tests of the action logic use a mock, and another backend can slot in.
+ * The narrow port between the Docker run logic ({@link ContainerRunner}, the {@link Janitor},
+ * collect_output) and a container engine. The implementation is {@link DockerJavaGateway}; the
+ * run logic's unit tests use a mock.
  *
  * <p>Every method either does what it says or throws {@link ContainerEngineException} (or a
- * subclass) naming the operation. None of them runs a shell.
+ * subclass) naming the operation: {@link NoSuchContainerException} when the engine does not know
+ * the container (or path, or image id) asked for, {@link ImageNotAvailableException} when an image
+ * cannot be had. An engine that cannot be reached is a {@link ContainerEngineException} whose
+ * message says so. None of the methods runs a shell.
+ *
+ * @apiNote Implementations are thread-safe: one gateway (one client, one connection pool) is shared
+ *          by every task of the app, the janitor and collect_output, and is called from all their
+ *          threads at once.
  */
 public interface DockerGateway extends AutoCloseable {
 
-    /** Makes {@code reference} available under {@code policy} and says what it resolved to. */
+    /**
+     * Makes {@code reference} available under {@code policy} (inspect; pull when the policy asks or
+     * allows it) and says what it resolved to.
+     *
+     * @throws ImageNotAvailableException when the image is absent and {@code policy} is never, the
+     *         registry refused the pull, or the pull did not finish within 30 minutes
+     * @throws ContainerEngineException when the engine failed or cannot be reached
+     */
     ImageInfo ensureImage(String reference, PullPolicy policy);
 
-    /** Creates a labelled volume and returns its name. */
+    /**
+     * Creates a volume named {@code name} carrying {@code labels} and returns its name.
+     *
+     * @throws ContainerEngineException when the engine refused or cannot be reached
+     */
     String createVolume(String name, Map<String, String> labels);
 
-    /** Creates (does not start) a container and returns its id. */
+    /**
+     * Creates (does not start) the hardened container {@code spec} describes and returns its id.
+     *
+     * @throws NoSuchContainerException when the engine does not know the image id (removed since {@link #ensureImage})
+     * @throws ContainerEngineException when the engine refused (e.g. an unknown runtime) or cannot be reached
+     */
     String createContainer(ContainerSpec spec);
 
-    /** Extracts the tar {@code archive} into {@code directory} of a created container. */
+    /**
+     * Extracts the tar {@code archive} into {@code directory} of a created container, reading the
+     * archive to its end.
+     *
+     * @throws NoSuchContainerException when the container or {@code directory} does not exist
+     * @throws ContainerEngineException when the engine refused or cannot be reached
+     */
     void copyInto(String containerId, String directory, InputStream archive);
 
-    /** Attaches to stdout and stderr; returns once the attach is established (before start). */
+    /**
+     * Attaches to stdout and stderr; returns once the attach is established (before start), so no
+     * output is missed. {@code listener} is called from a reader thread until the stream ends.
+     *
+     * @throws NoSuchContainerException when the container does not exist
+     * @throws ContainerEngineException when the engine did not open the stream or cannot be reached
+     */
     Attachment attachOutput(String containerId, OutputListener listener);
 
     /**
      * Attaches to stdin, writes {@code data} in the background, then ends the attach so that the
      * container (created with stdin-once) sees end-of-file.
+     *
+     * @throws NoSuchContainerException when the container does not exist
+     * @throws ContainerEngineException when the engine refused or cannot be reached
      */
     Attachment attachStdin(String containerId, byte[] data);
 
+    /**
+     * Starts a created container.
+     *
+     * @throws NoSuchContainerException when the container does not exist
+     * @throws ContainerEngineException when the engine could not start it (e.g. the command does not
+     *         exist in the image) or cannot be reached
+     */
     void start(String containerId);
 
-    /** Completes with the exit code when the container stops. Cancelling the future stops waiting. */
+    /**
+     * Completes with the exit code when the container stops. Cancelling the future stops waiting.
+     * The future completes exceptionally with a {@link ContainerEngineException} when the engine
+     * fails the wait (e.g. the container is gone), the connection to it is lost while the container
+     * runs, or it ends the wait without an exit code.
+     *
+     * @throws ContainerEngineException when the wait cannot be started
+     */
     CompletableFuture<Long> awaitExit(String containerId);
 
-    /** SIGTERM, then SIGKILL after {@code grace}; returns when the container has stopped. */
+    /**
+     * SIGTERM, then SIGKILL after {@code grace} (whole seconds); returns when the container has
+     * stopped. A container already stopped is not an error.
+     *
+     * @throws NoSuchContainerException when the container does not exist
+     * @throws ContainerEngineException when the engine failed or cannot be reached
+     */
     void stop(String containerId, Duration grace);
 
-    /** SIGKILL. */
+    /**
+     * SIGKILL. A container no longer running is not an error.
+     *
+     * @throws NoSuchContainerException when the container does not exist
+     * @throws ContainerEngineException when the engine failed or cannot be reached
+     */
     void kill(String containerId);
 
+    /**
+     * The container's state and labels now.
+     *
+     * @throws NoSuchContainerException when the container does not exist
+     * @throws ContainerEngineException when the engine failed or cannot be reached
+     */
     ContainerState inspect(String containerId);
 
-    /** The engine's tar archive of {@code path}; the caller closes it. */
+    /**
+     * The engine's tar archive of {@code path}; the caller closes it.
+     *
+     * @throws NoSuchContainerException when the container or {@code path} does not exist
+     * @throws ContainerEngineException when the engine failed or cannot be reached
+     */
     InputStream copyOut(String containerId, String path);
 
-    /** Removes a container and its anonymous volumes; a container already gone is not an error. */
+    /**
+     * Removes a container (forced, running or not) and its anonymous volumes; a container already
+     * gone is not an error.
+     *
+     * @throws ContainerEngineException when the engine refused or cannot be reached
+     */
     void removeContainer(String containerId);
 
-    /** Removes a volume; one already gone is not an error. */
+    /**
+     * Removes a volume; one already gone is not an error.
+     *
+     * @throws ContainerEngineException when the engine refused (e.g. the volume is still in use) or
+     *         cannot be reached
+     */
     void removeVolume(String name);
 
-    /** Containers (running or not) carrying every label in {@code labels}. */
+    /**
+     * Containers (running or not) carrying every label in {@code labels}.
+     *
+     * @throws ContainerEngineException when the engine failed or cannot be reached
+     */
     List<ContainerInfo> findContainers(Map<String, String> labels);
 
-    /** Volumes carrying every label in {@code labels}. */
+    /**
+     * Volumes carrying every label in {@code labels}.
+     *
+     * @throws ContainerEngineException when the engine failed or cannot be reached
+     */
     List<VolumeInfo> findVolumes(Map<String, String> labels);
 
+    /** Releases the client and its connections. Idempotent; never throws. */
     @Override
     void close();
 
-
-    /** An open attach; closing it is idempotent. */
+    /**
+     * An open attach.
+     *
+     * @apiNote Thread-safe: the run waits for and closes it while a reader thread feeds it; closing
+     *          is idempotent and never throws.
+     */
     interface Attachment extends AutoCloseable {
-        /** Waits until the stream has ended; false when {@code max} passed first. */
+        /** Waits until the stream has ended; false when {@code max} passed first (or the thread was interrupted). */
         boolean awaitEnd(Duration max);
 
+        /** Ends the attach; the listener, if any, is told the end once. */
         @Override
         void close();
     }

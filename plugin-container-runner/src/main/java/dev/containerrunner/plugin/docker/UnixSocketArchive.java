@@ -1,7 +1,5 @@
 package dev.containerrunner.plugin.docker;
 
-import dev.containerrunner.plugin.execution.ContainerEngineException;
-import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -30,7 +28,7 @@ final class UnixSocketArchive {
     private UnixSocketArchive() {
     }
 
-    /** The archive's body; the caller closes it. 404 → {@link NoSuchContainerException}. */
+    /** The archive's body; the caller closes it. A non-2xx answer throws as {@link DockerErrors#status} says (404: no such container). */
     static InputStream get(Path socket, String containerId, String path) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
@@ -79,32 +77,26 @@ final class UnixSocketArchive {
 
     /** Reads the status and headers; a 2xx returns the body, anything else throws naming {@code operation}. */
     private static InputStream response(SocketChannel channel, String operation) throws IOException {
-        {
-            InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
-            String status = line(in);
-            boolean chunked = false;
-            long length = -1;
-            for (String header = line(in); !header.isEmpty(); header = line(in)) {
-                String lower = header.toLowerCase(Locale.ROOT);
-                if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                    chunked = true;
-                } else if (lower.startsWith("content-length:")) {
-                    length = Long.parseLong(header.substring(header.indexOf(':') + 1).strip());
-                }
+        InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
+        String status = line(in);
+        boolean chunked = false;
+        long length = -1;
+        for (String header = line(in); !header.isEmpty(); header = line(in)) {
+            String lower = header.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                chunked = true;
+            } else if (lower.startsWith("content-length:")) {
+                length = Long.parseLong(header.substring(header.indexOf(':') + 1).strip());
             }
-            InputStream body = chunked ? new Chunked(in) : length >= 0 ? new Limited(in, length) : in;
-            int code = Integer.parseInt(status.split(" ", 3)[1]);
-            if (code / 100 != 2) {
-                String message = new String(body.readNBytes(4096), StandardCharsets.UTF_8).strip();
-                channel.close();
-                String detail = message.replaceFirst("^\\{\"message\":\"(.*)\"}$", "$1");
-                if (code == 404) {
-                    throw new NoSuchContainerException(operation, detail, null);
-                }
-                throw new ContainerEngineException(operation, "engine answered " + code + ": " + detail, null);
-            }
-            return body;
         }
+        InputStream body = chunked ? new Chunked(in) : length >= 0 ? new Limited(in, length) : in;
+        int code = Integer.parseInt(status.split(" ", 3)[1]);
+        if (code / 100 != 2) {
+            String message = new String(body.readNBytes(4096), StandardCharsets.UTF_8).strip();
+            channel.close();
+            throw DockerErrors.status(operation, code, message.replaceFirst("^\\{\"message\":\"(.*)\"}$", "$1"));
+        }
+        return body;
     }
 
     static String line(InputStream in) throws IOException {

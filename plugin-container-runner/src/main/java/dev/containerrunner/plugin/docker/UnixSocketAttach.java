@@ -1,7 +1,5 @@
 package dev.containerrunner.plugin.docker;
 
-import dev.containerrunner.plugin.execution.ContainerEngineException;
-import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.OutputListener;
 import dev.containerrunner.plugin.execution.StreamKind;
 import java.io.BufferedInputStream;
@@ -16,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /containers/{id}/attach} hijacked straight over the engine's Unix socket (JDK
@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (docker-java #1448).
  */
 final class UnixSocketAttach implements DockerGateway.Attachment {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UnixSocketAttach.class);
 
     private final SocketChannel channel;
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -58,6 +60,7 @@ final class UnixSocketAttach implements DockerGateway.Attachment {
                 in.transferTo(java.io.OutputStream.nullOutputStream()); // until the engine closes the stream
             } catch (IOException e) {
                 // the container exited or the attach was closed before every byte was read: nothing to do
+                LOG.debug("stdin of {} ended early: {}", shortId(containerId), e.toString());
             } finally {
                 a.ended.countDown();
             }
@@ -92,10 +95,7 @@ final class UnixSocketAttach implements DockerGateway.Attachment {
             }
             if (code != 101 && code != 200) {
                 String body = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8).strip();
-                if (code == 404) {
-                    throw new NoSuchContainerException("attach", body, null);
-                }
-                throw new ContainerEngineException("attach", "engine answered " + code + ": " + body, null);
+                throw DockerErrors.status("attach", code, body);
             }
             return in;
         } catch (IOException | RuntimeException e) {
@@ -127,17 +127,13 @@ final class UnixSocketAttach implements DockerGateway.Attachment {
 
     @Override
     public boolean awaitEnd(Duration max) {
-        return DockerJavaGateway.awaitQuietly(ended, max);
+        return Quietly.await(ended, max);
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // closing is best effort; the stream is unusable either way
-            }
+            Quietly.close(channel);
         }
     }
 

@@ -1,0 +1,82 @@
+package dev.containerrunner.plugin.docker;
+
+import dev.containerrunner.plugin.docker.DockerGateway.ContainerSpec;
+import dev.containerrunner.plugin.docker.DockerGateway.VolumeMount;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a {@link ContainerSpec} onto docker-java's create command: the hardened host config (memory
+ * with no extra swap, CPUs, pids limit, network, every capability dropped, no-new-privileges, never
+ * privileged, optionally a read-only root with a small writable {@code /tmp}, runtime, log driver,
+ * per-run volumes) and the container itself (user, labels, no TTY, stdin only when asked, command).
+ */
+final class ContainerHardening {
+
+    /** Options of the {@code /tmp} tmpfs that a read-only root filesystem gets. */
+    static final String TMP_OPTIONS = "rw,nosuid,nodev,size=64m,mode=1777";
+    /** The engine's own copy of the output, when kept: one json-file of at most 10 MiB. */
+    static final Map<String, String> ENGINE_LOG_OPTIONS = Map.of("max-size", "10m", "max-file", "1");
+
+    private ContainerHardening() {
+    }
+
+    /** Applies {@code spec} to {@code cmd} (which names the image already) and returns {@code cmd}. */
+    static CreateContainerCmd applyTo(CreateContainerCmd cmd, ContainerSpec spec) {
+        List<String> env = new ArrayList<>();
+        spec.environment().forEach((k, v) -> env.add(k + "=" + v));
+        cmd.withUser(spec.user())
+                .withEnv(env)
+                .withLabels(spec.labels())
+                .withTty(false)
+                .withAttachStdout(true)
+                .withAttachStderr(true)
+                .withAttachStdin(spec.openStdin())
+                .withStdinOpen(spec.openStdin())
+                .withStdInOnce(spec.openStdin())
+                .withHostConfig(hostConfig(spec));
+        if (spec.entrypoint() != null) {
+            cmd.withEntrypoint(spec.entrypoint());
+        }
+        if (spec.cmd() != null && !spec.cmd().isEmpty()) {
+            cmd.withCmd(spec.cmd());
+        }
+        return cmd;
+    }
+
+    /** The engine-side limits and isolation of a run's container. */
+    static HostConfig hostConfig(ContainerSpec spec) {
+        List<Mount> mounts = new ArrayList<>();
+        for (VolumeMount v : spec.volumes()) {
+            mounts.add(new Mount().withType(MountType.VOLUME).withSource(v.volume()).withTarget(v.target()));
+        }
+        HostConfig host = HostConfig.newHostConfig()
+                .withMemory(spec.memoryBytes())
+                .withMemorySwap(spec.memoryBytes())
+                .withNanoCPUs(spec.nanoCpus())
+                .withPidsLimit(spec.pidsLimit())
+                .withNetworkMode(spec.networkMode())
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withPrivileged(false)
+                .withReadonlyRootfs(spec.readOnlyRootFilesystem())
+                .withMounts(mounts);
+        if (spec.readOnlyRootFilesystem()) {
+            host.withTmpFs(Map.of("/tmp", TMP_OPTIONS));
+        }
+        if (spec.runtime() != null) {
+            host.withRuntime(spec.runtime());
+        }
+        host.withLogConfig(spec.engineLogs()
+                ? new LogConfig(LogConfig.LoggingType.JSON_FILE, ENGINE_LOG_OPTIONS)
+                : new LogConfig(LogConfig.LoggingType.NONE));
+        return host;
+    }
+}
