@@ -1,6 +1,7 @@
 package dev.containerrunner.plugin.docker;
 
 import dev.containerrunner.plugin.execution.ContainerSlots;
+import dev.containerrunner.plugin.execution.CollectResult;
 import dev.containerrunner.plugin.execution.ContainerBackend;
 import dev.containerrunner.plugin.execution.OutputCollector;
 import dev.containerrunner.plugin.execution.RunResult;
@@ -10,7 +11,6 @@ import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.s3.LazyObjectStore;
 import dev.containerrunner.spi.ActionContext;
 import java.time.Clock;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -43,7 +43,7 @@ public final class DockerBackend implements ContainerBackend {
     }
 
     @Override
-    public Map<String, Object> collect(String action, CollectRequest request, ActionContext ctx) {
+    public CollectResult collect(String action, CollectRequest request, ActionContext ctx) {
         Janitor j = janitor();
         return new OutputCollector(DockerCollectSource.of(this::gateway, config, j), config, objectStore)
                 .collect(action, request, ctx);

@@ -4,6 +4,7 @@ import dev.containerrunner.plugin.config.KubernetesConfig;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.CollectSource;
+import dev.containerrunner.plugin.execution.CollectResult;
 import dev.containerrunner.plugin.execution.ContainerBackend;
 import dev.containerrunner.plugin.execution.ContainerSlots;
 import dev.containerrunner.plugin.execution.Labels;
@@ -100,7 +101,7 @@ public final class KubernetesBackend implements ContainerBackend {
     }
 
     @Override
-    public Map<String, Object> collect(String action, CollectRequest request, ActionContext ctx) {
+    public CollectResult collect(String action, CollectRequest request, ActionContext ctx) {
         return withOwnClassLoader(() -> {
             KubeJanitor j = janitor();
             return new OutputCollector(source(j), config, objectStore).collect(action, request, ctx);
