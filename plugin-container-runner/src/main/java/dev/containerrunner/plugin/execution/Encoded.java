@@ -9,6 +9,7 @@ import java.util.Base64;
 /** File bytes for a JSON result: UTF-8 text as text, anything else (or with NUL bytes) as base64. */
 public record Encoded(String text, String encoding) {
 
+    /** {@code bytes} as UTF-8 text when they are valid UTF-8 without NUL bytes, else as base64. */
     public static Encoded of(byte[] bytes) {
         for (byte b : bytes) {
             if (b == 0) {

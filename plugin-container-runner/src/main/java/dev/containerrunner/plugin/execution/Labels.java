@@ -66,6 +66,11 @@ public final class Labels {
         return labels;
     }
 
+    /** Start time (epoch ms) of this JVM, as in {@link #OWNER_STARTED}; 0 when the platform does not say. */
+    static long ownerStartMillis() {
+        return OWNER_START;
+    }
+
     /** {@code pid@host} of this JVM. */
     public static String ownerId() {
         return OWNER_ID;
@@ -114,11 +119,11 @@ public final class Labels {
         }
     }
 
-    private static Optional<Long> startMillis(ProcessHandle p) {
+    static Optional<Long> startMillis(ProcessHandle p) {
         return p.info().startInstant().map(Instant::toEpochMilli);
     }
 
-    private static String hostName() {
+    static String hostName() {
         String h = System.getenv("HOSTNAME");
         if (h == null || h.isBlank()) {
             try {

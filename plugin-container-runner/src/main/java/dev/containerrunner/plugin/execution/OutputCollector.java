@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -51,12 +50,12 @@ public final class OutputCollector {
                     + " (configure apps.container_runner.s3: {bucket, region, endpoint, ...})");
         }
         CollectSource.Target target = source.find(action, request.containerId());
-        Map<String, String> labels = target.labels();
-        if (!Labels.APP.equals(labels.get(Labels.MANAGED_BY))) {
+        RunLabels labels = RunLabels.of(target.labels());
+        if (!labels.managed()) {
             throw new ActionFailedException(action, "container " + request.containerId()
                     + " was not created by container_runner: collect_output only reads containers it created");
         }
-        if (!config.collectFromOtherRuns() && !ctx.runId().equals(labels.get(Labels.RUN))) {
+        if (!config.collectFromOtherRuns() && !ctx.runId().equals(labels.run())) {
             throw new ActionFailedException(action, "container " + request.containerId() + " belongs to another workflow run"
                     + " (collect_from_other_runs is false)");
         }
