@@ -68,7 +68,7 @@ public final class DockerBackend implements ContainerBackend {
      * @throws dev.containerrunner.plugin.execution.ContainerEngineException when the engine cannot be reached
      */
     public DockerGateway gateway() {
-        return session.client();
+        return session.connection();
     }
 
     /**

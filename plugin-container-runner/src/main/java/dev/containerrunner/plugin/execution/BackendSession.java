@@ -57,12 +57,12 @@ public final class BackendSession<C> implements AutoCloseable {
     }
 
     /**
-     * The client, connecting (and sweeping once) on first use.
+     * The connection (client and what lives as long as it), connecting and sweeping once on first use.
      *
      * @throws IllegalStateException    when closed
      * @throws ContainerEngineException (or what {@link Connector#failed} says) when the first contact fails
      */
-    public C client() {
+    public C connection() {
         return connection.get().client();
     }
 

@@ -39,6 +39,7 @@ public final class Reaper implements AutoCloseable {
     private final Clock clock;
     private final Set<String> retry = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService scheduler;
+    private boolean closed;
 
     public Reaper(ReaperStrategy<?> strategy, Clock clock) {
         this.strategy = strategy;
@@ -47,12 +48,12 @@ public final class Reaper implements AutoCloseable {
 
     /**
      * Sweeps now, then every {@code interval}; a failed periodic sweep is logged and the next one
-     * runs as planned. Does nothing when already started.
+     * runs as planned. Does nothing when already started or closed.
      *
      * @throws ContainerEngineException when the first sweep fails (nothing is scheduled then)
      */
     public synchronized void start(Duration interval) {
-        if (scheduler != null) {
+        if (scheduler != null || closed) {
             return;
         }
         int first = sweep();
@@ -170,6 +171,10 @@ public final class Reaper implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (scheduler != null) {
             scheduler.shutdownNow();
             scheduler = null;

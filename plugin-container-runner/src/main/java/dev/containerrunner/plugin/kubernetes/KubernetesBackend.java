@@ -80,7 +80,7 @@ public final class KubernetesBackend implements ContainerBackend {
     public RunResult run(RunRequest request, ActionContext ctx) {
         return withOwnClassLoader(() -> {
             try (ContainerSlots.Slot slot = session.acquireSlot(ctx)) {
-                KubeConnector.Connection c = session.client();
+                KubeConnector.Connection c = session.connection();
                 return new PodRun(c.client(), c.namespace(), config, session.reaper()::removeLater, c.pods()).run(request, ctx);
             }
         });
@@ -89,7 +89,7 @@ public final class KubernetesBackend implements ContainerBackend {
     @Override
     public CollectResult collect(String action, CollectRequest request, ActionContext ctx) {
         return withOwnClassLoader(() -> {
-            KubeConnector.Connection c = session.client();
+            KubeConnector.Connection c = session.connection();
             return new OutputCollector(KubeCollectSource.of(c.client(), c.namespace(), config, session.reaper()), config,
                     session.objectStore()).collect(action, request, ctx);
         });

@@ -60,7 +60,7 @@ class BackendSessionTest {
         assertEquals(List.of(), events, "construction does no I/O");
         session.runFinished("r");
         assertEquals(List.of(), events, "the end of a run before any contact asks nothing");
-        assertEquals("client+watch", session.client());
+        assertEquals("client+watch", session.connection());
         assertSame(session.reaper(), session.reaper());
         assertEquals(List.of("connect", "list", "started"), events, "the first sweep comes before the rest starts");
         session.close();
@@ -69,25 +69,25 @@ class BackendSessionTest {
     @Test
     void closeStopsTheReaperThenTheClientOnce() {
         strategy.add(ReaperTest.run("mine"));
-        session.client();
+        session.connection();
         events.clear();
         session.close();
         session.close();
         assertEquals(List.of("list", "disconnect client+watch"), events);
         assertEquals(List.of("mine"), strategy.deleted, "what this process kept is removed at close");
-        IllegalStateException e = assertThrows(IllegalStateException.class, session::client);
+        IllegalStateException e = assertThrows(IllegalStateException.class, session::connection);
         assertEquals("the container_runner app is closed", e.getMessage());
     }
 
     @Test
     void aFailedFirstContactIsReportedAndReleasesTheClient() {
         strategy.unreachable = true;
-        ContainerEngineException e = assertThrows(ContainerEngineException.class, session::client);
+        ContainerEngineException e = assertThrows(ContainerEngineException.class, session::connection);
         assertEquals("connect: client is not usable: list: unreachable", e.getMessage());
         assertEquals(List.of("connect", "list", "disconnect client"), events);
         strategy.unreachable = false;
         events.clear();
-        session.client();
+        session.connection();
         assertEquals(List.of("connect", "list", "started"), events, "the next use tries again");
         session.close();
     }
@@ -95,7 +95,7 @@ class BackendSessionTest {
     @Test
     void whatFailsToStartAfterTheSweepStopsTheReaperToo() {
         failStart = new IllegalStateException("watch failed");
-        assertThrows(ContainerEngineException.class, session::client);
+        assertThrows(ContainerEngineException.class, session::connection);
         assertEquals(List.of("connect", "list", "started", "list", "disconnect client"), events);
     }
 
