@@ -73,7 +73,8 @@ final class ContainerActions {
                         "fail the action when a path is missing (default: an error entry for that file)"))
                 .parameter(ParameterSpec.optional("release", ParameterType.BOOLEAN, false,
                         "remove the container and its volumes right after collecting"))
-                .handler((kwargs, ctx) -> backend.get().collect(COLLECT_OUTPUT, CollectRequest.from(COLLECT_OUTPUT, kwargs), ctx))
+                .handler((kwargs, ctx) -> backend.get().collect(COLLECT_OUTPUT, CollectRequest.from(COLLECT_OUTPUT, kwargs), ctx)
+                        .toMap())
                 .validator(kwargs -> CollectRequest.from(COLLECT_OUTPUT, kwargs))
                 .build());
     }

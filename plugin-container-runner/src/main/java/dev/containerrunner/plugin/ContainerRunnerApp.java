@@ -7,8 +7,9 @@ import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.docker.DockerJavaGateway;
 import dev.containerrunner.plugin.config.Backend;
 import dev.containerrunner.plugin.execution.ContainerBackend;
+import dev.containerrunner.plugin.execution.Lazy;
+import dev.containerrunner.plugin.execution.Reaper;
 import dev.containerrunner.plugin.docker.DockerBackend;
-import dev.containerrunner.plugin.docker.Janitor;
 import dev.containerrunner.plugin.kubernetes.KubernetesBackend;
 import dev.containerrunner.spi.ActionRegistry;
 import dev.containerrunner.spi.TaskApp;
@@ -31,9 +32,8 @@ public final class ContainerRunnerApp implements TaskApp {
 
     private final Function<RunnerConfig, DockerGateway> gatewayFactory;
     private volatile RunnerConfig config;
-    private AuditLog audit;
-    private ContainerBackend backend;
-    private boolean closed;
+    private final Lazy<AuditLog> audit = new Lazy<>(() -> new AuditLog(config().auditLog().map(Path::of)), AuditLog::close);
+    private final Lazy<ContainerBackend> backend = new Lazy<>(this::newBackend, ContainerBackend::close);
 
     /** The ServiceLoader constructor: Docker through docker-java. */
     public ContainerRunnerApp() {
@@ -70,9 +70,12 @@ public final class ContainerRunnerApp implements TaskApp {
 
     @Override
     public synchronized void configure(Map<String, Object> configuration) {
-        RunnerConfig parsed = RunnerConfig.from(configuration);
-        closeResources();
-        this.config = parsed;
+        this.config = RunnerConfig.from(configuration);
+        try {
+            audit.reset(); // the next use makes them anew, with this configuration
+        } finally {
+            backend.reset();
+        }
     }
 
     RunnerConfig config() {
@@ -90,23 +93,22 @@ public final class ContainerRunnerApp implements TaskApp {
     }
 
     /** The audit log (no file is opened until the first line is written). */
-    synchronized AuditLog auditLog() {
-        if (audit == null) {
-            audit = new AuditLog(config().auditLog().map(Path::of));
-        }
-        return audit;
+    AuditLog auditLog() {
+        return audit.get();
     }
 
-    /** Where containers run; created without I/O, connects on first use. */
-    synchronized ContainerBackend backend() {
-        if (closed) {
-            throw new IllegalStateException("the container_runner app is closed");
-        }
-        if (backend == null) {
-            RunnerConfig c = config();
-            backend = c.backend() == Backend.KUBERNETES ? new KubernetesBackend(c) : new DockerBackend(c, gatewayFactory);
-        }
-        return backend;
+    /**
+     * Where containers run; made without I/O, connects on first use.
+     *
+     * @throws IllegalStateException when the app is closed
+     */
+    ContainerBackend backend() {
+        return backend.get();
+    }
+
+    private ContainerBackend newBackend() {
+        RunnerConfig c = config();
+        return c.backend() == Backend.KUBERNETES ? new KubernetesBackend(c) : new DockerBackend(c, gatewayFactory);
     }
 
     private DockerBackend dockerBackend() {
@@ -121,37 +123,23 @@ public final class ContainerRunnerApp implements TaskApp {
         return dockerBackend().gateway();
     }
 
-    Janitor janitor() {
-        return dockerBackend().janitor();
+    /** The Docker backend's reaper (for tests and tools). */
+    Reaper reaper() {
+        return dockerBackend().reaper();
     }
 
     @Override
     public void runFinished(String runId) {
-        ContainerBackend b;
-        synchronized (this) {
-            b = backend;
-        }
-        if (b != null) {
-            b.runFinished(runId);
-        }
+        backend.ifMade().ifPresent(b -> b.runFinished(runId));
     }
 
+    /** Closes the backend (removing what this process keeps) and the audit log. Idempotent. */
     @Override
     public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            closeResources();
-        }
-    }
-
-    private void closeResources() {
-        if (audit != null) {
-            audit.close();
-            audit = null;
-        }
-        if (backend != null) {
+        try {
+            audit.reset(); // opens nothing until written again
+        } finally {
             backend.close();
-            backend = null;
         }
     }
 }

@@ -58,7 +58,7 @@ class EngineRestartIT extends DockerIT {
         Map<String, Object> again = call("run_container", new TestContext("engine-back"), "image", TestImages.BUSYBOX,
                 "command", List.of("echo", "back"));
         assertEquals("back\n", again.get("stdout"), "the same app works again, without a restart");
-        app.janitor().sweep(); // retries the removal that failed while the engine was down
+        app.reaper().sweep(); // retries the removal that failed while the engine was down
         assertEquals(List.of(), app.gateway().findContainers(Map.of(Labels.TASK, "engine-dies")));
     }
 }

@@ -1,108 +1,92 @@
 package dev.containerrunner.plugin.docker;
 
-import dev.containerrunner.plugin.execution.ContainerSlots;
-import dev.containerrunner.plugin.execution.ContainerBackend;
-import dev.containerrunner.plugin.execution.OutputCollector;
-import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.execution.BackendSession;
+import dev.containerrunner.plugin.execution.CollectResult;
+import dev.containerrunner.plugin.execution.ContainerBackend;
+import dev.containerrunner.plugin.execution.ContainerSlots;
+import dev.containerrunner.plugin.execution.OutputCollector;
+import dev.containerrunner.plugin.execution.Reaper;
+import dev.containerrunner.plugin.execution.ReaperStrategy;
+import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.model.RunRequest;
-import dev.containerrunner.plugin.s3.LazyObjectStore;
 import dev.containerrunner.spi.ActionContext;
-import java.time.Clock;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
  * The Docker backend: one {@link DockerGateway} (client and connection pool) shared by every task,
- * the {@link Janitor} that sweeps at first contact and then periodically, the bound on concurrent
- * containers and, when uploads are asked for, the S3 store. Construction does no I/O.
+ * made on first use together with the {@link Reaper} that sweeps then and periodically, the bound
+ * on concurrent containers and, when uploads are asked for, the S3 store (a {@link BackendSession}).
+ * Construction does no I/O.
+ *
+ * @apiNote Thread-safe.
  */
 public final class DockerBackend implements ContainerBackend {
 
     private final RunnerConfig config;
-    private final Function<RunnerConfig, DockerGateway> gatewayFactory;
-    private final ContainerSlots slots;
-    private DockerGateway gateway;
-    private Janitor janitor;
-    private final LazyObjectStore objectStore;
-    private boolean closed;
+    private final BackendSession<DockerGateway> session;
 
+    /** @param gatewayFactory makes the gateway at first use (docker-java, or a fake in tests) */
     public DockerBackend(RunnerConfig config, Function<RunnerConfig, DockerGateway> gatewayFactory) {
         this.config = config;
-        this.gatewayFactory = gatewayFactory;
-        this.slots = new ContainerSlots(config.maxConcurrentContainers());
-        this.objectStore = new LazyObjectStore(config.s3());
+        this.session = new BackendSession<>(config, new BackendSession.Connector<>() {
+            @Override
+            public DockerGateway connect() {
+                return gatewayFactory.apply(config);
+            }
+
+            @Override
+            public ReaperStrategy<?> reaperStrategy(DockerGateway gateway) {
+                return new DockerReaperStrategy(gateway);
+            }
+
+            @Override
+            public void disconnect(DockerGateway gateway) {
+                gateway.close();
+            }
+        });
     }
 
     @Override
     public RunResult run(RunRequest request, ActionContext ctx) {
-        try (ContainerSlots.Slot slot = slots.acquire(ctx)) {
-            return new ContainerRunner(gateway(), config, janitor()::removeLater).run(request, ctx);
+        try (ContainerSlots.Slot slot = session.acquireSlot(ctx)) {
+            return new ContainerRunner(gateway(), config, reaper()::removeLater).run(request, ctx);
         }
     }
 
     @Override
-    public Map<String, Object> collect(String action, CollectRequest request, ActionContext ctx) {
-        Janitor j = janitor();
-        return new OutputCollector(DockerCollectSource.of(this::gateway, config, j), config, objectStore)
+    public CollectResult collect(String action, CollectRequest request, ActionContext ctx) {
+        return new OutputCollector(DockerCollectSource.of(this::gateway, config, reaper()), config, session.objectStore())
                 .collect(action, request, ctx);
     }
 
-    /** The shared gateway, created (and the janitor started) on first use. */
-    public synchronized DockerGateway gateway() {
-        if (closed) {
-            throw new IllegalStateException("the container_runner app is closed");
-        }
-        if (gateway == null) {
-            DockerGateway g = gatewayFactory.apply(config);
-            Janitor j = new Janitor(g, Clock.systemUTC());
-            try {
-                j.start(config.janitorInterval()); // reaps what crashed processes left behind
-            } catch (RuntimeException e) {
-                j.close();
-                g.close();
-                throw e;
-            }
-            gateway = g;
-            janitor = j;
-        }
-        return gateway;
+    /**
+     * The shared gateway, made (and the reaper started) on first use.
+     *
+     * @throws IllegalStateException    when the backend is closed
+     * @throws dev.containerrunner.plugin.execution.ContainerEngineException when the engine cannot be reached
+     */
+    public DockerGateway gateway() {
+        return session.connection();
     }
 
-    public synchronized Janitor janitor() {
-        gateway();
-        return janitor;
+    /**
+     * The reaper of this backend, started on first use.
+     *
+     * @throws IllegalStateException when the backend is closed
+     */
+    public Reaper reaper() {
+        return session.reaper();
     }
 
     @Override
     public void runFinished(String runId) {
-        Janitor j;
-        synchronized (this) {
-            j = janitor;
-        }
-        if (j != null) {
-            j.runFinished(runId);
-        }
+        session.runFinished(runId);
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        objectStore.close();
-        try {
-            if (janitor != null) {
-                janitor.close(); // removes what this process still keeps
-            }
-        } finally {
-            janitor = null;
-            if (gateway != null) {
-                gateway.close();
-                gateway = null;
-            }
-        }
+    public void close() {
+        session.close();
     }
 }

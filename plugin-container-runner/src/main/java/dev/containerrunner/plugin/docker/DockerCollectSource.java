@@ -4,6 +4,7 @@ import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.execution.CollectSource;
 import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.NoSuchContainerException;
+import dev.containerrunner.plugin.execution.Reaper;
 import dev.containerrunner.spi.ActionFailedException;
 import java.io.InputStream;
 import java.util.Map;
@@ -16,7 +17,7 @@ final class DockerCollectSource {
     }
 
     /** The Docker engine's containers, read through its archive API. */
-    static CollectSource of(Supplier<DockerGateway> gateway, RunnerConfig config, Janitor janitor) {
+    static CollectSource of(Supplier<DockerGateway> gateway, RunnerConfig config, Reaper reaper) {
         return (action, containerId) -> {
             DockerGateway.ContainerState state;
             try {
@@ -44,7 +45,7 @@ final class DockerCollectSource {
 
                 @Override
                 public void release() {
-                    janitor.removeAttempt(state.labels().get(Labels.ATTEMPT));
+                    reaper.release(state.labels().get(Labels.ATTEMPT));
                 }
             };
         };

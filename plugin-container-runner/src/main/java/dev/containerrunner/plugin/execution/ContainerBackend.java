@@ -3,7 +3,6 @@ package dev.containerrunner.plugin.execution;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.spi.ActionContext;
-import java.util.Map;
 
 /**
  * Where the actions' containers run: the seam between the backend-neutral action layer and one
@@ -37,13 +36,14 @@ public interface ContainerBackend extends AutoCloseable {
     RunResult run(RunRequest request, ActionContext ctx);
 
     /**
-     * collect_output: the result map with {@code success, container_id, files, error}.
+     * collect_output: reads files from a run's kept container; {@link CollectResult#toMap()} is the
+     * action's result.
      *
      * @throws dev.containerrunner.spi.ActionFailedException when the run cannot be collected from
      *         (unknown, foreign, another run's, still running; a missing path with {@code strict})
      * @throws ContainerEngineException when the engine or cluster fails
      */
-    Map<String, Object> collect(String action, CollectRequest request, ActionContext ctx);
+    CollectResult collect(String action, CollectRequest request, ActionContext ctx);
 
     /** Releases what was kept for the tasks of a finished workflow run; best effort, never throws for a missing run. */
     void runFinished(String runId);

@@ -11,6 +11,7 @@ public class ContainerEngineException extends RuntimeException {
         this.operation = operation;
     }
 
+    /** The operation that failed, e.g. {@code remove container}. */
     public String operation() {
         return operation;
     }

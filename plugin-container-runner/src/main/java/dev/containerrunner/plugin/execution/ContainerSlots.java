@@ -5,6 +5,7 @@ import dev.containerrunner.spi.ActionFailedException;
 import dev.containerrunner.spi.LogSink;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Bounds how many containers the app runs at once ({@code max_concurrent_containers}). A task
@@ -15,6 +16,7 @@ public final class ContainerSlots {
     private final int max;
     private final Semaphore permits;
 
+    /** @param max how many slots there are, at least 1 */
     public ContainerSlots(int max) {
         this.max = max;
         this.permits = new Semaphore(max, true);
@@ -26,6 +28,12 @@ public final class ContainerSlots {
         void close();
     }
 
+    /**
+     * A slot, waiting for one while all are taken.
+     *
+     * @throws ActionFailedException when the task is cancelled or interrupted while waiting
+     * @apiNote Thread-safe; slots are handed out in the order they were asked for.
+     */
     public Slot acquire(ActionContext ctx) {
         if (!permits.tryAcquire()) {
             long start = System.nanoTime();
@@ -44,7 +52,7 @@ public final class ContainerSlots {
             ctx.log().line(LogSink.Stream.SYSTEM, String.format("got a container slot after %.1f s",
                     (System.nanoTime() - start) / 1e9));
         }
-        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean released = new AtomicBoolean();
         return () -> {
             if (released.compareAndSet(false, true)) {
                 permits.release();

@@ -11,6 +11,7 @@ public class ImageNotAvailableException extends ContainerEngineException {
         this.image = image;
     }
 
+    /** The image reference as asked for. */
     public String image() {
         return image;
     }

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The labels on every container and volume the runner creates (public: users and the janitor
- * filter by them).
+ * The labels on every container and volume the runner creates (public: users and the reaper
+ * filter by them). {@link RunLabels} reads them back.
  */
 public final class Labels {
 
@@ -71,54 +71,16 @@ public final class Labels {
         return OWNER_ID;
     }
 
-    /**
-     * Whether the process that created an object with these labels is known to be gone: it ran on
-     * this host and no process with its pid and start time exists any more. Objects of other hosts
-     * are never judged here (their expiry still applies).
-     */
-    public static boolean ownerIsGone(Map<String, String> labels) {
-        String owner = labels.get(OWNER);
-        if (owner == null || !owner.contains("@")) {
-            return false;
-        }
-        String host = owner.substring(owner.indexOf('@') + 1);
-        if (!host.equals(hostName())) {
-            return false;
-        }
-        long pid;
-        try {
-            pid = Long.parseLong(owner.substring(0, owner.indexOf('@')));
-        } catch (NumberFormatException e) {
-            return false;
-        }
-        Optional<ProcessHandle> process = ProcessHandle.of(pid);
-        if (process.isEmpty()) {
-            return true;
-        }
-        String started = labels.get(OWNER_STARTED);
-        Optional<Long> actual = startMillis(process.get());
-        return started != null && actual.isPresent() && Math.abs(actual.get() - Long.parseLong(started)) > 2000;
+    /** Start time (epoch ms) of this JVM, as in {@link #OWNER_STARTED}; 0 when the platform does not say. */
+    static long ownerStartMillis() {
+        return OWNER_START;
     }
 
-    /** Whether the hard bound {@link #EXPIRES_AT} of an object with these labels has passed. */
-    public static boolean expired(Map<String, String> labels, Instant now) {
-        return now.getEpochSecond() >= longValue(labels, EXPIRES_AT, Long.MAX_VALUE);
-    }
-
-    /** A numeric label, or {@code dflt} when it is missing or malformed. */
-    public static long longValue(Map<String, String> labels, String key, long dflt) {
-        try {
-            return labels.containsKey(key) ? Long.parseLong(labels.get(key)) : dflt;
-        } catch (NumberFormatException e) {
-            return dflt;
-        }
-    }
-
-    private static Optional<Long> startMillis(ProcessHandle p) {
+    static Optional<Long> startMillis(ProcessHandle p) {
         return p.info().startInstant().map(Instant::toEpochMilli);
     }
 
-    private static String hostName() {
+    static String hostName() {
         String h = System.getenv("HOSTNAME");
         if (h == null || h.isBlank()) {
             try {

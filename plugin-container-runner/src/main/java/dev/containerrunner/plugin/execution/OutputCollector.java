@@ -11,9 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -30,25 +28,34 @@ public final class OutputCollector {
     private final RunnerConfig config;
     private final Supplier<ObjectStore> store;
 
+    /** @param store the object store, asked for only when a request uploads */
     public OutputCollector(CollectSource source, RunnerConfig config, Supplier<ObjectStore> store) {
         this.source = source;
         this.config = config;
         this.store = store;
     }
 
-
-    public Map<String, Object> collect(String action, CollectRequest request, ActionContext ctx) {
+    /**
+     * Collects {@code request.filePaths()} from the run {@code request.containerId()}, logging one
+     * line per file, and releases the run afterwards when asked to.
+     *
+     * @throws ActionFailedException when the run cannot be collected from (unknown, foreign, another
+     *         run's, still running; no S3 store for an upload; a missing path with {@code strict})
+     * @throws UncheckedIOException  when reading from the engine or cluster fails midway
+     * @apiNote Thread-safe when its source and store are.
+     */
+    public CollectResult collect(String action, CollectRequest request, ActionContext ctx) {
         if (request.uploadToS3() && config.s3().isEmpty()) {
             throw new ActionFailedException(action, "upload_to_s3 is true but no S3 store is configured"
                     + " (configure apps.container_runner.s3: {bucket, region, endpoint, ...})");
         }
         CollectSource.Target target = source.find(action, request.containerId());
-        Map<String, String> labels = target.labels();
-        if (!Labels.APP.equals(labels.get(Labels.MANAGED_BY))) {
+        RunLabels labels = RunLabels.of(target.labels());
+        if (!labels.managed()) {
             throw new ActionFailedException(action, "container " + request.containerId()
                     + " was not created by container_runner: collect_output only reads containers it created");
         }
-        if (!config.collectFromOtherRuns() && !ctx.runId().equals(labels.get(Labels.RUN))) {
+        if (!config.collectFromOtherRuns() && !ctx.runId().equals(labels.run())) {
             throw new ActionFailedException(action, "container " + request.containerId() + " belongs to another workflow run"
                     + " (collect_from_other_runs is false)");
         }
@@ -57,27 +64,18 @@ public final class OutputCollector {
         }
         ObjectStore objects = request.uploadToS3() ? store.get() : null;
         String keyBase = keyBase(request, ctx);
-        List<Map<String, Object>> files = new ArrayList<>();
-        boolean allOk = true;
+        List<CollectedFile> files = new ArrayList<>();
         for (ContainerPath path : request.filePaths()) {
-            List<Map<String, Object>> got = collectPath(action, request, target, path, objects, keyBase);
-            for (Map<String, Object> f : got) {
-                allOk &= !f.containsKey("error");
-                ctx.log().line(LogSink.Stream.SYSTEM, "collected " + f.get("path") + (f.containsKey("error")
-                        ? ": " + f.get("error") : " (" + f.get("size_bytes") + " bytes" + (f.containsKey("s3_url")
-                        ? " -> " + f.get("s3_url") : "") + ")"));
+            List<CollectedFile> got = collectPath(action, request, target, path, objects, keyBase);
+            for (CollectedFile f : got) {
+                ctx.log().line(LogSink.Stream.SYSTEM, "collected " + f.summary());
             }
             files.addAll(got);
         }
         if (request.release()) {
             target.release();
         }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("success", allOk);
-        result.put("container_id", request.containerId());
-        result.put("files", files);
-        result.put("error", allOk ? null : "some files could not be collected: see files[].error");
-        return result;
+        return CollectResult.of(request.containerId(), files);
     }
 
     private String keyBase(CollectRequest request, ActionContext ctx) {
@@ -93,9 +91,9 @@ public final class OutputCollector {
         return safe.equals(".") || safe.equals("..") ? "_" : safe;
     }
 
-    private List<Map<String, Object>> collectPath(String action, CollectRequest request, CollectSource.Target target,
-                                                  ContainerPath path, ObjectStore objects, String keyBase) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    private List<CollectedFile> collectPath(String action, CollectRequest request, CollectSource.Target target,
+                                            ContainerPath path, ObjectStore objects, String keyBase) {
+        List<CollectedFile> out = new ArrayList<>();
         try (InputStream archive = target.archive(path.value());
              TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
             String base = path.parent().equals("/") ? "" : path.parent();
@@ -107,20 +105,20 @@ public final class OutputCollector {
                 try {
                     file = new ContainerPath(base + "/" + e.getName());
                 } catch (IllegalArgumentException bad) {
-                    out.add(error(base + "/" + e.getName(), "unsafe name in the engine's archive: " + bad.getMessage()));
+                    out.add(CollectedFile.Failed.of(base + "/" + e.getName(), "unsafe name in the engine's archive: " + bad.getMessage()));
                     continue;
                 }
                 out.add(objects != null ? upload(objects, keyBase, file, tar, e.getSize()) : inline(file, tar, e.getSize()));
             }
             if (out.isEmpty()) {
-                out.add(error(path.value(), "is a directory without regular files"));
+                out.add(CollectedFile.Failed.of(path.value(), "is a directory without regular files"));
             }
         } catch (NoSuchContainerException e) {
             if (request.strict()) {
                 throw new ActionFailedException(action, path + " does not exist in container " + request.containerId()
                         + " (strict: true)", e);
             }
-            out.add(error(path.value(), "does not exist in the container"));
+            out.add(CollectedFile.Failed.of(path.value(), "does not exist in the container"));
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + path + " from the " + (e.getMessage() == null ? "engine" : "engine: "
                     + e.getMessage()), e);
@@ -128,35 +126,16 @@ public final class OutputCollector {
         return out;
     }
 
-    private Map<String, Object> inline(ContainerPath file, InputStream tar, long size) throws IOException {
+    private CollectedFile inline(ContainerPath file, InputStream tar, long size) throws IOException {
         if (size > config.maxInlineBytes()) {
-            return error(file.value(), "is " + size + " bytes, above max_inline_bytes (" + config.maxInlineBytes()
-                    + "); use upload_to_s3: true");
+            return CollectedFile.Failed.of(file.value(), "is " + size + " bytes, above max_inline_bytes ("
+                    + config.maxInlineBytes() + "); use upload_to_s3: true");
         }
-        byte[] bytes = tar.readNBytes((int) size);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("path", file.value());
-        m.put("size_bytes", size);
-        Encoded encoded = Encoded.of(bytes);
-        m.put("content", encoded.text());
-        m.put("encoding", encoded.encoding());
-        return m;
+        return new CollectedFile.Inline(file.value(), size, Encoded.of(tar.readNBytes((int) size)));
     }
 
-    private static Map<String, Object> upload(ObjectStore objects, String keyBase, ContainerPath file, InputStream tar, long size) {
+    private static CollectedFile upload(ObjectStore objects, String keyBase, ContainerPath file, InputStream tar, long size) {
         ObjectStore.Stored stored = objects.put(keyBase + file.value(), tar, size);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("path", file.value());
-        m.put("size_bytes", stored.sizeBytes());
-        m.put("s3_url", stored.url());
-        m.put("sha256", stored.sha256());
-        return m;
-    }
-
-    private static Map<String, Object> error(String path, String problem) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("path", path);
-        m.put("error", path + " " + problem);
-        return m;
+        return new CollectedFile.Uploaded(file.value(), stored.sizeBytes(), stored.url(), stored.sha256());
     }
 }

@@ -12,6 +12,7 @@ public record OutputFile(String content, String encoding, String problem) {
 
     /** Opens a tar archive holding the file; {@link NoSuchContainerException} when it does not exist. */
     public interface Archive {
+        /** The archive's stream; the caller closes it. */
         InputStream open() throws IOException;
     }
 

@@ -2,6 +2,7 @@ package dev.containerrunner.plugin.kubernetes;
 
 import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.spi.ActionContext;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -52,6 +53,11 @@ final class KubeLabels {
 
     static boolean validValue(String v) {
         return v.length() <= 63 && v.matches("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
+    }
+
+    /** An object's labels and the runner's annotations merged, annotations (exact values) winning. */
+    static Map<String, String> merged(ObjectMeta meta) {
+        return merged(meta.getLabels(), meta.getAnnotations());
     }
 
     /** Labels and annotations of an object merged, annotations (exact values) winning. */

@@ -1,0 +1,105 @@
+package dev.containerrunner.plugin.execution;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One file collect_output read: returned inline, uploaded to the object store, or the reason it
+ * could not be collected. {@link #toMap()} is its entry in the result's {@code files} list.
+ */
+public sealed interface CollectedFile permits CollectedFile.Inline, CollectedFile.Uploaded, CollectedFile.Failed {
+
+    /** The file's absolute path in the container. */
+    String path();
+
+    /** Whether the file was collected (inline or uploaded). */
+    default boolean ok() {
+        return true;
+    }
+
+    /** What the task log says after {@code "collected "}, e.g. {@code /out/a.txt (11 bytes)}. */
+    String summary();
+
+    /** The result entry, keys in their public order. */
+    Map<String, Object> toMap();
+
+    /**
+     * A file returned in the result.
+     *
+     * @param sizeBytes its size in bytes
+     * @param content   its bytes as text or base64
+     */
+    record Inline(String path, long sizeBytes, Encoded content) implements CollectedFile {
+
+        @Override
+        public String summary() {
+            return path + " (" + sizeBytes + " bytes)";
+        }
+
+        @Override
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", path);
+            m.put("size_bytes", sizeBytes);
+            m.put("content", content.text());
+            m.put("encoding", content.encoding());
+            return m;
+        }
+    }
+
+    /**
+     * A file stored in the object store.
+     *
+     * @param sizeBytes the bytes stored
+     * @param s3Url     {@code s3://bucket/key}
+     * @param sha256    hex SHA-256 of the bytes stored
+     */
+    record Uploaded(String path, long sizeBytes, String s3Url, String sha256) implements CollectedFile {
+
+        @Override
+        public String summary() {
+            return path + " (" + sizeBytes + " bytes -> " + s3Url + ")";
+        }
+
+        @Override
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", path);
+            m.put("size_bytes", sizeBytes);
+            m.put("s3_url", s3Url);
+            m.put("sha256", sha256);
+            return m;
+        }
+    }
+
+    /**
+     * A path that could not be collected.
+     *
+     * @param error the whole message, starting with the path
+     */
+    record Failed(String path, String error) implements CollectedFile {
+
+        /** The failure of {@code path}, e.g. {@code of("/x", "does not exist in the container")}. */
+        public static Failed of(String path, String problem) {
+            return new Failed(path, path + " " + problem);
+        }
+
+        @Override
+        public boolean ok() {
+            return false;
+        }
+
+        @Override
+        public String summary() {
+            return path + ": " + error;
+        }
+
+        @Override
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", path);
+            m.put("error", error);
+            return m;
+        }
+    }
+}

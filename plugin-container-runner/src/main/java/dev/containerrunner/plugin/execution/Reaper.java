@@ -1,0 +1,188 @@
+package dev.containerrunner.plugin.execution;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Removes what the runner created once it is no longer wanted, deciding by labels only (so it also
+ * cleans up after a process that crashed), on every backend through its {@link ReaperStrategy}. A
+ * run is removed when:
+ * <ul>
+ *   <li>its owner process is gone (same host, no process with that pid and start time), or</li>
+ *   <li>its hard bound {@code expires-at} has passed (running or not), or</li>
+ *   <li>its main container ended longer than its retention ago.</li>
+ * </ul>
+ * Sweeps run when the backend first connects (reaping at start-up) and then every
+ * {@code janitor_interval_seconds}; each also retries the removals that failed earlier. At the end
+ * of a workflow run the runs of this process labelled {@code release-at-run-end} go; at
+ * {@link #close()} everything this process still keeps.
+ *
+ * @apiNote Thread-safe: sweeps run on one daemon thread, the other methods on task threads.
+ */
+public final class Reaper implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
+
+    private final ReaperStrategy<?> strategy;
+    private final Clock clock;
+    private final Set<String> retry = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService scheduler;
+    private boolean closed;
+
+    public Reaper(ReaperStrategy<?> strategy, Clock clock) {
+        this.strategy = strategy;
+        this.clock = clock;
+    }
+
+    /**
+     * Sweeps now, then every {@code interval}; a failed periodic sweep is logged and the next one
+     * runs as planned. Does nothing when already started or closed.
+     *
+     * @throws ContainerEngineException when the first sweep fails (nothing is scheduled then)
+     */
+    public synchronized void start(Duration interval) {
+        if (scheduler != null || closed) {
+            return;
+        }
+        int first = sweep();
+        if (first > 0) {
+            LOG.info("reaped at start-up: {} {} runs left by earlier processes", first, strategy.name());
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "container-runner-" + strategy.name() + "-reaper");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::periodicSweep, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void periodicSweep() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("janitor sweep failed: {}", e.getMessage());
+        }
+    }
+
+    /** Remembers an attempt whose removal failed (e.g. the engine was down); every sweep retries it. */
+    public void removeLater(String attemptId) {
+        retry.add(attemptId);
+    }
+
+    /**
+     * One sweep: retries the failed removals, then removes every run the rules say is done.
+     *
+     * @return how many listed runs it removed
+     * @throws ContainerEngineException when the runs cannot be listed
+     */
+    public synchronized int sweep() {
+        for (String attempt : List.copyOf(retry)) {
+            try {
+                strategy.deleteAttempt(attempt);
+                retry.remove(attempt);
+            } catch (ContainerEngineException e) {
+                LOG.debug("attempt {} still not removable: {}", attempt, e.getMessage());
+            }
+        }
+        return removeDue(strategy, clock.instant());
+    }
+
+    private <R extends ReaperStrategy.Run> int removeDue(ReaperStrategy<R> s, Instant now) {
+        List<R> due = new ArrayList<>();
+        List<R> living = new ArrayList<>();
+        for (R run : s.list()) {
+            (run.labels().ownerIsGone() || run.labels().expired(now) ? due : living).add(run);
+        }
+        Map<R, Instant> finished = living.isEmpty() ? Map.of() : s.mainFinishedAt(living);
+        for (R run : living) {
+            Instant end = finished.get(run);
+            if (end != null && run.labels().retentionOver(end, now)) {
+                due.add(run);
+            }
+        }
+        int removed = 0;
+        for (R run : due) {
+            if (delete(s, run)) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Removes one attempt now (collect_output's {@code release: true}); when that fails it is
+     * logged and retried by the next sweeps.
+     */
+    public void release(String attemptId) {
+        try {
+            strategy.deleteAttempt(attemptId);
+        } catch (ContainerEngineException e) {
+            LOG.warn("could not delete run {} now, will retry: {}", attemptId, e.getMessage());
+            retry.add(attemptId);
+        }
+    }
+
+    /**
+     * Removes the runs of the finished workflow run {@code runId} that this process keeps only
+     * until then ({@code release-at-run-end}).
+     *
+     * @throws ContainerEngineException when the runs cannot be listed
+     */
+    public void runFinished(String runId) {
+        removeAll(strategy, l -> runId.equals(l.run()) && l.releaseAtRunEnd() && l.ownedByThisProcess());
+    }
+
+    private <R extends ReaperStrategy.Run> void removeAll(ReaperStrategy<R> s, Predicate<RunLabels> which) {
+        for (R run : s.list()) {
+            if (which.test(run.labels())) {
+                delete(s, run);
+            }
+        }
+    }
+
+    private <R extends ReaperStrategy.Run> boolean delete(ReaperStrategy<R> s, R run) {
+        try {
+            s.delete(run);
+            return true;
+        } catch (ContainerEngineException e) {
+            LOG.warn("could not delete run {}: {}", run.labels().attempt(), e.getMessage());
+            if (run.labels().attempt() != null) {
+                retry.add(run.labels().attempt());
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Stops sweeping and removes every run this process still keeps. When the engine or cluster
+     * cannot be reached that is logged: the runs' expiry still bounds them. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+        try {
+            removeAll(strategy, RunLabels::ownedByThisProcess);
+        } catch (ContainerEngineException e) {
+            LOG.warn("could not delete this process's runs at close: {}", e.getMessage());
+        }
+    }
+}
