@@ -2,6 +2,7 @@ package dev.containerrunner.engine;
 
 import dev.containerrunner.spi.InvalidKwargsException;
 import dev.containerrunner.spi.KwargsValidator;
+import dev.containerrunner.spi.TaskAppException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -106,6 +107,11 @@ final class WorkflowValidator {
             }
         } catch (InvalidKwargsException e) {
             throw new WorkflowDefinitionException("task '" + t.taskId() + "' (" + t.function() + "): " + e.getMessage(), e);
+        } catch (TaskAppException e) {
+            throw e;
+        } catch (RuntimeException e) { // an app's validator that fails untyped still refuses the workflow
+            throw new WorkflowDefinitionException("task '" + t.taskId() + "' (" + t.function() + "): the app's validation"
+                    + " failed: " + e, e);
         }
     }
 

@@ -60,6 +60,13 @@ class WorkflowValidationTest {
     }
 
     @Test
+    void anAppValidatorThatFailsUntypedStillRefusesTheWorkflow() {
+        String msg = invalid(wf().task("t", "apps.platform.testkit.sleep", Map.of("millis", 666_666), null));
+        assertTrue(msg.contains("task 't' (apps.platform.testkit.sleep): the app's validation failed:"
+                + " java.lang.IllegalStateException: validator exploded"), msg);
+    }
+
+    @Test
     void wholeReferencesDeferTypeChecks() {
         engine.validate(wf().task("a", "apps.platform.testkit.echo", Map.of("value", 3), "a")
                 .task("b", "apps.platform.testkit.echo", Map.of("value", 1, "count", "{{ a.value }}"), "b").build());

@@ -13,7 +13,6 @@ import dev.containerrunner.spi.LogSink;
 import dev.containerrunner.spi.ParameterSpec;
 import dev.containerrunner.spi.TaskAppException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,10 +60,10 @@ public final class WorkflowCli {
         Arguments a;
         try {
             a = Arguments.parse(args, env);
-        } catch (IllegalArgumentException e) {
+        } catch (Arguments.UsageException e) {
             err.println("workflow: " + e.getMessage());
             err.println(USAGE);
-            return INVALID;
+            return invalid(e.getMessage());
         }
         return switch (a.command()) {
             case "run" -> run(a);
@@ -187,9 +186,14 @@ public final class WorkflowCli {
 
     private int invalid(TaskAppException e) {
         err.println("workflow: invalid: " + e.getMessage());
+        return invalid(e.getMessage());
+    }
+
+    /** Prints the exit-2 document, {@code {"status": "invalid", "error": ...}}, and returns 2. */
+    private int invalid(String message) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("status", "invalid");
-        doc.put("error", e.getMessage());
+        doc.put("error", message);
         out.println(Json.writePretty(doc));
         return INVALID;
     }
@@ -207,54 +211,6 @@ public final class WorkflowCli {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
             // the JVM is already shutting down: the hook is running and waits for us
-        }
-    }
-
-    /** Parsed command line. */
-    record Arguments(String command, Path file, Path config, List<Path> plugins) {
-
-        static Arguments parse(String[] args, Map<String, String> env) {
-            if (args.length == 0) {
-                throw new IllegalArgumentException("no command given");
-            }
-            String command = args[0];
-            if (!List.of("run", "validate", "apps").contains(command)) {
-                throw new IllegalArgumentException("unknown command '" + command + "'; commands: run, validate, apps");
-            }
-            Path file = null;
-            Path config = null;
-            List<Path> plugins = new ArrayList<>();
-            for (int i = 1; i < args.length; i++) {
-                String arg = args[i];
-                switch (arg) {
-                    case "--config" -> config = Path.of(value(args, ++i, arg));
-                    case "--plugins" -> plugins.add(Path.of(value(args, ++i, arg)));
-                    default -> {
-                        if (arg.startsWith("--") || file != null || command.equals("apps")) {
-                            throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-                        }
-                        file = Path.of(arg);
-                    }
-                }
-            }
-            if (file == null && !command.equals("apps")) {
-                throw new IllegalArgumentException("'" + command + "' needs a workflow FILE");
-            }
-            if (plugins.isEmpty() && env.get("WORKFLOW_PLUGINS") != null) {
-                for (String p : env.get("WORKFLOW_PLUGINS").split(":")) {
-                    if (!p.isBlank()) {
-                        plugins.add(Path.of(p));
-                    }
-                }
-            }
-            return new Arguments(command, file, config, plugins);
-        }
-
-        private static String value(String[] args, int i, String flag) {
-            if (i >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            return args[i];
         }
     }
 }
