@@ -12,7 +12,11 @@ import dev.containerrunner.spi.ActionDefinition;
 import dev.containerrunner.spi.LogSink;
 import dev.containerrunner.spi.ParameterSpec;
 import dev.containerrunner.spi.TaskAppException;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,10 +53,25 @@ public final class WorkflowCli {
         this.env = env;
     }
 
+    /**
+     * The CLI's entry point. stdout and stderr are UTF-8 whatever the locale (with LANG/LC_ALL unset,
+     * Java 17 would otherwise write every non-ASCII character as '?'); they replace System.out/err so
+     * that log lines of the engine and plugins are UTF-8 too.
+     */
     public static void main(String[] args) {
-        int code = new WorkflowCli(System.out, System.err, System.getenv()).execute(args);
-        System.out.flush();
+        PrintStream out = utf8(FileDescriptor.out);
+        PrintStream err = utf8(FileDescriptor.err);
+        System.setOut(out);
+        System.setErr(err);
+        int code = new WorkflowCli(out, err, System.getenv()).execute(args);
+        out.flush();
+        err.flush();
         System.exit(code);
+    }
+
+    private static PrintStream utf8(FileDescriptor fd) {
+        // autoflush, like System.out: the JSON document is on its way before a shutdown hook can halt the JVM
+        return new PrintStream(new BufferedOutputStream(new FileOutputStream(fd), 8192), true, StandardCharsets.UTF_8);
     }
 
     /** Runs one command and returns its exit code. */
