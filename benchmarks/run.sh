@@ -5,9 +5,17 @@
 #   benchmarks/run.sh [RUNS=30] [THROUGHPUT_TASKS=200] [SECTIONS=overhead,throughput,flood,files]
 # SECTIONS may also name "kubernetes": the Kubernetes backend against a bare fabric8 Job on the
 # local cluster (scripts/ensure-k8s.sh), with the Docker backend for context.
+# SECTIONS=validation alone needs no Docker: the engine's validation and scheduling cost for 10k and
+# 100k-task workflows (a chain and a fan-out) with a no-op app; RUNS is then the number of repeats and
+# THROUGHPUT_TASKS the largest workflow that is also run:  benchmarks/run.sh 3 100000 validation
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+if [ "${3:-}" = validation ]; then
+  mvn -B -q -Dstyle.color=never -DskipTests -DskipITs package -pl reference-engine,benchmarks -am >&2
+  exec java -Xmx2g -cp "benchmarks/target/classes:reference-engine/target/workflow-engine.jar" \
+    dev.containerrunner.benchmarks.ValidationBench "${1:-3}" "${2:-100000}"
+fi
 scripts/ensure-docker.sh >&2
 scripts/ensure-images.sh >&2
 case "${3:-}" in *kubernetes*) scripts/ensure-k8s.sh up >/dev/null ;; esac

@@ -7,6 +7,7 @@ import dev.containerrunner.spi.ActionRegistry;
 import dev.containerrunner.spi.FunctionName;
 import dev.containerrunner.spi.InvalidConfigurationException;
 import dev.containerrunner.spi.TaskApp;
+import dev.containerrunner.spi.TaskAppException;
 import java.io.IOException;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
@@ -51,8 +52,7 @@ public final class AppCatalog implements AutoCloseable {
                 }
                 Map<String, Object> section = appsConfig.getOrDefault(app.name(), Map.of());
                 configuration.put(app.id(), section);
-                app.configure(section);
-                apps.put(app.id(), new InstalledApp(app, ActionRegistry.of(app), f.source()));
+                apps.put(app.id(), new InstalledApp(app, configured(app, section, f.source()), f.source()));
             }
             for (String name : appsConfig.keySet()) {
                 if (apps.values().stream().noneMatch(a -> a.app().name().equals(name))) {
@@ -64,6 +64,19 @@ public final class AppCatalog implements AutoCloseable {
         } catch (RuntimeException e) {
             catalog.close();
             throw e;
+        }
+    }
+
+    /** Configures {@code app} and collects its actions; an untyped exception from the app becomes a typed one. */
+    private static ActionRegistry configured(TaskApp app, Map<String, Object> section, String source) {
+        try {
+            app.configure(section);
+            return ActionRegistry.of(app);
+        } catch (TaskAppException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new WorkflowDefinitionException("app '" + app.id() + "' (" + source + ") failed while being configured: "
+                    + e, e);
         }
     }
 

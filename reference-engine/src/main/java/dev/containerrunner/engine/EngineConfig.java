@@ -25,6 +25,7 @@ public record EngineConfig(Map<String, Map<String, Object>> apps, int maxParalle
         return new EngineConfig(Map.of(), DEFAULT_MAX_PARALLEL_TASKS);
     }
 
+    /** Reads a configuration file (see {@link Json#readObjectFile}: UTF-8, one document, duplicate keys refused). */
     public static EngineConfig load(Path file) {
         return fromMap(Json.readObjectFile(file, "configuration file"), file.toString());
     }
@@ -59,7 +60,8 @@ public record EngineConfig(Map<String, Map<String, Object>> apps, int maxParalle
                 throw new WorkflowDefinitionException(origin + ": unknown key 'engine." + e.getKey() + "'; allowed: [max_parallel_tasks]");
             }
             if (!(e.getValue() instanceof Integer n) || n < 1 || n > 256) {
-                throw new WorkflowDefinitionException(origin + ": 'engine.max_parallel_tasks' must be an integer from 1 to 256");
+                throw new WorkflowDefinitionException(origin + ": 'engine.max_parallel_tasks' must be an integer from 1 to 256,"
+                        + " got " + e.getValue());
             }
             parallel = n;
         }

@@ -6,10 +6,15 @@ import dev.containerrunner.spi.CancellationSource;
 import dev.containerrunner.spi.KwargsValidator;
 import dev.containerrunner.spi.LogSink;
 import dev.containerrunner.spi.ResultStore;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class WorkflowExecution {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowExecution.class);
+    private static final String CANCELLED = "skipped: the run was cancelled";
 
     private final Plan plan;
     private final int maxParallel;
@@ -72,53 +78,83 @@ final class WorkflowExecution {
         return new WorkflowRun(plan.workflow().name(), plan.workflow().version(), runId, ok, results, ordered);
     }
 
+    /**
+     * Starts tasks as their prerequisites succeed, at most {@code maxParallel} at a time, in
+     * O(tasks + edges): a finished task releases (or skips) only its own dependents, and a skip
+     * travels down the graph once. Ready tasks start in the order they became ready.
+     */
     private void schedule(CompletionService<TaskOutcome> completion) {
-        List<Plan.PlannedTask> pending = new ArrayList<>(plan.tasks());
+        Map<String, Integer> unmet = new HashMap<>();
+        Map<String, List<Plan.PlannedTask>> dependents = new HashMap<>();
+        Deque<Plan.PlannedTask> ready = new ArrayDeque<>();
+        for (Plan.PlannedTask t : plan.tasks()) {
+            unmet.put(t.spec().taskId(), t.dependencies().size());
+            t.dependencies().forEach(d -> dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(t));
+            if (t.dependencies().isEmpty()) {
+                ready.add(t);
+            }
+        }
+        Set<String> started = new HashSet<>();
+        boolean cancelSeen = false;
         int inFlight = 0;
-        while (!pending.isEmpty() || inFlight > 0) {
-            int before = pending.size();
-            for (var it = pending.iterator(); it.hasNext() && inFlight < maxParallel; ) {
-                Plan.PlannedTask t = it.next();
-                String blocker = blocker(t);
-                if (blocker != null) {
-                    it.remove();
-                    String why = cancelled ? "skipped: the run was cancelled"
-                            : "skipped: dependency '" + blocker + "' did not succeed";
-                    outcomes.put(t.spec().taskId(), new TaskOutcome(t.spec().taskId(), t.spec().function(),
-                            TaskOutcome.Status.SKIPPED, 0.0, why));
-                } else if (ready(t)) {
-                    it.remove();
-                    completion.submit(() -> execute(t));
-                    inFlight++;
+        while (true) {
+            if (cancelled && !cancelSeen) {
+                cancelSeen = true;
+                ready.clear();
+                for (Plan.PlannedTask t : plan.tasks()) {
+                    if (!started.contains(t.spec().taskId()) && !outcomes.containsKey(t.spec().taskId())) {
+                        outcomes.put(t.spec().taskId(), skipped(t, CANCELLED));
+                    }
                 }
             }
+            while (inFlight < maxParallel && !ready.isEmpty()) {
+                Plan.PlannedTask t = ready.poll();
+                started.add(t.spec().taskId());
+                completion.submit(() -> execute(t));
+                inFlight++;
+            }
             if (inFlight == 0) {
-                if (pending.size() == before) {
-                    throw new IllegalStateException("no task can start: " + pending); // a validated plan never gets here
-                }
-                continue; // only skips happened; look again
+                break;
             }
             TaskOutcome done = take(completion);
             outcomes.put(done.taskId(), done);
             inFlight--;
+            release(done, dependents, unmet, ready);
+        }
+        if (outcomes.size() != plan.tasks().size()) { // a validated plan never gets here
+            throw new IllegalStateException("tasks never became ready: " + plan.tasks().stream()
+                    .map(t -> t.spec().taskId()).filter(id -> !outcomes.containsKey(id)).limit(20).toList());
         }
     }
 
-    private String blocker(Plan.PlannedTask t) {
-        if (cancelled) {
-            return "(cancelled)";
-        }
-        for (String dep : t.dependencies()) {
-            TaskOutcome o = outcomes.get(dep);
-            if (o != null && o.status() != TaskOutcome.Status.SUCCEEDED) {
-                return dep;
+    /** Counts {@code done} towards its dependents; if it did not succeed, skips them and theirs. */
+    private void release(TaskOutcome done, Map<String, List<Plan.PlannedTask>> dependents, Map<String, Integer> unmet,
+                         Deque<Plan.PlannedTask> ready) {
+        Deque<TaskOutcome> settled = new ArrayDeque<>();
+        settled.add(done);
+        while (!settled.isEmpty()) {
+            TaskOutcome o = settled.poll();
+            for (Plan.PlannedTask d : dependents.getOrDefault(o.taskId(), List.of())) {
+                String id = d.spec().taskId();
+                if (outcomes.containsKey(id)) {
+                    continue; // already skipped through another prerequisite, or by cancellation
+                }
+                if (o.status() == TaskOutcome.Status.SUCCEEDED) {
+                    if (unmet.merge(id, -1, Integer::sum) == 0) {
+                        ready.add(d);
+                    }
+                } else {
+                    TaskOutcome skip = skipped(d, cancelled ? CANCELLED
+                            : "skipped: dependency '" + o.taskId() + "' did not succeed");
+                    outcomes.put(id, skip);
+                    settled.add(skip);
+                }
             }
         }
-        return null;
     }
 
-    private boolean ready(Plan.PlannedTask t) {
-        return t.dependencies().stream().allMatch(outcomes::containsKey);
+    private static TaskOutcome skipped(Plan.PlannedTask t, String why) {
+        return new TaskOutcome(t.spec().taskId(), t.spec().function(), TaskOutcome.Status.SKIPPED, 0.0, why);
     }
 
     private static TaskOutcome take(CompletionService<TaskOutcome> completion) {

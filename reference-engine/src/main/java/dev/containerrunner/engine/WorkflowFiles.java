@@ -1,5 +1,7 @@
 package dev.containerrunner.engine;
 
+import dev.containerrunner.spi.ParameterType;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,7 @@ public final class WorkflowFiles {
     private WorkflowFiles() {
     }
 
+    /** Reads a workflow file (see {@link Json#readObjectFile}: UTF-8, one document, duplicate keys refused). */
     public static Workflow load(Path file) {
         return fromMap(Json.readObjectFile(file, "workflow file"), file.toString());
     }
@@ -36,7 +39,8 @@ public final class WorkflowFiles {
     public static Workflow fromMap(Map<String, Object> doc, String origin) {
         unknownFields(doc, WORKFLOW_FIELDS, origin);
         String name = string(doc, "name", origin, true);
-        Object version = doc.get("version");
+        String version = version(doc.get("version"), origin);
+        string(doc, "description", origin, false);
         Object tasksValue = doc.get("tasks");
         if (!(tasksValue instanceof List<?> rawTasks)) {
             throw new WorkflowDefinitionException(origin + ": 'tasks' must be a list of tasks");
@@ -61,7 +65,22 @@ public final class WorkflowFiles {
             tasks.add(new TaskSpec(taskId, string(t, "function", where, true), kw, string(t, "result_key", where, false),
                     stringList(t.get("depends_on"), where)));
         }
-        return new Workflow(name, version == null ? null : String.valueOf(version), tasks);
+        return new Workflow(name, version, tasks);
+    }
+
+    /**
+     * A string, or an integer written without quotes. A YAML float such as {@code 1.10} is refused:
+     * it would become {@code 1.1}.
+     */
+    private static String version(Object v, String origin) {
+        if (v == null || v instanceof String) {
+            return (String) v;
+        }
+        if (v instanceof Integer || v instanceof Long || v instanceof BigInteger) {
+            return v.toString();
+        }
+        throw new WorkflowDefinitionException(origin + ": 'version' must be a string (quote it, e.g. version: \"1.10\"),"
+                + " got " + ParameterType.describe(v) + " " + v);
     }
 
     private static void unknownFields(Map<String, Object> map, Set<String> allowed, String where) {

@@ -2,10 +2,12 @@ package dev.containerrunner.engine;
 
 import dev.containerrunner.spi.InvalidKwargsException;
 import dev.containerrunner.spi.KwargsValidator;
+import dev.containerrunner.spi.TaskAppException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,7 +84,8 @@ final class WorkflowValidator {
                 }
                 deps.add(d);
             }
-            for (Templates.Reference ref : Templates.references(t.kwargs())) {
+            List<Templates.Reference> references = Templates.references(t.kwargs());
+            for (Templates.Reference ref : references) {
                 if (!storageKeys.containsKey(ref.key())) {
                     throw new WorkflowDefinitionException("task '" + t.taskId() + "': reference " + ref.text()
                             + " names no result_key or task_id of this workflow");
@@ -92,47 +95,73 @@ final class WorkflowValidator {
             if (deps.contains(t.taskId())) {
                 throw new WorkflowDefinitionException("task '" + t.taskId() + "' depends on itself");
             }
-            checkKwargs(t, action);
+            checkKwargs(t, action, references.isEmpty());
             planned.put(t.taskId(), new Plan.PlannedTask(t, action, Set.copyOf(deps)));
         }
         return new Plan(wf, order(planned), Map.copyOf(storageKeys));
     }
 
-    private static void checkKwargs(TaskSpec t, AppCatalog.ResolvedAction action) {
+    private static void checkKwargs(TaskSpec t, AppCatalog.ResolvedAction action, boolean noReferences) {
         try {
             Map<String, Object> filled = KwargsValidator.validate(action.action(), t.kwargs(), Templates::isWholeReference);
-            if (Templates.references(t.kwargs()).isEmpty()) {
+            if (noReferences) {
                 action.action().validator().check(filled);
             }
         } catch (InvalidKwargsException e) {
             throw new WorkflowDefinitionException("task '" + t.taskId() + "' (" + t.function() + "): " + e.getMessage(), e);
+        } catch (TaskAppException e) {
+            throw e;
+        } catch (RuntimeException e) { // an app's validator that fails untyped still refuses the workflow
+            throw new WorkflowDefinitionException("task '" + t.taskId() + "' (" + t.function() + "): the app's validation"
+                    + " failed: " + e, e);
         }
     }
 
-    /** Kahn's algorithm, keeping the written order among ready tasks; a cycle is named. */
+    /**
+     * Kahn's algorithm in O(tasks + edges), keeping the written order among ready tasks: each
+     * finished task releases only its own dependents. A cycle is named by its members.
+     */
     private static List<Plan.PlannedTask> order(Map<String, Plan.PlannedTask> tasks) {
-        Map<String, Integer> missing = new LinkedHashMap<>();
-        tasks.forEach((id, t) -> missing.put(id, t.dependencies().size()));
-        List<Plan.PlannedTask> ordered = new ArrayList<>();
+        Map<String, Integer> missing = new HashMap<>();
+        Map<String, List<String>> dependents = new HashMap<>();
         Deque<String> ready = new ArrayDeque<>();
-        missing.forEach((id, n) -> {
-            if (n == 0) {
+        tasks.forEach((id, t) -> {
+            missing.put(id, t.dependencies().size());
+            t.dependencies().forEach(d -> dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(id));
+            if (t.dependencies().isEmpty()) {
                 ready.add(id);
             }
         });
+        List<Plan.PlannedTask> ordered = new ArrayList<>(tasks.size());
         while (!ready.isEmpty()) {
             String id = ready.poll();
             ordered.add(tasks.get(id));
-            for (Plan.PlannedTask t : tasks.values()) {
-                if (t.dependencies().contains(id) && missing.merge(t.spec().taskId(), -1, Integer::sum) == 0) {
-                    ready.add(t.spec().taskId());
+            for (String dependent : dependents.getOrDefault(id, List.of())) {
+                if (missing.merge(dependent, -1, Integer::sum) == 0) {
+                    ready.add(dependent);
                 }
             }
         }
         if (ordered.size() != tasks.size()) {
-            List<String> cyclic = missing.entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey).toList();
-            throw new WorkflowDefinitionException("tasks " + cyclic + " form a dependency cycle");
+            throw new WorkflowDefinitionException("tasks " + cycle(tasks, missing) + " form a dependency cycle");
         }
         return ordered;
+    }
+
+    /**
+     * One cycle among the tasks Kahn's algorithm could not order, in written order. Each of them
+     * waits for at least one other such task, so following those waits must come back to a task.
+     */
+    private static List<String> cycle(Map<String, Plan.PlannedTask> tasks, Map<String, Integer> missing) {
+        Map<String, Integer> step = new HashMap<>();
+        List<String> path = new ArrayList<>();
+        String current = tasks.keySet().stream().filter(id -> missing.get(id) > 0).findFirst().orElseThrow();
+        while (!step.containsKey(current)) {
+            step.put(current, path.size());
+            path.add(current);
+            current = tasks.get(current).dependencies().stream().filter(d -> missing.get(d) > 0).findFirst().orElseThrow();
+        }
+        Set<String> members = new HashSet<>(path.subList(step.get(current), path.size()));
+        return tasks.keySet().stream().filter(members::contains).toList();
     }
 }

@@ -71,6 +71,45 @@ class WorkflowExecutionTest {
     }
 
     @Test
+    void aFailureSkipsEverythingBehindItOnce() {
+        int n = 5_000;
+        WorkflowBuilder wf = new WorkflowBuilder("wf", "1").task("t0", "apps.platform.testkit.fail", Map.of(), null);
+        for (int i = 1; i < n; i++) {
+            wf.task("t" + i, "apps.platform.testkit.echo", Map.of("value", i), null, List.of("t" + (i - 1)));
+        }
+        wf.task("free", "apps.platform.testkit.echo", Map.of("value", 1), "free");
+        try (WorkflowEngine engine = engine()) {
+            WorkflowRun run = engine.run(wf.build());
+            Map<String, TaskOutcome> byId = new java.util.HashMap<>();
+            run.tasks().forEach(t -> byId.put(t.taskId(), t));
+            assertEquals(n + 1, byId.size());
+            assertEquals(TaskOutcome.Status.FAILED, byId.get("t0").status());
+            for (int i = 1; i < n; i++) {
+                TaskOutcome o = byId.get("t" + i);
+                assertEquals(TaskOutcome.Status.SKIPPED, o.status(), o.toString());
+                assertEquals("skipped: dependency 't" + (i - 1) + "' did not succeed", o.error());
+            }
+            assertEquals(TaskOutcome.Status.SUCCEEDED, byId.get("free").status());
+        }
+    }
+
+    @Test
+    void aDiamondRunsItsJoinOnceAfterBothBranches() {
+        try (WorkflowEngine engine = engine()) {
+            WorkflowRun run = engine.run(new WorkflowBuilder("wf", "1")
+                    .task("top", "apps.platform.testkit.sleep", Map.of("millis", 50), "top")
+                    .task("left", "apps.platform.testkit.sleep", Map.of("millis", 200), "left").dependsOn("top")
+                    .task("right", "apps.platform.testkit.sleep", Map.of("millis", 10), "right").dependsOn("top")
+                    .task("join", "apps.platform.testkit.sleep", Map.of("millis", 10), "join").dependsOn("left", "right")
+                    .build());
+            assertTrue(run.succeeded(), run.toString());
+            long join = ((Number) run.result("join").get("end")).longValue();
+            assertTrue(join > ((Number) run.result("left").get("end")).longValue());
+            assertTrue(join > ((Number) run.result("right").get("end")).longValue());
+        }
+    }
+
+    @Test
     void independentTasksRunInParallel() {
         try (WorkflowEngine engine = engine()) {
             long t0 = System.nanoTime();

@@ -60,6 +60,13 @@ class WorkflowValidationTest {
     }
 
     @Test
+    void anAppValidatorThatFailsUntypedStillRefusesTheWorkflow() {
+        String msg = invalid(wf().task("t", "apps.platform.testkit.sleep", Map.of("millis", 666_666), null));
+        assertTrue(msg.contains("task 't' (apps.platform.testkit.sleep): the app's validation failed:"
+                + " java.lang.IllegalStateException: validator exploded"), msg);
+    }
+
+    @Test
     void wholeReferencesDeferTypeChecks() {
         engine.validate(wf().task("a", "apps.platform.testkit.echo", Map.of("value", 3), "a")
                 .task("b", "apps.platform.testkit.echo", Map.of("value", 1, "count", "{{ a.value }}"), "b").build());
@@ -92,6 +99,39 @@ class WorkflowValidationTest {
         assertTrue(msg.contains("[a, b] form a dependency cycle"), msg);
         assertTrue(invalid(wf().task("a", "apps.platform.testkit.echo", Map.of("value", "{{ a.value }}"), null))
                 .contains("depends on itself"));
+    }
+
+    @Test
+    void aCycleIsNamedByItsMembersOnly() {
+        String msg = invalid(wf()
+                .task("d", "apps.platform.testkit.echo", Map.of("value", "{{ a.value }}"), null) // waits for the cycle
+                .task("a", "apps.platform.testkit.echo", Map.of("value", "{{ b.value }}"), null)
+                .task("b", "apps.platform.testkit.echo", Map.of("value", 1), null, List.of("c"))
+                .task("c", "apps.platform.testkit.echo", Map.of("value", "{{ a.value }}"), null)
+                .task("e", "apps.platform.testkit.echo", Map.of("value", 1), null));
+        assertTrue(msg.contains("tasks [a, b, c] form a dependency cycle"), msg);
+    }
+
+    @Test
+    void largeWorkflowsPlanInDependencyAndWrittenOrder() {
+        int n = 20_000;
+        WorkflowBuilder chain = wf(); // written last-first: each task references the next one written
+        for (int i = n - 1; i >= 0; i--) {
+            chain.task("t" + i, "apps.platform.testkit.echo", Map.of("value", i == 0 ? 0 : "{{ t" + (i - 1) + ".value }}"), null);
+        }
+        List<String> order = engine.validate(chain.build()).tasks().stream().map(t -> t.spec().taskId()).toList();
+        assertEquals("t0", order.get(0));
+        assertEquals("t" + (n - 1), order.get(n - 1));
+        WorkflowBuilder fan = wf().task("root", "apps.platform.testkit.echo", Map.of("value", 0), null);
+        for (int i = 0; i < n; i++) {
+            fan.task("leaf" + i, "apps.platform.testkit.echo", Map.of("value", i), null, List.of("root"));
+        }
+        fan.task("sink", "apps.platform.testkit.echo", Map.of("value", 0), null,
+                java.util.stream.IntStream.range(0, n).mapToObj(i -> "leaf" + i).toList());
+        Plan plan = engine.validate(fan.build());
+        assertEquals("leaf0", plan.tasks().get(1).spec().taskId(), "ready tasks keep their written order");
+        assertEquals("leaf" + (n - 1), plan.tasks().get(n).spec().taskId());
+        assertEquals(n, plan.tasks().get(n + 1).dependencies().size());
     }
 
     @Test

@@ -12,8 +12,11 @@ import dev.containerrunner.spi.ActionDefinition;
 import dev.containerrunner.spi.LogSink;
 import dev.containerrunner.spi.ParameterSpec;
 import dev.containerrunner.spi.TaskAppException;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,10 +53,25 @@ public final class WorkflowCli {
         this.env = env;
     }
 
+    /**
+     * The CLI's entry point. stdout and stderr are UTF-8 whatever the locale (with LANG/LC_ALL unset,
+     * Java 17 would otherwise write every non-ASCII character as '?'); they replace System.out/err so
+     * that log lines of the engine and plugins are UTF-8 too.
+     */
     public static void main(String[] args) {
-        int code = new WorkflowCli(System.out, System.err, System.getenv()).execute(args);
-        System.out.flush();
+        PrintStream out = utf8(FileDescriptor.out);
+        PrintStream err = utf8(FileDescriptor.err);
+        System.setOut(out);
+        System.setErr(err);
+        int code = new WorkflowCli(out, err, System.getenv()).execute(args);
+        out.flush();
+        err.flush();
         System.exit(code);
+    }
+
+    private static PrintStream utf8(FileDescriptor fd) {
+        // autoflush, like System.out: the JSON document is on its way before a shutdown hook can halt the JVM
+        return new PrintStream(new BufferedOutputStream(new FileOutputStream(fd), 8192), true, StandardCharsets.UTF_8);
     }
 
     /** Runs one command and returns its exit code. */
@@ -61,10 +79,10 @@ public final class WorkflowCli {
         Arguments a;
         try {
             a = Arguments.parse(args, env);
-        } catch (IllegalArgumentException e) {
+        } catch (Arguments.UsageException e) {
             err.println("workflow: " + e.getMessage());
             err.println(USAGE);
-            return INVALID;
+            return invalid(e.getMessage());
         }
         return switch (a.command()) {
             case "run" -> run(a);
@@ -187,9 +205,14 @@ public final class WorkflowCli {
 
     private int invalid(TaskAppException e) {
         err.println("workflow: invalid: " + e.getMessage());
+        return invalid(e.getMessage());
+    }
+
+    /** Prints the exit-2 document, {@code {"status": "invalid", "error": ...}}, and returns 2. */
+    private int invalid(String message) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("status", "invalid");
-        doc.put("error", e.getMessage());
+        doc.put("error", message);
         out.println(Json.writePretty(doc));
         return INVALID;
     }
@@ -207,54 +230,6 @@ public final class WorkflowCli {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
             // the JVM is already shutting down: the hook is running and waits for us
-        }
-    }
-
-    /** Parsed command line. */
-    record Arguments(String command, Path file, Path config, List<Path> plugins) {
-
-        static Arguments parse(String[] args, Map<String, String> env) {
-            if (args.length == 0) {
-                throw new IllegalArgumentException("no command given");
-            }
-            String command = args[0];
-            if (!List.of("run", "validate", "apps").contains(command)) {
-                throw new IllegalArgumentException("unknown command '" + command + "'; commands: run, validate, apps");
-            }
-            Path file = null;
-            Path config = null;
-            List<Path> plugins = new ArrayList<>();
-            for (int i = 1; i < args.length; i++) {
-                String arg = args[i];
-                switch (arg) {
-                    case "--config" -> config = Path.of(value(args, ++i, arg));
-                    case "--plugins" -> plugins.add(Path.of(value(args, ++i, arg)));
-                    default -> {
-                        if (arg.startsWith("--") || file != null || command.equals("apps")) {
-                            throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-                        }
-                        file = Path.of(arg);
-                    }
-                }
-            }
-            if (file == null && !command.equals("apps")) {
-                throw new IllegalArgumentException("'" + command + "' needs a workflow FILE");
-            }
-            if (plugins.isEmpty() && env.get("WORKFLOW_PLUGINS") != null) {
-                for (String p : env.get("WORKFLOW_PLUGINS").split(":")) {
-                    if (!p.isBlank()) {
-                        plugins.add(Path.of(p));
-                    }
-                }
-            }
-            return new Arguments(command, file, config, plugins);
-        }
-
-        private static String value(String[] args, int i, String flag) {
-            if (i >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            return args[i];
         }
     }
 }

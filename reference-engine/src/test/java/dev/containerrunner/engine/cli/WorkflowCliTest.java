@@ -3,6 +3,7 @@ package dev.containerrunner.engine.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,9 +22,10 @@ class WorkflowCliTest {
     @TempDir
     Path dir;
 
-    record Outcome(int code, Map<String, Object> json, String stderr) {
+    record Outcome(int code, Map<String, Object> json, String stderr, String stdout) {
     }
 
+    /** stdout must be exactly one JSON document (nothing after it) or empty. */
     @SuppressWarnings("unchecked")
     private Outcome cli(String... args) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -30,8 +33,9 @@ class WorkflowCliTest {
         int code = new WorkflowCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 Map.of()).execute(args);
         String stdout = out.toString(StandardCharsets.UTF_8);
-        Map<String, Object> json = stdout.isBlank() ? Map.of() : new ObjectMapper().readValue(stdout, Map.class);
-        return new Outcome(code, json, err.toString(StandardCharsets.UTF_8));
+        Map<String, Object> json = stdout.isBlank() ? Map.of()
+                : new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(stdout, Map.class);
+        return new Outcome(code, json, err.toString(StandardCharsets.UTF_8), stdout);
     }
 
     private Path file(String name, String content) throws IOException {
@@ -122,5 +126,63 @@ class WorkflowCliTest {
         assertEquals("apps.platform.testkit.echo", echo.get("function"));
         Map<?, ?> count = (Map<?, ?>) ((List<?>) echo.get("parameters")).get(1);
         assertEquals(Map.of("name", "count", "type", "integer", "required", false, "default", 1, "doc", "a number"), count);
+    }
+
+    @Test
+    void everyUsageErrorPrintsTheInvalidDocumentAndExitsTwo() throws IOException {
+        String wf = file("ok.yaml", "name: x\ntasks:\n  - {task_id: t, function: apps.platform.testkit.echo, kwargs: {value: 1}}\n")
+                .toString();
+        String cfg = file("c.yaml", "engine: {max_parallel_tasks: 2}\n").toString();
+        String missing = dir.resolve("missing.yaml").toString();
+        String[][] cases = {
+            {"no command given"},
+            {"unknown command 'frobnicate'", "frobnicate"},
+            {"unknown command '--help'", "--help"},
+            {"'run' needs a workflow FILE", "run"},
+            {"'validate' needs a workflow FILE", "validate"},
+            {"--config needs a value", "run", wf, "--config"},
+            {"--plugins needs a value", "run", wf, "--plugins"},
+            {"--config needs a value, got the option '--plugins'", "run", wf, "--config", "--plugins", dir.toString()},
+            {"--config is given twice", "run", wf, "--config", cfg, "--config", cfg},
+            {"unknown option '--verbose'", "run", wf, "--verbose"},
+            {"unknown option '-v'", "validate", wf, "-v"},
+            {"unknown option '--config=", "run", wf, "--config=" + cfg},
+            {"takes one FILE", "run", wf, wf},
+            {"'apps' takes no FILE", "apps", wf},
+            {"FILE is an empty path", "run", ""},
+            {"is not a valid path", "run", "bad\0path"},
+            {"missing.yaml does not exist", "run", missing},
+            {"missing.yaml does not exist", "validate", missing},
+            {"is a directory", "run", dir.toString()},
+            {"missing.yaml does not exist", "run", wf, "--config", missing},
+            {"missing.yaml does not exist", "apps", "--config", missing},
+            {"does not exist or is not a directory", "run", wf, "--plugins", dir.resolve("nodir").toString()},
+            {"line 1", "validate", file("broken.yaml", "name: [").toString()},
+        };
+        for (String[] c : cases) {
+            String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+            Outcome o = cli(args);
+            String what = List.of(args) + " -> " + o.stdout() + o.stderr();
+            assertEquals(2, o.code(), what);
+            assertEquals(Set.of("status", "error"), o.json().keySet(), what);
+            assertEquals("invalid", o.json().get("status"), what);
+            assertTrue(((String) o.json().get("error")).contains(c[0]), what);
+            assertTrue(o.stderr().contains(c[0]), what);
+        }
+        Outcome o = cli("run", wf, "--config");
+        assertEquals("{\n  \"status\" : \"invalid\",\n  \"error\" : \"--config needs a value\"\n}\n", o.stdout());
+        assertTrue(o.stderr().contains("usage:"), o.stderr());
+    }
+
+    @Test
+    void anAppThatFailsUntypedWhileConfiguredIsAnInvalidConfiguration() throws IOException {
+        Path wf = file("ok.yaml", "name: x\ntasks:\n  - {task_id: t, function: apps.platform.testkit.echo, kwargs: {value: 1}}\n");
+        Path config = file("config.yaml", "apps:\n  testkit: {fail_untyped: true}\n");
+        for (String command : List.of("run", "validate")) {
+            Outcome o = cli(command, wf.toString(), "--config", config.toString());
+            assertEquals(2, o.code(), o.stderr());
+            assertTrue(((String) o.json().get("error")).contains("app 'platform.testkit' (classpath) failed while being"
+                    + " configured: java.lang.IllegalStateException: configure exploded"), o.json().toString());
+        }
     }
 }

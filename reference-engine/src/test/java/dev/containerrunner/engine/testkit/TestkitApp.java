@@ -31,7 +31,10 @@ public final class TestkitApp implements TaskApp {
 
     @Override
     public void configure(Map<String, Object> configuration) {
-        // accepts anything: lets tests see the section through the context
+        // accepts anything (lets tests see the section through the context), except a request to fail untyped
+        if (configuration.containsKey("fail_untyped")) {
+            throw new IllegalStateException("configure exploded");
+        }
     }
 
     @Override
@@ -58,8 +61,12 @@ public final class TestkitApp implements TaskApp {
         registry.register(ActionDefinition.builder("sleep").description("sleeps, honouring cancellation")
                 .parameter(ParameterSpec.required("millis", ParameterType.INTEGER, "how long"))
                 .validator(kwargs -> {
-                    if (((Number) kwargs.get("millis")).longValue() < 0) {
+                    long millis = ((Number) kwargs.get("millis")).longValue();
+                    if (millis < 0) {
                         throw new InvalidKwargsException("sleep", "millis", "must not be negative");
+                    }
+                    if (millis == 666_666) { // an app whose validation fails untyped, as a buggy one would
+                        throw new IllegalStateException("validator exploded");
                     }
                 })
                 .handler((kwargs, ctx) -> {

@@ -1,0 +1,236 @@
+package dev.containerrunner.engine;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads workflow and configuration files strictly: UTF-8 (malformed bytes refused), exactly one
+ * JSON or YAML document whose top level is an object, and nothing a lenient reader would turn
+ * into something else silently. Refused, with the line, column and key path:
+ * <ul>
+ *   <li>duplicate keys at any depth ({@link StreamReadFeature#STRICT_DUPLICATE_DETECTION});</li>
+ *   <li>content after the document: trailing JSON tokens, a second YAML document;</li>
+ *   <li>YAML aliases, anchors, merge keys ({@code <<}) and tags other than {@code !!str}
+ *       ({@link StrictYamlFactory});</li>
+ *   <li>numbers that would not arrive as written: floats beyond the 64-bit range ({@code 1e400}),
+ *       non-zero floats that would become 0 ({@code 1e-400}), YAML's {@code .nan}/{@code .inf}, and
+ *       YAML integers with a leading zero (YAML 1.1 reads {@code 017} as octal 15).</li>
+ * </ul>
+ * Integers of any size arrive exactly (Integer, Long or BigInteger); JSON itself has no NaN.
+ */
+final class StrictDocuments {
+
+    /** The largest file read (a 100,000-task workflow is about 15 MiB). */
+    static final int MAX_FILE_BYTES = 64 << 20;
+
+    /** The two file formats. */
+    enum Format {
+        JSON, YAML;
+
+        /** YAML for {@code .yaml}/{@code .yml}, JSON otherwise. */
+        static Format of(Path file) {
+            String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+            return name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
+        }
+    }
+
+    private static final JsonFactory JSON_FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final JsonFactory YAML_FACTORY = new StrictYamlFactory(MAX_FILE_BYTES);
+    private static final ObjectMapper TREE = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+    private static final Pattern YAML_LEADING_ZERO = Pattern.compile("[-+]?0[0-9_]+");
+    private static final Pattern YAML_NON_FINITE = Pattern.compile("[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)");
+
+    private StrictDocuments() {
+    }
+
+    /** Reads {@code file}; {@code what} ("workflow file", "configuration file") starts every message. */
+    static Map<String, Object> readFile(Path file, String what) {
+        String origin = what + " " + file;
+        return read(decodeUtf8(readBytes(file, origin), origin), Format.of(file), origin);
+    }
+
+    /** Reads one document from {@code text}; {@code origin} starts every message. */
+    static Map<String, Object> read(String text, Format format, String origin) {
+        JsonFactory factory = format == Format.YAML ? YAML_FACTORY : JSON_FACTORY;
+        JsonParser parser;
+        try {
+            parser = factory.createParser(new StringReader(text));
+        } catch (IOException e) {
+            throw new InvalidDocumentException(origin + " cannot be parsed: " + e.getMessage(), -1, -1, e);
+        }
+        try (parser) {
+            TokenBuffer copy = copyChecked(parser, format, origin);
+            try (JsonParser replay = copy.asParser()) {
+                return TREE.readValue(replay, MAP);
+            }
+        } catch (JsonProcessingException e) { // syntax, duplicate keys, Jackson's limits, StrictYamlFactory's refusals
+            JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentTokenLocation();
+            throw refused(origin, at, parser, e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new InvalidDocumentException(origin + " cannot be parsed: " + e.getMessage(), -1, -1, e);
+        }
+    }
+
+    /** Copies the one top-level object token by token, checking each; then requires the end of input. */
+    private static TokenBuffer copyChecked(JsonParser p, Format format, String origin) throws IOException {
+        JsonToken token = p.nextToken();
+        if (token == null || token == JsonToken.VALUE_NULL) {
+            throw new InvalidDocumentException(origin + " is empty", -1, -1, null);
+        }
+        if (token != JsonToken.START_OBJECT) {
+            throw refused(origin, p.currentTokenLocation(), null, "the top level must be an object (keys with values), not "
+                    + describe(token), null);
+        }
+        TokenBuffer copy = new TokenBuffer(p);
+        int depth = 0;
+        do {
+            check(p, token, format, origin);
+            copy.copyCurrentEvent(p);
+            depth += token.isStructStart() ? 1 : token.isStructEnd() ? -1 : 0;
+        } while (depth > 0 && (token = p.nextToken()) != null);
+        if (depth > 0 || p.nextToken() != null) {
+            throw refused(origin, p.currentTokenLocation(), null, "unexpected content after the end of the document: a file"
+                    + " holds exactly one " + format + " document", null);
+        }
+        return copy;
+    }
+
+    private static void check(JsonParser p, JsonToken token, Format format, String origin) throws IOException {
+        boolean yaml = format == Format.YAML;
+        if (token == JsonToken.FIELD_NAME && yaml && "<<".equals(p.currentName())) {
+            throw refused(origin, p.currentTokenLocation(), p, "YAML merge key '<<' is not supported (anchors and aliases"
+                    + " are refused): write the keys out", null);
+        }
+        if (token == JsonToken.VALUE_NUMBER_INT && yaml && YAML_LEADING_ZERO.matcher(p.getText()).matches()) {
+            throw refused(origin, p.currentTokenLocation(), p, "number " + p.getText() + " has a leading zero, which YAML"
+                    + " 1.1 reads as octal (" + p.getNumberValue() + "): write it without the zero, or quote it for a string", null);
+        }
+        if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+            checkFloat(p, yaml, origin);
+        }
+        if (token == JsonToken.VALUE_EMBEDDED_OBJECT) {
+            throw refused(origin, p.currentTokenLocation(), p, "unsupported value (binary data); use a string", null);
+        }
+    }
+
+    private static void checkFloat(JsonParser p, boolean yaml, String origin) throws IOException {
+        String text = p.getText();
+        if (yaml && YAML_NON_FINITE.matcher(text).matches()) {
+            throw refused(origin, p.currentTokenLocation(), p, "'" + text + "' is refused: NaN and infinities are not"
+                    + " numbers a task can use", null);
+        }
+        double value = p.getDoubleValue();
+        if (Double.isInfinite(value)) {
+            throw refused(origin, p.currentTokenLocation(), p, "number " + text + " is out of range: floating-point numbers"
+                    + " are 64-bit, at most about 1.8e308 in magnitude", null);
+        }
+        String mantissa = text.split("[eE]", 2)[0];
+        if (value == 0 && mantissa.chars().anyMatch(c -> c >= '1' && c <= '9')) {
+            throw refused(origin, p.currentTokenLocation(), p, "number " + text + " is too small: it would become 0 as a"
+                    + " 64-bit floating-point number (the smallest is about 4.9e-324)", null);
+        }
+    }
+
+    private static InvalidDocumentException refused(String origin, JsonLocation location, JsonParser parser,
+                                                     String problem, Throwable cause) {
+        int line = location == null ? -1 : location.getLineNr();
+        int column = location == null ? -1 : location.getColumnNr();
+        StringBuilder m = new StringBuilder(origin);
+        if (line > 0) {
+            m.append(": line ").append(line);
+            if (column > 0) {
+                m.append(", column ").append(column);
+            }
+        }
+        m.append(": ").append(problem);
+        String path = parser == null ? "" : parser.getParsingContext().pathAsPointer().toString();
+        if (!path.isEmpty()) {
+            m.append(" (at ").append(path).append(')');
+        }
+        return new InvalidDocumentException(m.toString(), line, column, cause);
+    }
+
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case START_ARRAY -> "a list";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            default -> token.toString();
+        };
+    }
+
+    private static byte[] readBytes(Path file, String origin) {
+        if (Files.isDirectory(file)) {
+            throw new InvalidDocumentException(origin + " is a directory, not a file", -1, -1, null);
+        }
+        if (!Files.exists(file)) {
+            throw new InvalidDocumentException(origin + " does not exist", -1, -1, null);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidDocumentException(origin + " is not a regular file", -1, -1, null);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            if (bytes.length > MAX_FILE_BYTES) {
+                throw new InvalidDocumentException(origin + " is larger than " + (MAX_FILE_BYTES >> 20) + " MiB", -1, -1, null);
+            }
+            return bytes;
+        } catch (NoSuchFileException e) {
+            throw new InvalidDocumentException(origin + " does not exist", -1, -1, e);
+        } catch (AccessDeniedException e) {
+            throw new InvalidDocumentException(origin + " cannot be read: permission denied", -1, -1, e);
+        } catch (IOException e) {
+            throw new InvalidDocumentException(origin + " cannot be read: " + e, -1, -1, e);
+        }
+    }
+
+    /** Decodes strictly: a malformed byte is an error naming its line and offset, never a replacement character. */
+    static String decodeUtf8(byte[] bytes, String origin) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int offset = in.position();
+            int line = 1;
+            for (int i = 0; i < offset; i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            throw new InvalidDocumentException(origin + ": line " + line + ": not valid UTF-8 (byte offset " + offset
+                    + "); files are read as UTF-8", line, -1, null);
+        }
+        String text = out.flip().toString();
+        return text.startsWith("\uFEFF") ? text.substring(1) : text; // a byte order mark is allowed
+    }
+}

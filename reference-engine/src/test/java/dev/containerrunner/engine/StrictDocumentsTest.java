@@ -1,0 +1,172 @@
+package dev.containerrunner.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.containerrunner.engine.StrictDocuments.Format;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StrictDocumentsTest {
+
+    @TempDir
+    Path dir;
+
+    private static Map<String, Object> yaml(String text) {
+        return StrictDocuments.read(text, Format.YAML, "f.yaml");
+    }
+
+    private static Map<String, Object> json(String text) {
+        return StrictDocuments.read(text, Format.JSON, "f.json");
+    }
+
+    /** Asserts that {@code text} is refused, that the message holds every fragment, and returns the exception. */
+    private static InvalidDocumentException refused(Format format, String text, String... fragments) {
+        InvalidDocumentException e = assertThrows(InvalidDocumentException.class,
+                () -> StrictDocuments.read(text, format, "f." + format.name().toLowerCase()), text);
+        for (String f : fragments) {
+            assertTrue(e.getMessage().contains(f), "'" + f + "' not in: " + e.getMessage());
+        }
+        return e;
+    }
+
+    @Test
+    void duplicateKeysAreRefusedAtAnyDepthInBothFormats() {
+        InvalidDocumentException e = refused(Format.YAML, "apps:\n  container_runner:\n    network_allowed: false\n"
+                + "    network_allowed: true\n", "'network_allowed'", "line 4", "/apps/container_runner/network_allowed");
+        assertEquals(4, e.line());
+        refused(Format.JSON, "{\"apps\": {\"container_runner\": {\"network_allowed\": false,\n\"network_allowed\": true}}}",
+                "'network_allowed'", "line 2");
+        String task = "tasks:\n  - task_id: t\n    function: apps.platform.testkit.echo\n    kwargs:\n";
+        refused(Format.YAML, task + "      image: a\n      image: b\n", "'image'", "line 6");
+        refused(Format.YAML, task + "      command: [a]\n      command: [b]\n", "'command'");
+        refused(Format.YAML, "tasks:\n  - task_id: t\n    task_id: u\n", "'task_id'", "line 3");
+        refused(Format.YAML, "a: {b: 1, b: 2}\n", "'b'", "line 1");
+        refused(Format.YAML, "1: x\n'1': y\n", "'1'");
+        refused(Format.JSON, "{\"tasks\": [{\"task_id\": \"t\", \"task_id\": \"u\"}]}", "'task_id'", "/tasks/0/task_id");
+    }
+
+    @Test
+    void yamlAliasesAnchorsAndMergeKeysAreRefused() {
+        refused(Format.YAML, "image: &img busybox\nother: *img\n", "anchor '&img'", "line 1");
+        refused(Format.YAML, "a: 1\nb: *name\n", "alias '*name'", "line 2");
+        refused(Format.YAML, "base: &b {x: 1}\n", "anchor '&b'");
+        refused(Format.YAML, "list: &l [1]\n", "anchor '&l'");
+        refused(Format.YAML, "&k key: 1\n", "anchor '&k'");
+        refused(Format.YAML, "kwargs:\n  <<: {image: a}\n", "merge key '<<'", "line 2");
+        String bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                + "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n";
+        refused(Format.YAML, bomb, "anchor '&a'", "line 1");
+    }
+
+    @Test
+    void yamlTagsOtherThanStrAreRefused() {
+        assertEquals("5", yaml("n: !!str 5\n").get("n"));
+        assertEquals("true", yaml("n: !!str true\n").get("n"));
+        for (String tagged : List.of("!!binary aGk=", "!!float 1", "!!int '5'", "!custom x", "!!timestamp 2001-12-14",
+                "!!map {a: 1}", "!!seq [1]")) {
+            refused(Format.YAML, "n: " + tagged + "\n", "YAML tag", "line 1");
+        }
+    }
+
+    @Test
+    void exactlyOneDocument() {
+        refused(Format.YAML, "a: 1\n---\nb: 2\n", "second YAML document", "line 2");
+        refused(Format.YAML, "a: 1\n---\n", "second YAML document");
+        refused(Format.YAML, "a: 1\n...\nb: 2\n", "line 2"); // a document after '...' needs '---' in YAML 1.1
+        refused(Format.YAML, "a: 1\n...\n---\nb: 2\n", "second YAML document", "line 3");
+        assertEquals(Map.of("a", 1), yaml("---\na: 1\n...\n"));
+        refused(Format.JSON, "{\"a\": 1} {\"b\": 2}", "after the end of the document", "line 1");
+        refused(Format.JSON, "{\"a\": 1}\n]", "line 2");
+        refused(Format.JSON, "{\"a\": 1}\ngarbage", "line 2");
+        refused(Format.JSON, "{\"a\": 1}\n\"x\"", "after the end of the document", "line 2");
+        assertEquals(Map.of("a", 1), json("{\"a\": 1}\n\n"));
+    }
+
+    @Test
+    void theTopLevelIsOneObject() {
+        refused(Format.YAML, "", "is empty");
+        refused(Format.YAML, "# only a comment\n", "is empty");
+        refused(Format.YAML, "~\n", "is empty");
+        refused(Format.JSON, "", "is empty");
+        refused(Format.YAML, "- a\n", "must be an object", "not a list");
+        refused(Format.JSON, "\"text\"", "must be an object", "not a string");
+    }
+
+    @Test
+    void integersOfAnySizeStayExact() {
+        BigInteger big = new BigInteger("18446744073709551621");
+        assertEquals(big, yaml("n: 18446744073709551621\n").get("n"));
+        assertEquals(big, json("{\"n\": 18446744073709551621}").get("n"));
+        assertEquals(big.negate(), yaml("n: -18446744073709551621\n").get("n"));
+        assertEquals(big, yaml("n: 0x10000000000000005\n").get("n"));
+        assertEquals(new BigInteger("9223372036854775808"), json("{\"n\": 9223372036854775808}").get("n"));
+        assertEquals(9223372036854775807L, yaml("n: 9223372036854775807\n").get("n"));
+        assertEquals(List.of(big), json("{\"n\": [18446744073709551621]}").get("n"));
+        assertEquals(0, yaml("n: 0\n").get("n"));
+        refused(Format.JSON, "{\"n\": " + "9".repeat(5000) + "}", "line 1"); // Jackson's number length limit
+    }
+
+    @Test
+    void floatsThatWouldNotArriveAsWrittenAreRefused() {
+        assertEquals(0.5, yaml("n: 0.5\n").get("n"));
+        assertEquals(0.0, json("{\"n\": 0e10}").get("n"));
+        assertEquals(1.5e300, json("{\"n\": 1.5e300}").get("n"));
+        for (Format f : Format.values()) {
+            String doc = f == Format.YAML ? "n: %s\n" : "{\"n\": %s}";
+            refused(f, doc.formatted("1e400"), "1e400", "out of range", "line 1", "/n");
+            refused(f, doc.formatted("-1.0e400"), "out of range");
+            refused(f, doc.formatted("1e-400"), "too small");
+        }
+        for (String nonFinite : List.of(".nan", ".NaN", ".inf", "-.Inf", "+.INF")) {
+            refused(Format.YAML, "n: " + nonFinite + "\n", "NaN and infinities");
+        }
+        refused(Format.JSON, "{\"n\": NaN}", "line 1");
+        refused(Format.JSON, "{\"n\": Infinity}", "line 1");
+    }
+
+    @Test
+    void yamlLeadingZerosAndBooleanWordsAreNotReinterpreted() {
+        refused(Format.YAML, "timeout_seconds: 0100\n", "leading zero", "octal (64)");
+        refused(Format.YAML, "n: 017\n", "leading zero");
+        assertEquals("017", yaml("n: '017'\n").get("n"));
+        assertEquals("09", yaml("n: 09\n").get("n")); // not a YAML 1.1 number at all: a string, as written
+        for (String word : List.of("yes", "no", "on", "off", "y", "n", "Yes", "OFF")) {
+            assertEquals(word, yaml("v: " + word + "\n").get("v"), word);
+        }
+        assertEquals(true, yaml("v: true\n").get("v"));
+        assertEquals(false, yaml("v: False\n").get("v"));
+    }
+
+    @Test
+    void filesAreStrictUtf8() throws IOException {
+        Path ok = dir.resolve("ok.yaml");
+        Files.write(ok, ("\uFEFFname: \"h\u00e9llo \u2713 \uD83C\uDF89\"\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals("h\u00e9llo \u2713 \uD83C\uDF89", Json.readObjectFile(ok, "workflow file").get("name"));
+        Path latin1 = dir.resolve("latin1.yaml");
+        Files.write(latin1, "a: 1\nname: h\u00e9llo\n".getBytes(StandardCharsets.ISO_8859_1));
+        InvalidDocumentException e = assertThrows(InvalidDocumentException.class, () -> Json.readObjectFile(latin1, "workflow file"));
+        assertTrue(e.getMessage().contains("not valid UTF-8") && e.getMessage().contains("line 2"), e.getMessage());
+        assertEquals(2, e.line());
+    }
+
+    @Test
+    void unreadableFilesAreNamed() throws IOException {
+        String missing = assertThrows(InvalidDocumentException.class,
+                () -> Json.readObjectFile(dir.resolve("nope.yaml"), "workflow file")).getMessage();
+        assertTrue(missing.contains("nope.yaml does not exist"), missing);
+        String directory = assertThrows(InvalidDocumentException.class, () -> Json.readObjectFile(dir, "workflow file")).getMessage();
+        assertTrue(directory.contains("is a directory"), directory);
+        Path json = Files.writeString(dir.resolve("w.json"), "{\"a\": 1,}");
+        String syntax = assertThrows(InvalidDocumentException.class, () -> Json.readObjectFile(json, "workflow file")).getMessage();
+        assertTrue(syntax.startsWith("workflow file " + json + ": line 1"), syntax);
+    }
+}
