@@ -104,8 +104,15 @@ public abstract class BackendContract {
         Map<String, Object> r = call("run_container", new TestContext("bytes"), "image", BB,
                 "command", List.of("sh", "-c", "printf '\\355\\253\\356\\333ok'"), "timeout_seconds", 60);
         assertEquals(true, r.get("success"), String.valueOf(r));
-        assertEquals("7avu229r", r.get("stdout"));
-        assertEquals("base64", r.get("stdout_encoding"));
+        if (Boolean.TRUE.equals(r.get("stderr_merged"))) {
+            // Kubernetes: the bytes pass through the kubelet's log files; with the Docker json-file driver
+            // (this cluster) invalid UTF-8 is replaced there, before the runner reads it: flagged, never passed off as exact
+            assertEquals("\ufffd\ufffd\ufffd\ufffdok", r.get("stdout"));
+            assertEquals("utf-8-lossy", r.get("stdout_encoding"));
+        } else {
+            assertEquals("7avu229r", r.get("stdout"));
+            assertEquals("base64", r.get("stdout_encoding"));
+        }
         Map<String, Object> text = call("run_container", new TestContext("text"), "image", BB,
                 "command", List.of("sh", "-c", "printf 'caf\\303\\251 \\342\\202\\254'"), "timeout_seconds", 60);
         assertEquals("caf\u00e9 \u20ac", text.get("stdout"));

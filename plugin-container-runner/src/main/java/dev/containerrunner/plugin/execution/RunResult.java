@@ -13,6 +13,9 @@ import java.util.Objects;
  */
 public final class RunResult {
 
+    /** The stream encoding of text that may hold U+FFFD put there before the runner saw the bytes. */
+    public static final String LOSSY = "utf-8-lossy";
+
     private final RunOutcome outcome;
     private final String error;
     private final Long exitCode;
@@ -170,8 +173,18 @@ public final class RunResult {
 
         /** What was captured of stdout and stderr; {@code stderrMerged} when stderr is inside stdout. */
         public Builder output(OutputCapture capture, boolean stderrMerged) {
-            Encoded out = capture.stdout().encoded();
-            Encoded err = capture.stderr().encoded();
+            return output(capture, stderrMerged, false);
+        }
+
+        /**
+         * As {@link #output(OutputCapture, boolean)}, for a backend whose output reaches the runner
+         * through a path that may already have replaced invalid UTF-8 with U+FFFD ({@code lossyPath}:
+         * the kubelet's log files with the Docker json-file driver). Text that then contains U+FFFD
+         * is reported with encoding {@value #LOSSY} instead of being passed off as exact.
+         */
+        public Builder output(OutputCapture capture, boolean stderrMerged, boolean lossyPath) {
+            Encoded out = lossy(capture.stdout().encoded(), lossyPath);
+            Encoded err = lossy(capture.stderr().encoded(), lossyPath);
             this.stdout = out.text();
             this.stderr = err.text();
             this.stdoutEncoding = out.encoding();
@@ -180,6 +193,10 @@ public final class RunResult {
             this.stderrTruncated = capture.stderr().truncated();
             this.stderrMerged = stderrMerged;
             return this;
+        }
+
+        private static Encoded lossy(Encoded e, boolean lossyPath) {
+            return lossyPath && "utf-8".equals(e.encoding()) && e.text().indexOf('\uFFFD') >= 0 ? new Encoded(e.text(), LOSSY) : e;
         }
 
         /** Wall time from start to exit, in seconds (millisecond precision). */

@@ -178,7 +178,7 @@ final class PodRun {
             String imageId = ending.main() == null ? null : ending.main().getImageID();
             return RunResult.builder(attempt, request.reportsOutputFile())
                     .image(request.requestedImage(), PodStates.digestOf(imageId))
-                    .output(capture, true)
+                    .output(capture, true, true) // the kubelet's log path may have replaced invalid UTF-8 already
                     .durationSeconds(seconds)
                     .outputFile(outputFile)
                     .verdict(verdict, verdict.error(RunVerdict.Wording.KUBERNETES, request.timeout(), config.stopGrace(),
