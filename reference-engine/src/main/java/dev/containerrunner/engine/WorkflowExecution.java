@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,29 +177,18 @@ final class WorkflowExecution {
         if (cancelled) {
             cancellation.cancel();
         }
+        ActionContext ctx = context(spec, cancellation, t);
         Map<String, Object> result;
         String error = null;
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> kwargs = (Map<String, Object>) Templates.resolve(spec.kwargs(), store,
-                    plan.storageKeys()::get, Json::write);
-            // the handler checks values itself; its validator already ran at plan time where it could
-            Map<String, Object> filled = KwargsValidator.validate(t.action().action(), kwargs);
-            // the app's own loader as context loader, as plugin libraries that use ServiceLoader expect
-            Thread thread = Thread.currentThread();
-            ClassLoader previous = thread.getContextClassLoader();
-            thread.setContextClassLoader(t.action().app().getClass().getClassLoader());
-            try {
-                result = Json.normalise(t.action().action().handler().invoke(filled, context(spec, cancellation, t)));
-            } finally {
-                thread.setContextClassLoader(previous);
-            }
+            Map<String, Object> filled = kwargs(t, ctx);
+            result = Json.normalise(withAppLoader(t, () -> t.action().action().handler().invoke(filled, ctx)));
             if (Boolean.FALSE.equals(result.get("success"))) {
                 Object why = result.get("error");
                 error = why != null ? String.valueOf(why) : "the action reported success: false";
             }
         } catch (RuntimeException e) {
-            error = e.getMessage() != null ? e.getMessage() : e.toString();
+            error = message(e);
             LOG.debug("task {} failed", spec.taskId(), e);
             result = new LinkedHashMap<>();
             result.put("success", false);
@@ -210,6 +200,55 @@ final class WorkflowExecution {
         double seconds = (System.nanoTime() - start) / 1e9;
         TaskOutcome.Status status = error == null ? TaskOutcome.Status.SUCCEEDED : TaskOutcome.Status.FAILED;
         return new TaskOutcome(spec.taskId(), spec.function(), status, Math.round(seconds * 1000) / 1000.0, error);
+    }
+
+    /**
+     * The task's kwargs with its references resolved and defaults filled in. When that fails (a
+     * reference that does not resolve, or resolves to a value of the wrong type) the action is never
+     * invoked: the app hears of the attempt through {@link dev.containerrunner.spi.TaskApp#taskNotStarted}
+     * and the task fails with the reason (plus the app's own failure to record it, if any).
+     */
+    private Map<String, Object> kwargs(Plan.PlannedTask t, ActionContext ctx) {
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> kwargs = (Map<String, Object>) Templates.resolve(t.spec().kwargs(), store,
+                    plan.storageKeys()::get, Json::write);
+            // the handler checks values itself; its validator already ran at plan time where it could
+            return KwargsValidator.validate(t.action().action(), kwargs);
+        } catch (RuntimeException e) {
+            String reason = message(e);
+            try {
+                withAppLoader(t, () -> {
+                    t.action().app().taskNotStarted(ctx, t.action().action().name(), reason);
+                    return null;
+                });
+            } catch (RuntimeException notRecorded) {
+                LOG.warn("app {} could not record that task {} did not start: {}", t.action().app().id(),
+                        t.spec().taskId(), message(notRecorded));
+                LOG.debug("task {}: taskNotStarted failed", t.spec().taskId(), notRecorded);
+                IllegalStateException both = new IllegalStateException(reason + "; the app could not record it: "
+                        + message(notRecorded), e);
+                both.addSuppressed(notRecorded);
+                throw both;
+            }
+            throw e;
+        }
+    }
+
+    /** Runs {@code call} with the app's own loader as context loader, as plugin libraries that use ServiceLoader expect. */
+    private static <T> T withAppLoader(Plan.PlannedTask t, Supplier<T> call) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(t.action().app().getClass().getClassLoader());
+        try {
+            return call.get();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static String message(RuntimeException e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private ActionContext context(TaskSpec spec, CancellationSignal cancellation, Plan.PlannedTask t) {

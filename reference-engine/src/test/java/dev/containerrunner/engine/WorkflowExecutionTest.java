@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.containerrunner.engine.testkit.TestkitApp;
 import dev.containerrunner.spi.LogSink;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,12 @@ class WorkflowExecutionTest {
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
     private WorkflowEngine engine() {
+        return engine(Map.of("k", "v"));
+    }
+
+    private WorkflowEngine engine(Map<String, Object> testkitSection) {
         return WorkflowEngine.builder()
-                .config(EngineConfig.fromMap(Map.of("apps", Map.of("testkit", Map.of("k", "v")),
+                .config(EngineConfig.fromMap(Map.of("apps", Map.of("testkit", testkitSection),
                         "engine", Map.of("max_parallel_tasks", 4)), "test"))
                 .logListener((task, stream, line) -> lines.add(task + (stream == LogSink.Stream.STDOUT ? " " : " ! ") + line))
                 .build();
@@ -157,6 +162,57 @@ class WorkflowExecutionTest {
             canceller.join();
             assertEquals(TaskOutcome.Status.FAILED, run.tasks().get(0).status());
             assertEquals(TaskOutcome.Status.SKIPPED, run.tasks().get(1).status());
+        }
+    }
+
+    private static List<TestkitApp.NotStarted> notStarted(WorkflowRun run) {
+        return TestkitApp.NOT_STARTED.stream().filter(n -> n.runId().equals(run.runId())).toList();
+    }
+
+    @Test
+    void aTaskWhoseReferenceFailsIsReportedToItsAppAsNotStarted() {
+        try (WorkflowEngine engine = engine()) {
+            WorkflowRun run = engine.run(new WorkflowBuilder("wf", "1")
+                    .task("a", "apps.platform.testkit.echo", Map.of("value", Map.of("n", 42)), "first")
+                    .task("missing", "apps.platform.testkit.echo", Map.of("value", "{{ first.value.nope }}"), "missing")
+                    .task("mistyped", "apps.platform.testkit.echo", Map.of("value", 1, "count", "{{ first.value }}"), "mistyped")
+                    .task("after", "apps.platform.testkit.echo", Map.of("value", 1), null, List.of("missing"))
+                    .task("bad", "apps.platform.testkit.fail", Map.of(), null)
+                    .build());
+            Map<String, TaskOutcome> byId = new java.util.HashMap<>();
+            run.tasks().forEach(t -> byId.put(t.taskId(), t));
+            assertEquals(TaskOutcome.Status.FAILED, byId.get("missing").status());
+            assertEquals(TaskOutcome.Status.FAILED, byId.get("mistyped").status());
+            assertEquals(TaskOutcome.Status.SKIPPED, byId.get("after").status());
+
+            Map<String, TestkitApp.NotStarted> heard = new java.util.HashMap<>();
+            notStarted(run).forEach(n -> heard.put(n.taskId(), n));
+            assertEquals(java.util.Set.of("missing", "mistyped"), heard.keySet(),
+                    "only tasks whose action was never invoked; not skipped ones, not ones whose action failed");
+            TestkitApp.NotStarted missing = heard.get("missing");
+            assertEquals("wf", missing.workflow());
+            assertEquals("echo", missing.action());
+            assertEquals(byId.get("missing").error(), missing.reason(), "the app hears the task's own error");
+            assertTrue(missing.reason().contains("{{ first.value.nope }} does not resolve"), missing.reason());
+            assertTrue(heard.get("mistyped").reason().contains("parameter 'count' must be an integer"), heard.get("mistyped").reason());
+            assertEquals(TestkitApp.class.getClassLoader(), missing.contextLoader(), "the app's loader is the context loader");
+            assertTrue(lines.stream().noneMatch(l -> l.startsWith("missing ") || l.startsWith("mistyped ")), "the action never ran");
+        }
+    }
+
+    @Test
+    void anAppThatCannotRecordANotStartedTaskAddsThatToTheTaskError() {
+        try (WorkflowEngine engine = engine(Map.of("fail_not_started", true))) {
+            WorkflowRun run = engine.run(new WorkflowBuilder("wf", "1")
+                    .task("a", "apps.platform.testkit.echo", Map.of("value", 1), "first")
+                    .task("b", "apps.platform.testkit.echo", Map.of("value", "{{ first.nothing.deeper }}"), "second")
+                    .build());
+            TaskOutcome b = run.tasks().get(1);
+            assertEquals(TaskOutcome.Status.FAILED, b.status());
+            assertTrue(b.error().contains("does not resolve") && b.error().endsWith("; the app could not record it: the testkit trail is full"),
+                    b.error());
+            assertEquals(b.error(), run.result("second").get("error"));
+            assertEquals(1, notStarted(run).size());
         }
     }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
  *       empty). Validate it here and throw {@link InvalidConfigurationException} for anything not
  *       understood; the engine then refuses to start.</li>
  *   <li>{@link #registerActions(ActionRegistry)} once, to learn the actions and their parameters.</li>
- *   <li>action handlers, any number of times, possibly concurrently; after each workflow run,
+ *   <li>action handlers, any number of times, possibly concurrently (or, for a task that failed
+ *       before its handler could be called, {@link #taskNotStarted}); after each workflow run,
  *       {@link #runFinished(String)}.</li>
  *   <li>{@link #close()} once at shutdown; it must be idempotent.</li>
  * </ol>
@@ -70,6 +71,31 @@ public interface TaskApp extends AutoCloseable {
      * never saw; the default does nothing.
      */
     default void runFinished(String runId) {
+    }
+
+    /**
+     * Called when a task of this app failed before its action was invoked: the engine could not
+     * make the action's kwargs (a {@code {{ reference }}} that does not resolve, or resolves to a
+     * value of the wrong JSON type for its parameter). The action's handler never ran, so this is
+     * the app's only chance to see the attempt, e.g. to write it to an audit trail. Kwargs values
+     * are not passed on purpose: they may hold secrets and are, by definition, not what was asked.
+     * The default does nothing; engines that never call it keep working.
+     *
+     * <p>It is not called for tasks skipped because a dependency did not succeed or the run was
+     * cancelled before they started: those were never attempted.
+     *
+     * @param context the context the action would have received (workflow, run and task ids,
+     *                log sink, configuration); its cancellation signal is the task's
+     * @param action  the action's name inside this app, e.g. {@code run_container}
+     * @param reason  why the engine did not invoke the action, as the task's error says it
+     * @throws RuntimeException when the app cannot record the attempt; the engine still fails the
+     *         task with {@code reason} and adds this exception's message to the task's error
+     * @apiNote Called on the thread that would have run the action, with the app's class loader as
+     *          the context class loader; possibly concurrently for different tasks of one or more
+     *          runs (implementations must be thread-safe), after {@link #configure(Map)} and before
+     *          {@link #runFinished(String)} of that run. It should return quickly.
+     */
+    default void taskNotStarted(ActionContext context, String action, String reason) {
     }
 
     /** {@code publisher.name}, the prefix of this app's function names after {@code apps.}. */

@@ -8,11 +8,21 @@ import dev.containerrunner.spi.LogSink;
 import dev.containerrunner.spi.ParameterSpec;
 import dev.containerrunner.spi.ParameterType;
 import dev.containerrunner.spi.TaskApp;
+import dev.containerrunner.spi.ActionContext;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A small app for engine tests: apps.platform.testkit.{echo,fail,boom,sleep,probe}. */
 public final class TestkitApp implements TaskApp {
+
+    /** What {@link #taskNotStarted} heard: one entry per call, in call order (tests filter by run id). */
+    public static final List<NotStarted> NOT_STARTED = new CopyOnWriteArrayList<>();
+
+    /** One {@link #taskNotStarted} call, with the context class loader it ran with. */
+    public record NotStarted(String workflow, String runId, String taskId, String action, String reason, ClassLoader contextLoader) {
+    }
 
     @Override
     public String publisher() {
@@ -34,6 +44,16 @@ public final class TestkitApp implements TaskApp {
         // accepts anything (lets tests see the section through the context), except a request to fail untyped
         if (configuration.containsKey("fail_untyped")) {
             throw new IllegalStateException("configure exploded");
+        }
+    }
+
+    /** Records the call; fails untyped when the app's section has {@code fail_not_started}, as a broken audit trail would. */
+    @Override
+    public void taskNotStarted(ActionContext context, String action, String reason) {
+        NOT_STARTED.add(new NotStarted(context.workflowName(), context.runId(), context.taskId(), action, reason,
+                Thread.currentThread().getContextClassLoader()));
+        if (context.configuration().containsKey("fail_not_started")) {
+            throw new IllegalStateException("the testkit trail is full");
         }
     }
 
