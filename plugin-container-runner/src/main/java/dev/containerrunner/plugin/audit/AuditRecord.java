@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * One audit line: an execution attempt and how it ended. Environment values never appear, only
@@ -16,7 +17,9 @@ public final class AuditRecord {
 
     /** How an attempt ended. */
     public enum Outcome {
-        SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED, CANCELLED, DENIED, INVALID, ERROR;
+        SUCCEEDED, FAILED, TIMED_OUT, OOM_KILLED, CANCELLED, DENIED, INVALID, ERROR,
+        /** Not an end: the {@code started} line written before anything is created (with {@code audit_start_lines}). */
+        STARTED;
 
         String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -28,7 +31,10 @@ public final class AuditRecord {
     private AuditRecord() {
     }
 
-    /** A record for an attempt of {@code action}; {@code ids} may be null (validation has none). */
+    /**
+     * A record for an attempt of {@code action}, with a fresh random {@code attempt_id} (shared by the
+     * attempt's started line and its final line); the ids may be null (validation has none).
+     */
     public static AuditRecord attempt(String phase, String action, String workflow, String runId, String taskId) {
         AuditRecord r = new AuditRecord();
         r.fields.put("timestamp", Instant.now().toString());
@@ -37,7 +43,13 @@ public final class AuditRecord {
         r.fields.put("run_id", runId);
         r.fields.put("task_id", taskId);
         r.fields.put("action", action);
+        r.fields.put("attempt_id", UUID.randomUUID().toString());
         return r;
+    }
+
+    /** The random id shared by this attempt's lines. */
+    public String attemptId() {
+        return (String) fields.get("attempt_id");
     }
 
     /** Where the attempt runs: {@code docker} or {@code kubernetes}. */
@@ -52,6 +64,7 @@ public final class AuditRecord {
         return this;
     }
 
+    /** What was asked for: image, command, environment names (never values), limits, network, files. */
     public AuditRecord request(RunRequest request, String user, long pidsLimit) {
         fields.put("image_requested", request.requestedImage());
         fields.put("image_resolved", request.image().canonical());
@@ -73,6 +86,7 @@ public final class AuditRecord {
         return this;
     }
 
+    /** How the run ended; the outcome is the typed {@link RunResult#outcome()}, never read from message text. */
     public AuditRecord result(RunResult result) {
         Outcome outcome = Outcome.valueOf(result.outcome().auditName().toUpperCase(java.util.Locale.ROOT));
         fields.put("image_digest", result.imageDigest());
@@ -82,10 +96,23 @@ public final class AuditRecord {
         return outcome(outcome, result.error());
     }
 
+    /** The line's {@code outcome} and {@code reason} (null when there is none). */
     public AuditRecord outcome(Outcome outcome, String reason) {
         fields.put("outcome", outcome.wire());
         fields.put("reason", reason);
         return this;
+    }
+
+    /**
+     * The attempt's {@code started} line: a copy of the fields so far (ids, request, limits) with
+     * {@code outcome: started} and no reason. This record is not changed.
+     */
+    public AuditRecord started() {
+        AuditRecord s = new AuditRecord();
+        s.fields.putAll(fields);
+        s.fields.remove("outcome");
+        s.fields.remove("reason");
+        return s.outcome(Outcome.STARTED, null);
     }
 
     /** The fields in write order. */

@@ -45,6 +45,7 @@ public record RunnerConfig(
         boolean readOnlyRootFilesystem,
         Optional<String> runtime,
         Optional<String> auditLog,
+        boolean auditStartLines,
         Duration collectRetention,
         Duration janitorInterval,
         long maxInlineBytes,
@@ -108,6 +109,7 @@ public record RunnerConfig(
         Optional<String> runtime = r.optionalString("runtime");
         runtime.ifPresent(rt -> r.check(rt.matches("[A-Za-z0-9_.-]+"), "runtime", "must be an OCI runtime name such as 'runsc'"));
         Optional<String> audit = r.optionalString("audit_log");
+        boolean auditStartLines = r.bool(List.of("audit_start_lines"), false);
         int retention = r.intValue(List.of("collect_retention_seconds"), 600, 0, 7 * 24 * 3600);
         int janitor = r.intValue(List.of("janitor_interval_seconds"), 30, 1, 3600);
         long maxInline = r.intValue(List.of("max_inline_bytes"), 1 << 20, 0, 64 << 20);
@@ -133,7 +135,7 @@ public record RunnerConfig(
         r.rejectUnknown();
         return new RunnerConfig(allowed, Duration.ofSeconds(defaultTimeout), Duration.ofSeconds(maxTimeout), defaultMemory,
                 maxMemory, defaultCpu, maxCpu, network, host, cleanup, dockerHost, user, pids, maxOutput, maxOutputFile,
-                Duration.ofSeconds(grace), readOnly, runtime, audit, Duration.ofSeconds(retention), Duration.ofSeconds(janitor),
+                Duration.ofSeconds(grace), readOnly, runtime, audit, auditStartLines, Duration.ofSeconds(retention), Duration.ofSeconds(janitor),
                 maxInline, otherRuns, s3, maxConcurrent, engineLogs, backend, kubernetes.orElseGet(KubernetesConfig::defaults));
     }
 

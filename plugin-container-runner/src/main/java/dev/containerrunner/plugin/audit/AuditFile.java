@@ -1,0 +1,175 @@
+package dev.containerrunner.plugin.audit;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * The audit log's file ({@code audit_log}). Every line is appended with its own open, one write
+ * and close ({@code O_APPEND}): lines of concurrent attempts never interleave, a file that was
+ * rotated or removed is created anew instead of lines going to an unlinked inode, and a file made
+ * unwritable is noticed at the next line.
+ *
+ * <p>A line cut short (the file system filled up in the middle of it) leaves a fragment; the next
+ * line then starts with a newline, so the fragment stays on a line of its own and never spoils the
+ * next record.
+ *
+ * @apiNote Thread-safe: appends are serialised within this object.
+ */
+public final class AuditFile implements AuditSink {
+
+    /** Below this many free bytes on its file system, the audit file counts as full: 64 KiB. */
+    public static final long MIN_FREE_BYTES = 64 * 1024;
+
+    private static final int TYPE_MASK = 0170000;
+    private static final int CHARACTER_DEVICE = 0020000;
+    private static final int BLOCK_DEVICE = 0060000;
+    private static final int FIFO = 0010000;
+    private static final int SOCKET = 0140000;
+
+    /** Opens the file for appending (a seam for tests of short writes). */
+    interface Opener {
+        WritableByteChannel open(Path path) throws IOException;
+    }
+
+    private final Path path;
+    private final Opener opener;
+    private boolean torn; // guarded by this: the last append stopped in the middle of its line
+
+    /** The file at {@code path} (relative paths resolve against the working directory); does no I/O. */
+    public AuditFile(Path path) {
+        this(path, p -> FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE));
+    }
+
+    AuditFile(Path path, Opener opener) {
+        this.path = path.toAbsolutePath();
+        this.opener = opener;
+    }
+
+    /** The absolute path. */
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public String describe() {
+        return path.toString();
+    }
+
+    /**
+     * Makes sure a line can be appended now, writing no byte: creates missing parent directories
+     * and the file (empty), requires a regular file (after symbolic links: not a directory, device
+     * such as {@code /dev/full} or {@code /dev/null}, FIFO or socket), opens it for appending (which
+     * fails on a read-only or immutable file, a read-only file system, missing permissions), and
+     * requires {@link #MIN_FREE_BYTES} free on its file system.
+     *
+     * @throws IOException saying why not, e.g. {@code is a character device, not a regular file}
+     */
+    @Override
+    public void check() throws IOException {
+        createParent();
+        String kind = nonRegularKind();
+        if (kind != null) {
+            throw new IOException("is " + kind + ", not a regular file");
+        }
+        try (WritableByteChannel ignored = opener.open(path)) {
+            // opening for appending is the check
+        } catch (IOException e) {
+            throw new IOException("cannot be opened for appending: " + reason(e), e);
+        }
+        long free = Files.getFileStore(path).getUsableSpace();
+        if (free < MIN_FREE_BYTES) {
+            throw new IOException("has no room: its file system has " + free + " bytes free, at least " + MIN_FREE_BYTES
+                    + " are required");
+        }
+    }
+
+    @Override
+    public synchronized void append(byte[] line) throws IOException {
+        byte[] bytes = line;
+        if (torn) {
+            bytes = new byte[line.length + 1];
+            bytes[0] = '\n';
+            System.arraycopy(line, 0, bytes, 1, line.length);
+        }
+        createParent();
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        try (WritableByteChannel channel = opener.open(path)) {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            if (buffer.position() > 0 && buffer.hasRemaining()) {
+                torn = true;
+            }
+            throw new IOException(reason(e), e);
+        }
+        torn = false;
+    }
+
+    private void createParent() throws IOException {
+        Path parent = path.getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            try {
+                Files.createDirectories(parent);
+            } catch (IOException e) {
+                throw new IOException("cannot have its directory " + parent + " created: " + reason(e), e);
+            }
+        }
+    }
+
+    /** What the path is when it exists and is not a regular file (links followed); null otherwise. */
+    private String nonRegularKind() throws IOException {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return null; // created when opened
+        }
+        if (a.isRegularFile()) {
+            return null;
+        }
+        if (a.isDirectory()) {
+            return "a directory";
+        }
+        int type;
+        try {
+            type = (Integer) Files.getAttribute(path, "unix:mode") & TYPE_MASK;
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            type = -1; // no unix view: say what we know
+        }
+        return switch (type) {
+            case CHARACTER_DEVICE -> "a character device";
+            case BLOCK_DEVICE -> "a block device";
+            case FIFO -> "a FIFO";
+            case SOCKET -> "a socket";
+            default -> "a device, FIFO or socket";
+        };
+    }
+
+    /** The operating system's words for {@code e}, without the path repeated. */
+    static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof FileAlreadyExistsException f) { // a part of the directory path is a file
+            return f.getFile() + " exists and is not a directory";
+        }
+        if (e instanceof FileSystemException f) {
+            return f.getReason() != null ? f.getReason() : f.getClass().getSimpleName() + " " + f.getFile();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+}
