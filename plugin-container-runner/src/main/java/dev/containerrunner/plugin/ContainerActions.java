@@ -1,19 +1,14 @@
 package dev.containerrunner.plugin;
 
 import dev.containerrunner.plugin.audit.AuditLog;
-import dev.containerrunner.plugin.audit.AuditRecord;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.execution.ContainerBackend;
-import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.model.RequestDefaults;
 import dev.containerrunner.plugin.model.RunRequest;
-import dev.containerrunner.plugin.policy.ExecutionPolicy;
-import dev.containerrunner.plugin.policy.PolicyDeniedException;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.ActionDefinition;
 import dev.containerrunner.spi.ActionRegistry;
-import dev.containerrunner.spi.InvalidKwargsException;
 import dev.containerrunner.spi.ParameterSpec;
 import dev.containerrunner.spi.ParameterType;
 import java.util.ArrayList;
@@ -30,12 +25,12 @@ final class ContainerActions {
 
     private final Supplier<RunnerConfig> config;
     private final Supplier<? extends ContainerBackend> backend;
-    private final AuditLog audit;
+    private final RunAttempts attempts;
 
-    ContainerActions(Supplier<RunnerConfig> config, Supplier<? extends ContainerBackend> backend, AuditLog audit) {
+    ContainerActions(Supplier<RunnerConfig> config, Supplier<? extends ContainerBackend> backend, Supplier<AuditLog> audit) {
         this.config = config;
         this.backend = backend;
-        this.audit = audit;
+        this.attempts = new RunAttempts(config, backend, audit);
     }
 
     void registerAll(ActionRegistry registry) {
@@ -99,51 +94,11 @@ final class ContainerActions {
                         "absolute directories the container user can write (per-run volumes, kept for collect_output)"));
     }
 
-    /**
-     * The engine's check before a workflow runs: shape and policy. A policy denial here is an
-     * attempt too and is audited (phase {@code validate}); the workflow then never starts.
-     */
     private void validate(String action, Map<String, Object> kwargs) {
-        RunnerConfig c = config.get();
-        RunRequest request = RunRequest.from(action, kwargs, c.requestDefaults());
-        backend.get().check(request);
-        try {
-            new ExecutionPolicy(c).check(request);
-        } catch (PolicyDeniedException e) {
-            audit.write(AuditRecord.attempt("validate", action, null, null, null).backend(c.backend().wireName())
-                    .request(request, c.user(), c.pidsLimit())
-                    .outcome(AuditRecord.Outcome.DENIED, e.getMessage()));
-            throw e;
-        }
+        attempts.validate(action, kwargs);
     }
 
     private Map<String, Object> run(String action, Map<String, Object> kwargs, ActionContext ctx) {
-        RunnerConfig c = config.get();
-        AuditRecord record = AuditRecord.attempt("run", action, ctx.workflowName(), ctx.runId(), ctx.taskId())
-                .backend(c.backend().wireName()).rawImage(kwargs.get("image"));
-        RunRequest request;
-        try {
-            request = RunRequest.from(action, kwargs, c.requestDefaults());
-            backend.get().check(request);
-        } catch (InvalidKwargsException e) {
-            audit.write(record.outcome(AuditRecord.Outcome.INVALID, e.getMessage()));
-            throw e;
-        }
-        record.request(request, c.user(), c.pidsLimit());
-        try {
-            new ExecutionPolicy(c).check(request);
-        } catch (PolicyDeniedException e) {
-            audit.write(record.outcome(AuditRecord.Outcome.DENIED, e.getMessage()));
-            throw e;
-        }
-        RunResult result;
-        try {
-            result = backend.get().run(request, ctx);
-        } catch (RuntimeException e) {
-            audit.write(record.outcome(AuditRecord.Outcome.ERROR, e.getMessage()));
-            throw e;
-        }
-        audit.write(record.result(result));
-        return result.toMap();
+        return attempts.run(action, kwargs, ctx);
     }
 }

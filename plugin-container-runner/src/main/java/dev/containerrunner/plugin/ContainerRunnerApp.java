@@ -1,6 +1,7 @@
 package dev.containerrunner.plugin;
 
 import com.google.auto.service.AutoService;
+import dev.containerrunner.plugin.audit.AuditFile;
 import dev.containerrunner.plugin.audit.AuditLog;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.DockerGateway;
@@ -11,8 +12,12 @@ import dev.containerrunner.plugin.execution.Lazy;
 import dev.containerrunner.plugin.execution.Reaper;
 import dev.containerrunner.plugin.docker.DockerBackend;
 import dev.containerrunner.plugin.kubernetes.KubernetesBackend;
+import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.ActionRegistry;
+import dev.containerrunner.spi.InvalidConfigurationException;
 import dev.containerrunner.spi.TaskApp;
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +37,8 @@ public final class ContainerRunnerApp implements TaskApp {
 
     private final Function<RunnerConfig, DockerGateway> gatewayFactory;
     private volatile RunnerConfig config;
-    private final Lazy<AuditLog> audit = new Lazy<>(() -> new AuditLog(config().auditLog().map(Path::of)), AuditLog::close);
+    private final Lazy<AuditLog> audit = new Lazy<>(() -> new AuditLog(config().auditLog().map(p -> new AuditFile(Path.of(p))),
+            config().auditStartLines()), AuditLog::close);
     private final Lazy<ContainerBackend> backend = new Lazy<>(this::newBackend, ContainerBackend::close);
 
     /** The ServiceLoader constructor: Docker through docker-java. */
@@ -68,13 +74,33 @@ public final class ContainerRunnerApp implements TaskApp {
         return VERSION;
     }
 
+    /**
+     * Reads the configuration and checks the audit destination: {@code audit_log} (its missing
+     * directories and the file are created here) must be a regular file that can be opened for
+     * appending on a file system with room ({@link AuditFile#check()}).
+     *
+     * @throws InvalidConfigurationException naming the key at fault, {@code audit_log} included
+     */
     @Override
     public synchronized void configure(Map<String, Object> configuration) {
-        this.config = RunnerConfig.from(configuration);
+        RunnerConfig c = RunnerConfig.from(configuration);
+        c.auditLog().ifPresent(this::checkAuditDestination);
+        this.config = c;
         try {
             audit.reset(); // the next use makes them anew, with this configuration
         } finally {
             backend.reset();
+        }
+    }
+
+    private void checkAuditDestination(String file) {
+        try {
+            new AuditFile(Path.of(file)).check();
+        } catch (InvalidPathException e) {
+            throw new InvalidConfigurationException(name(), "audit_log", "('" + file + "') is not a valid path: " + e.getReason());
+        } catch (IOException e) {
+            throw new InvalidConfigurationException(name(), "audit_log", "('" + file + "') cannot be used: it " + e.getMessage()
+                    + "; the audit log must be a writable regular file (or a path where one can be created)");
         }
     }
 
@@ -89,10 +115,24 @@ public final class ContainerRunnerApp implements TaskApp {
 
     @Override
     public void registerActions(ActionRegistry registry) {
-        new ContainerActions(this::config, this::backend, auditLog()).registerAll(registry);
+        new ContainerActions(this::config, this::backend, this::auditLog).registerAll(registry);
     }
 
-    /** The audit log (no file is opened until the first line is written). */
+    /**
+     * Audits a run action's task the engine could not start (a reference that does not resolve or
+     * resolves to the wrong type): one line, phase {@code run}, outcome {@code invalid}, the reason.
+     * collect_output is not an execution attempt and is not audited.
+     *
+     * @throws dev.containerrunner.plugin.audit.AuditLogException when the line cannot be written
+     */
+    @Override
+    public void taskNotStarted(ActionContext context, String action, String reason) {
+        if (ContainerActions.RUN_CONTAINER.equals(action) || ContainerActions.RUN_WITH_INPUT.equals(action)) {
+            new RunAttempts(this::config, this::backend, this::auditLog).notStarted(action, context, reason);
+        }
+    }
+
+    /** The audit log (its file was checked by {@link #configure}; each line opens it anew). */
     AuditLog auditLog() {
         return audit.get();
     }
