@@ -244,4 +244,76 @@ class ExamplesIT {
             assertTrue(o.stderr().contains("key '" + c[1] + "'"), o.stderr());
         }
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anAuditLogThatCannotTakeALineRefusesToStart() throws IOException {
+        int before = labelled();
+        Path config = Files.createTempFile("config-dev-full", ".yaml");
+        try {
+            Files.writeString(config, Files.readString(CONFIG) + "    audit_log: /dev/full\n");
+            Cli c = cli("run", EXAMPLES.resolve("run_python_analysis.yaml").toString(), "--config", config.toString());
+            assertEquals(2, c.code(), c.stderr() + c.stdout());
+            Map<String, Object> doc = new ObjectMapper().readValue(c.stdout(), Map.class);
+            assertEquals(List.of("status", "error"), List.copyOf(doc.keySet()));
+            assertEquals("invalid", doc.get("status"));
+            assertTrue(((String) doc.get("error")).contains("key 'audit_log' ('/dev/full') cannot be used: it is a character device,"
+                    + " not a regular file"), (String) doc.get("error"));
+            assertTrue(c.stderr().contains("workflow: invalid: "), c.stderr());
+            assertTrue(!c.stderr().contains("Exception") && !c.stderr().contains("\tat "), "no stack trace: " + c.stderr());
+        } finally {
+            Files.deleteIfExists(config);
+        }
+        assertEquals(before, labelled(), "nothing was created");
+    }
+
+    /** The engine could not start two tasks (a missing path, a value of the wrong type): the app audits both. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void tasksWhoseReferencesDoNotResolveAreAudited(@TempDir Path dir) throws IOException {
+        Path audit = dir.resolve("audit/audit.jsonl");
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, Files.readString(CONFIG) + "    audit_log: " + audit + "\n");
+        Path wf = dir.resolve("refs.yaml");
+        Files.writeString(wf, """
+                name: refs
+                tasks:
+                  - task_id: first
+                    function: apps.platform.container_runner.run_container
+                    kwargs: {image: container-runner-test/busybox:1.35-debian, command: [echo, hi]}
+                    result_key: first
+                  - task_id: missing
+                    function: apps.platform.container_runner.run_container
+                    kwargs: {image: "{{ first.no_such_key }}", environment: {TOKEN: very-secret}}
+                  - task_id: mistyped
+                    function: apps.platform.container_runner.run_with_input
+                    kwargs: {image: container-runner-test/busybox:1.35-debian, timeout_seconds: "{{ first.stdout }}"}
+                """);
+        Cli c = cli("run", wf.toString(), "--config", config.toString());
+        assertEquals(1, c.code(), c.stderr() + c.stdout());
+        Map<String, Object> doc = new ObjectMapper().readValue(c.stdout(), Map.class);
+        List<Map<String, Object>> tasks = (List<Map<String, Object>>) doc.get("tasks");
+        assertEquals(List.of("succeeded", "failed", "failed"), tasks.stream().map(t -> t.get("status")).toList());
+
+        Map<String, Map<String, Object>> byTask = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(audit)) {
+            Map<String, Object> m = new ObjectMapper().readValue(line, Map.class);
+            assertEquals(null, byTask.put((String) m.get("task_id"), m), "one line per task: " + line);
+        }
+        assertEquals(java.util.Set.of("first", "missing", "mistyped"), byTask.keySet());
+        assertEquals("succeeded", byTask.get("first").get("outcome"));
+        for (String task : List.of("missing", "mistyped")) {
+            Map<String, Object> line = byTask.get(task);
+            assertEquals("run", line.get("phase"));
+            assertEquals("invalid", line.get("outcome"));
+            assertEquals("refs", line.get("workflow"));
+            assertEquals(doc.get("run_id"), line.get("run_id"));
+            assertEquals("not started by the engine: " + tasks.get(task.equals("missing") ? 1 : 2).get("error"), line.get("reason"));
+        }
+        assertEquals("run_container", byTask.get("missing").get("action"));
+        assertTrue(((String) byTask.get("missing").get("reason")).contains("{{ first.no_such_key }} does not resolve"));
+        assertEquals("run_with_input", byTask.get("mistyped").get("action"));
+        assertTrue(((String) byTask.get("mistyped").get("reason")).contains("parameter 'timeout_seconds' must be an integer"));
+        assertTrue(!Files.readString(audit).contains("very-secret"), "no kwargs values");
+    }
 }
