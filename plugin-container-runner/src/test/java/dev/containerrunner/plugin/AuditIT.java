@@ -216,12 +216,12 @@ class AuditIT extends DockerIT {
             assertTrue(e.getMessage().contains("but its audit line is missing (its started line, attempt_id "
                     + written.get(0).get("attempt_id") + ", was written): cannot append to the audit log " + file
                     + ": Operation not permitted"), e.getMessage());
+            assertEquals(List.of(), app.gateway().findContainers(Map.of(Labels.RUN, ctx.runId())), "removed as usual");
         } finally {
             locker.join();
             TinyFileSystem.run("chattr", "-i", file.toString());
             app.close();
         }
-        assertEquals(List.of(), app.gateway().findContainers(Map.of(Labels.RUN, ctx.runId())), "removed as usual");
     }
 
     private static List<Object> outcomes(Path file) throws IOException {

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.ActionDefinition;
 import dev.containerrunner.spi.ActionRegistry;
+import dev.containerrunner.spi.CancellationSource;
 import dev.containerrunner.spi.DuplicateActionException;
 import dev.containerrunner.spi.Identifiers;
 import dev.containerrunner.spi.InvalidKwargsException;
@@ -115,6 +117,20 @@ public abstract class TaskAppContractTest {
                         () -> KwargsValidator.validate(action, without));
                 assertEquals(missing.name(), e.parameter());
             }
+        }
+    }
+
+    @Test
+    void aTaskThatDidNotStartIsAcceptedForEveryAction() {
+        TaskApp app = newApp();
+        try {
+            for (ActionDefinition action : ActionRegistry.of(app).actions()) {
+                ActionContext ctx = ActionContext.of("contract", "run-1", "t-" + action.name(), (stream, line) -> { },
+                        new CancellationSource(), Map.of());
+                app.taskNotStarted(ctx, action.name(), "reference {{ a.b }} does not resolve: the result of 'a' has no value at 'b'");
+            }
+        } finally {
+            app.close();
         }
     }
 
