@@ -44,6 +44,17 @@ class AuditDestinationTest {
         assertSays(refused(link.toString()), "is a character device");
     }
 
+    /** They may resolve to a regular file (stdout redirected to one) but are no file of the audit log's own. */
+    @Test
+    void processAndKernelPseudoFilesAreRefused() {
+        assertSays(refused("/dev/stdout"), "is under /dev/stdout, a process or kernel pseudo-file");
+        assertSays(refused("/dev/stderr"), "is under /dev/stderr, a process or kernel pseudo-file");
+        assertSays(refused("/proc/self/fd/1"), "is under /proc, a process or kernel pseudo-file");
+        assertSays(refused("/dev/fd/2"), "is under /dev/fd, a process or kernel pseudo-file");
+        assertSays(refused("/sys/kernel/audit.jsonl"), "is under /sys, a process or kernel pseudo-file");
+        assertSays(refused("/tmp/../proc/audit.jsonl"), "is under /proc");
+    }
+
     @Test
     void aDirectoryIsRefused() {
         assertSays(refused(dir.toString()), "is a directory, not a regular file");

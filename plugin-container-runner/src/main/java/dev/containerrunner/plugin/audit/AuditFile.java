@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 
 /**
  * The audit log's file ({@code audit_log}). Every line is appended with its own open, one write
@@ -41,6 +42,10 @@ public final class AuditFile implements AuditSink {
         WritableByteChannel open(Path path) throws IOException;
     }
 
+    /** Paths that name a process's streams or kernel state even when they resolve to a regular file. */
+    private static final List<Path> PSEUDO_FILES = List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev/fd"),
+            Path.of("/dev/stdin"), Path.of("/dev/stdout"), Path.of("/dev/stderr"));
+
     private final Path path;
     private final Opener opener;
     private boolean torn; // guarded by this: the last append stopped in the middle of its line
@@ -66,8 +71,10 @@ public final class AuditFile implements AuditSink {
     }
 
     /**
-     * Makes sure a line can be appended now, writing no byte: creates missing parent directories
-     * and the file (empty), requires a regular file (after symbolic links: not a directory, device
+     * Makes sure a line can be appended now, writing no byte: refuses paths under {@code /proc},
+     * {@code /sys}, {@code /dev/fd} and {@code /dev/std{in,out,err}} (as written, before links are
+     * followed: they may resolve to whatever file a stream was redirected to); creates missing
+     * parent directories and the file (empty), requires a regular file (after symbolic links: not a directory, device
      * such as {@code /dev/full} or {@code /dev/null}, FIFO or socket), opens it for appending (which
      * fails on a read-only or immutable file, a read-only file system, missing permissions), and
      * requires {@link #MIN_FREE_BYTES} free on its file system.
@@ -76,6 +83,12 @@ public final class AuditFile implements AuditSink {
      */
     @Override
     public void check() throws IOException {
+        for (Path pseudo : PSEUDO_FILES) {
+            if (path.normalize().startsWith(pseudo)) {
+                throw new IOException("is under " + pseudo + ", a process or kernel pseudo-file, not a file of its own (with"
+                        + " stdout redirected to a file, /dev/stdout would mix audit lines into the CLI's JSON document)");
+            }
+        }
         createParent();
         String kind = nonRegularKind();
         if (kind != null) {
