@@ -99,7 +99,7 @@ public final class AuditFile implements AuditSink {
         } catch (IOException e) {
             throw new IOException("cannot be opened for appending: " + reason(e), e);
         }
-        long free = Files.getFileStore(path).getUsableSpace();
+        long free = path.toFile().getUsableSpace(); // statvfs; Files.getFileStore would read the mount table each time
         if (free < MIN_FREE_BYTES) {
             throw new IOException("has no room: its file system has " + free + " bytes free, at least " + MIN_FREE_BYTES
                     + " are required");
