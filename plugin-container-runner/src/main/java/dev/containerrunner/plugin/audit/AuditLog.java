@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The audit trail: one JSON line per execution attempt, to the SLF4J logger
  * {@code dev.containerrunner.audit} and, when configured, appended to a file. Each line is
  * written with a single unbuffered append, so it reaches the operating system before the action
- * returns, is never interleaved with another, and survives the JVM dying right after.
+ * returns, is never interleaved with another, and survives the JVM dying right after. Every line
+ * ends with {@code app_version}, the version of the app that wrote it.
  */
 public final class AuditLog implements AutoCloseable {
 
@@ -27,16 +30,29 @@ public final class AuditLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Optional<Path> file;
+    private final String appVersion;
     private FileChannel channel;
 
+    /** A log whose lines carry no {@code app_version} (tests of the log itself). */
     public AuditLog(Optional<Path> file) {
+        this(file, null);
+    }
+
+    /** A log whose every line ends with {@code "app_version": appVersion}. */
+    public AuditLog(Optional<Path> file, String appVersion) {
         this.file = file;
+        this.appVersion = appVersion;
     }
 
     public void write(AuditRecord record) {
+        Map<String, Object> fields = record.fields();
+        if (appVersion != null) {
+            fields = new LinkedHashMap<>(fields);
+            fields.put("app_version", appVersion);
+        }
         String line;
         try {
-            line = JSON.writeValueAsString(record.fields());
+            line = JSON.writeValueAsString(fields);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("audit record is not serialisable", e);
         }
