@@ -28,7 +28,8 @@ import java.util.function.IntSupplier;
 final class ProgressDisplay implements TaskLogListener, TaskProgressListener, AutoCloseable {
 
     private static final long TICK_MILLIS = 1000;
-    private static final int MAX_PLAIN_ERROR = 200;
+    /** Reasons longer than this are cut in progress lines and the summary (the JSON document has them whole). */
+    private static final int MAX_REASON = 200;
 
     private final PrintStream err;
     private final StatusLine statusLine;
@@ -109,7 +110,7 @@ final class ProgressDisplay implements TaskLogListener, TaskProgressListener, Au
             }
             String reason = reason(outcome, result);
             if (!reason.isEmpty()) {
-                line.append(": ").append(TextTable.fit(reason, MAX_PLAIN_ERROR));
+                line.append(": ").append(TextTable.fit(reason, MAX_REASON));
             }
             err.println(line.append(" [").append(counts()).append(']'));
         }
@@ -156,7 +157,7 @@ final class ProgressDisplay implements TaskLogListener, TaskProgressListener, Au
             Object exitCode = result == null ? null : result.get("exit_code");
             boolean ran = t.status() != TaskOutcome.Status.SKIPPED;
             table.row(t.taskId(), t.status().jsonName(), ran ? Durations.seconds(t.durationSeconds()) : "-",
-                    exitCode instanceof Number ? exitCode : "", reason(t, result));
+                    exitCode instanceof Number ? exitCode : "", TextTable.fit(reason(t, result), MAX_REASON));
             switch (t.status()) {
                 case SUCCEEDED -> ok++;
                 case FAILED -> bad++;
@@ -166,7 +167,7 @@ final class ProgressDisplay implements TaskLogListener, TaskProgressListener, Au
         err.println("workflow: " + run.workflow() + " " + run.version() + " " + (run.succeeded() ? "succeeded" : "failed")
                 + " in " + Durations.clock(elapsedSeconds()) + ": " + ok + " succeeded, " + bad + " failed, " + skip
                 + " skipped of " + run.tasks().size());
-        err.print(table.render("", mode == ProgressMode.TTY ? columns.getAsInt() - 1 : 0));
+        err.print(table.render("", 0)); // not cut to the terminal: a long reason wraps rather than lose its end
         err.flush();
     }
 
