@@ -65,11 +65,12 @@ final class TextTable {
         if (maxWidth <= 0 || text.length() <= maxWidth) {
             return text;
         }
-        int end = Math.max(0, maxWidth - CUT.length());
-        if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+        String cut = maxWidth > CUT.length() ? CUT : "";
+        int end = maxWidth - cut.length();
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
             end--; // never half a character
         }
-        return text.substring(0, end) + CUT.substring(0, Math.min(CUT.length(), maxWidth));
+        return text.substring(0, end) + cut;
     }
 
     /** {@code text} on one line: tabs and line breaks become spaces. */
