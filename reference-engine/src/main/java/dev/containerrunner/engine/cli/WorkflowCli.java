@@ -9,23 +9,14 @@ import dev.containerrunner.engine.WorkflowFiles;
 import dev.containerrunner.engine.WorkflowRun;
 import dev.containerrunner.engine.cli.Arguments.OutputFormat;
 import dev.containerrunner.engine.cli.Arguments.ProgressMode;
-import dev.containerrunner.engine.plugins.InstalledApp;
-import dev.containerrunner.spi.ActionDefinition;
-import dev.containerrunner.spi.ParameterSpec;
 import dev.containerrunner.spi.TaskAppException;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -160,21 +151,7 @@ public final class WorkflowCli {
                 out.print(HumanTables.validation(wf, plan, tableWidth()));
                 return OK;
             }
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("workflow", wf.name());
-            doc.put("version", wf.version());
-            doc.put("valid", true);
-            List<Map<String, Object>> tasks = new ArrayList<>();
-            for (Plan.PlannedTask t : plan.tasks()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("task_id", t.spec().taskId());
-                m.put("function", t.spec().function());
-                m.put("result_key", t.spec().resultKey());
-                m.put("depends_on", t.dependencies().stream().sorted().toList());
-                tasks.add(m);
-            }
-            doc.put("tasks", tasks);
-            out.println(Json.writePretty(doc));
+            out.println(Json.writePretty(JsonAnswers.validation(wf, plan)));
             return OK;
         } catch (TaskAppException e) {
             return invalid(e);
@@ -187,37 +164,7 @@ public final class WorkflowCli {
                 out.print(HumanTables.apps(engine.catalog().apps(), tableWidth()));
                 return OK;
             }
-            List<Map<String, Object>> apps = new ArrayList<>();
-            for (InstalledApp installed : engine.catalog().apps()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", installed.app().id());
-                m.put("publisher", installed.app().publisher());
-                m.put("name", installed.app().name());
-                m.put("version", installed.app().version());
-                m.put("source", installed.source());
-                List<Map<String, Object>> actions = new ArrayList<>();
-                for (ActionDefinition action : installed.actions().actions()) {
-                    Map<String, Object> am = new LinkedHashMap<>();
-                    am.put("name", action.name());
-                    am.put("function", "apps." + installed.app().id() + "." + action.name());
-                    am.put("description", action.description());
-                    List<Map<String, Object>> params = new ArrayList<>();
-                    for (ParameterSpec p : action.parameters()) {
-                        Map<String, Object> pm = new LinkedHashMap<>();
-                        pm.put("name", p.name());
-                        pm.put("type", p.type().jsonName());
-                        pm.put("required", p.required());
-                        pm.put("default", p.defaultValue());
-                        pm.put("doc", p.doc());
-                        params.add(pm);
-                    }
-                    am.put("parameters", params);
-                    actions.add(am);
-                }
-                m.put("actions", actions);
-                apps.add(m);
-            }
-            out.println(Json.writePretty(Map.of("apps", apps)));
+            out.println(Json.writePretty(JsonAnswers.apps(engine.catalog().apps())));
             return OK;
         } catch (TaskAppException e) {
             return invalid(e);
@@ -227,30 +174,10 @@ public final class WorkflowCli {
     /** {@code workflow --version}: the engine's version, then each installed app's id, version and source. */
     private int version(Arguments a) {
         try (WorkflowEngine engine = engine(a, null)) {
-            StringBuilder sb = new StringBuilder("workflow (reference engine) ").append(engineVersion())
-                    .append(", Java ").append(Runtime.version()).append('\n');
-            for (InstalledApp installed : engine.catalog().apps()) {
-                sb.append("app ").append(installed.app().id()).append(' ').append(installed.app().version())
-                        .append(" (").append(installed.source()).append(")\n");
-            }
-            out.print(sb);
+            out.print(Versions.text(engine.catalog().apps()));
             return OK;
         } catch (TaskAppException e) {
             return invalid(e);
-        }
-    }
-
-    /** The engine's version, from the build ({@code engine.properties}). */
-    static String engineVersion() {
-        try (InputStream in = WorkflowCli.class.getResourceAsStream("engine.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("engine.properties is missing from the engine's jar");
-            }
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read engine.properties", e);
         }
     }
 
