@@ -100,6 +100,10 @@ class ExamplesIT {
         Map<String, Object> result = (Map<String, Object>) ((Map<String, Object>) doc.get("results")).get("python_result");
         assertEquals("{\"result\": 4950}\n", result.get("stdout"));
         assertTrue(c.stderr().contains("[analyze] {\"result\": 4950}"), "live log on stderr: " + c.stderr());
+        // stderr is no terminal here: plain progress lines and the summary table, not a single control sequence
+        assertTrue(c.stderr().contains("workflow: analyze started ["), c.stderr());
+        assertTrue(c.stderr().matches("(?s).*\nTASK     STATUS     DURATION  EXIT CODE  REASON\nanalyze  succeeded  \\d+\\.\\d+s +0\n.*"), c.stderr());
+        assertTrue(!c.stderr().contains("\u001b"), c.stderr());
     }
 
     @Test
@@ -208,6 +212,12 @@ class ExamplesIT {
             assertTrue(c.stdout().contains(f), f);
         }
         assertTrue(c.stdout().contains(pluginDir.toString()), "the source is the plugin jar");
+        assertTrue(c.stdout().contains("\"name\" : \"container_runner\",\n    \"version\" : \"1.0.0\""), "the seed's version: " + c.stdout());
+        Cli table = cli("apps", "--format", "table");
+        assertEquals(0, table.code(), table.stderr());
+        assertTrue(table.stdout().startsWith("platform.container_runner 1.0.0  ("), table.stdout());
+        assertTrue(table.stdout().contains("\n    image            string   required        image reference; must match allowed_images\n"),
+                table.stdout());
     }
 
     @Test

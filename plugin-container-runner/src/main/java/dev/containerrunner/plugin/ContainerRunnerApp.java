@@ -33,12 +33,12 @@ import java.util.function.Function;
 @AutoService(TaskApp.class)
 public final class ContainerRunnerApp implements TaskApp {
 
-    public static final String VERSION = "0.1.0";
+    public static final String VERSION = "1.0.0";
 
     private final Function<RunnerConfig, DockerGateway> gatewayFactory;
     private volatile RunnerConfig config;
     private final Lazy<AuditLog> audit = new Lazy<>(() -> new AuditLog(config().auditLog().map(p -> new AuditFile(Path.of(p))),
-            config().auditStartLines()), AuditLog::close);
+            config().auditStartLines(), VERSION), AuditLog::close);
     private final Lazy<ContainerBackend> backend = new Lazy<>(this::newBackend, ContainerBackend::close);
 
     /** The ServiceLoader constructor: Docker through docker-java. */

@@ -28,12 +28,15 @@ public final class WorkflowEngine implements AutoCloseable {
     private final AppCatalog catalog;
     private final int maxParallelTasks;
     private final TaskLogListener logListener;
+    private final TaskProgressListener progressListener;
     private final Set<WorkflowExecution> active = ConcurrentHashMap.newKeySet();
 
-    private WorkflowEngine(AppCatalog catalog, int maxParallelTasks, TaskLogListener logListener) {
+    private WorkflowEngine(AppCatalog catalog, int maxParallelTasks, TaskLogListener logListener,
+                           TaskProgressListener progressListener) {
         this.catalog = catalog;
         this.maxParallelTasks = maxParallelTasks;
         this.logListener = logListener;
+        this.progressListener = progressListener;
     }
 
     public static Builder builder() {
@@ -56,7 +59,7 @@ public final class WorkflowEngine implements AutoCloseable {
      */
     public WorkflowRun run(Workflow workflow) {
         Plan plan = validate(workflow);
-        WorkflowExecution execution = new WorkflowExecution(plan, maxParallelTasks, logListener);
+        WorkflowExecution execution = new WorkflowExecution(plan, maxParallelTasks, logListener, progressListener);
         active.add(execution);
         try {
             return execution.run();
@@ -89,6 +92,7 @@ public final class WorkflowEngine implements AutoCloseable {
         private final List<Path> pluginDirectories = new ArrayList<>();
         private EngineConfig config = EngineConfig.empty();
         private TaskLogListener logListener = (task, stream, line) -> { };
+        private TaskProgressListener progressListener = TaskProgressListener.NONE;
 
         /** Whether apps on the engine's own classpath are used (default true). */
         public Builder classpathDiscovery(boolean enabled) {
@@ -112,6 +116,12 @@ public final class WorkflowEngine implements AutoCloseable {
             return this;
         }
 
+        /** Told when each task starts and ends (default: nobody). */
+        public Builder progressListener(TaskProgressListener listener) {
+            this.progressListener = Objects.requireNonNull(listener);
+            return this;
+        }
+
         /**
          * Finds and configures the apps.
          *
@@ -126,7 +136,8 @@ public final class WorkflowEngine implements AutoCloseable {
             for (Path dir : pluginDirectories) {
                 found.addAll(PluginDiscovery.inDirectory(dir));
             }
-            return new WorkflowEngine(AppCatalog.create(found, config.apps()), config.maxParallelTasks(), logListener);
+            return new WorkflowEngine(AppCatalog.create(found, config.apps()), config.maxParallelTasks(), logListener,
+                    progressListener);
         }
     }
 }

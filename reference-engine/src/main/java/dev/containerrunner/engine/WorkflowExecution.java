@@ -37,16 +37,18 @@ final class WorkflowExecution {
     private final Plan plan;
     private final int maxParallel;
     private final TaskLogListener logListener;
+    private final TaskProgressListener progress;
     private final String runId = UUID.randomUUID().toString();
     private final ResultStore store = new ResultStore();
     private final Map<String, TaskOutcome> outcomes = new ConcurrentHashMap<>();
     private final Map<String, CancellationSource> running = new ConcurrentHashMap<>();
     private volatile boolean cancelled;
 
-    WorkflowExecution(Plan plan, int maxParallel, TaskLogListener logListener) {
+    WorkflowExecution(Plan plan, int maxParallel, TaskLogListener logListener, TaskProgressListener progress) {
         this.plan = plan;
         this.maxParallel = maxParallel;
         this.logListener = logListener;
+        this.progress = progress;
     }
 
     String runId() {
@@ -105,6 +107,7 @@ final class WorkflowExecution {
                 for (Plan.PlannedTask t : plan.tasks()) {
                     if (!started.contains(t.spec().taskId()) && !outcomes.containsKey(t.spec().taskId())) {
                         outcomes.put(t.spec().taskId(), skipped(t, CANCELLED));
+                        progress.finished(outcomes.get(t.spec().taskId()), null);
                     }
                 }
             }
@@ -148,6 +151,7 @@ final class WorkflowExecution {
                     TaskOutcome skip = skipped(d, cancelled ? CANCELLED
                             : "skipped: dependency '" + o.taskId() + "' did not succeed");
                     outcomes.put(id, skip);
+                    progress.finished(skip, null);
                     settled.add(skip);
                 }
             }
@@ -174,6 +178,7 @@ final class WorkflowExecution {
         long start = System.nanoTime();
         CancellationSource cancellation = new CancellationSource();
         running.put(spec.taskId(), cancellation);
+        progress.started(spec.taskId());
         if (cancelled) {
             cancellation.cancel();
         }
@@ -199,7 +204,9 @@ final class WorkflowExecution {
         store.put(spec.storageKey(), result);
         double seconds = (System.nanoTime() - start) / 1e9;
         TaskOutcome.Status status = error == null ? TaskOutcome.Status.SUCCEEDED : TaskOutcome.Status.FAILED;
-        return new TaskOutcome(spec.taskId(), spec.function(), status, Math.round(seconds * 1000) / 1000.0, error);
+        TaskOutcome outcome = new TaskOutcome(spec.taskId(), spec.function(), status, Math.round(seconds * 1000) / 1000.0, error);
+        progress.finished(outcome, java.util.Collections.unmodifiableMap(result));
+        return outcome;
     }
 
     /**

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * attempt's {@code started} line then, so an attempt that ran is in the file even when its final
  * line cannot be written.
  *
+ * Every line ends with {@code app_version}, the version of the app that wrote it.
+ *
  * @apiNote Thread-safe.
  */
 public final class AuditLog implements AutoCloseable {
@@ -31,10 +33,16 @@ public final class AuditLog implements AutoCloseable {
 
     private final Optional<AuditSink> sink;
     private final boolean startLines;
+    private final String appVersion;
 
-    /** To SLF4J and, when given, appended to {@code file}; one line per attempt (no started lines). */
+    /** To SLF4J and, when given, appended to {@code file}; one line per attempt (no started lines), no app_version. */
     public AuditLog(Optional<Path> file) {
-        this(file.map(AuditFile::new), false);
+        this(file.map(AuditFile::new), false, null);
+    }
+
+    /** As {@link #AuditLog(Optional)}, every line ending with {@code "app_version": appVersion}. */
+    public AuditLog(Optional<Path> file, String appVersion) {
+        this(file.map(AuditFile::new), false, appVersion);
     }
 
     /**
@@ -42,8 +50,18 @@ public final class AuditLog implements AutoCloseable {
      * @param startLines whether {@link #begin} writes a {@code started} line for each attempt
      */
     public AuditLog(Optional<? extends AuditSink> sink, boolean startLines) {
+        this(sink, startLines, null);
+    }
+
+    /**
+     * @param sink       where lines are appended besides SLF4J; empty for SLF4J only
+     * @param startLines whether {@link #begin} writes a {@code started} line for each attempt
+     * @param appVersion the version of the app writing the lines, the last field of each ({@code app_version}); null for none
+     */
+    public AuditLog(Optional<? extends AuditSink> sink, boolean startLines, String appVersion) {
         this.sink = Objects.requireNonNull(sink).map(AuditSink.class::cast);
         this.startLines = startLines;
+        this.appVersion = appVersion;
     }
 
     /** Whether each attempt that reaches its backend first gets a {@code started} line. */
@@ -97,9 +115,14 @@ public final class AuditLog implements AutoCloseable {
         LOG.error(json(record));
     }
 
-    private static String json(AuditRecord record) {
+    private String json(AuditRecord record) {
+        java.util.Map<String, Object> fields = record.fields();
+        if (appVersion != null) {
+            fields = new java.util.LinkedHashMap<>(fields);
+            fields.put("app_version", appVersion);
+        }
         try {
-            return JSON.writeValueAsString(record.fields());
+            return JSON.writeValueAsString(fields);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("audit record is not serialisable", e);
         }

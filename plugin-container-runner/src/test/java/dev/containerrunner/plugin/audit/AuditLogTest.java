@@ -38,4 +38,16 @@ class AuditLogTest {
         assertTrue(lines.get(1).contains("\"outcome\":\"denied\"") && lines.get(1).contains("\"reason\":\"no\""), lines.get(1));
         assertTrue(lines.get(3).startsWith("{\"timestamp\":"));
     }
+
+    @Test
+    void aLogWithAnAppVersionEndsEveryLineWithIt() throws Exception {
+        Path file = dir.resolve("versioned.jsonl");
+        try (AuditLog log = new AuditLog(Optional.of(file), "1.0.0")) {
+            log.write(AuditRecord.attempt("run", "run_container", "wf", "r1", "t1").outcome(AuditRecord.Outcome.SUCCEEDED, null));
+        }
+        List<String> lines = Files.readAllLines(file);
+        assertEquals(1, lines.size());
+        assertTrue(lines.get(0).startsWith("{\"timestamp\":"), lines.get(0));
+        assertTrue(lines.get(0).endsWith(",\"outcome\":\"succeeded\",\"reason\":null,\"app_version\":\"1.0.0\"}"), lines.get(0));
+    }
 }

@@ -7,27 +7,25 @@ import dev.containerrunner.engine.Workflow;
 import dev.containerrunner.engine.WorkflowEngine;
 import dev.containerrunner.engine.WorkflowFiles;
 import dev.containerrunner.engine.WorkflowRun;
-import dev.containerrunner.engine.plugins.InstalledApp;
-import dev.containerrunner.spi.ActionDefinition;
-import dev.containerrunner.spi.LogSink;
-import dev.containerrunner.spi.ParameterSpec;
+import dev.containerrunner.engine.cli.Arguments.OutputFormat;
+import dev.containerrunner.engine.cli.Arguments.ProgressMode;
 import dev.containerrunner.spi.TaskAppException;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code bin/workflow run|apps|validate}. Public API: stdout carries exactly one JSON document;
- * live task lines and messages go to stderr. Exit codes: 0 all tasks succeeded (or valid),
- * 1 a task failed, 2 invalid workflow, configuration, plugins or usage (nothing ran).
+ * {@code bin/workflow run|apps|validate}. Public API: stdout carries exactly one JSON document
+ * (unless a person asked for a table with {@code --format table}, or stdout is a terminal, or for
+ * {@code --help}/{@code --version}); live task lines, progress and messages go to stderr. Exit
+ * codes: 0 all tasks succeeded (or valid), 1 a task failed, 2 invalid workflow, configuration,
+ * plugins or usage (nothing ran).
  */
 public final class WorkflowCli {
 
@@ -35,22 +33,24 @@ public final class WorkflowCli {
     public static final int TASK_FAILED = 1;
     public static final int INVALID = 2;
 
-    private static final String USAGE = """
-            usage:
-              workflow run FILE [--config CONFIG] [--plugins DIR]...
-              workflow validate FILE [--config CONFIG] [--plugins DIR]...
-              workflow apps [--config CONFIG] [--plugins DIR]...
-            FILE and CONFIG are YAML or JSON. Plugin directories also come from WORKFLOW_PLUGINS
-            (separated by ':'). Exit codes: 0 success, 1 a task failed, 2 invalid input.""";
-
     private final PrintStream out;
     private final PrintStream err;
+    private final StatusLine statusLine;
     private final Map<String, String> env;
+    private final Terminals terminals;
 
+    /** A CLI writing to {@code out} and {@code err}, neither of them a terminal (JSON, plain progress). */
     public WorkflowCli(PrintStream out, PrintStream err, Map<String, String> env) {
+        this(out, new StatusLine(err), env, Terminals.NONE);
+    }
+
+    /** A CLI whose stderr goes through {@code stderr}; {@code terminals} tells which streams are terminals. */
+    WorkflowCli(PrintStream out, StatusLine stderr, Map<String, String> env, Terminals terminals) {
         this.out = out;
-        this.err = err;
+        this.statusLine = stderr;
+        this.err = new PrintStream(stderr, true, StandardCharsets.UTF_8);
         this.env = env;
+        this.terminals = terminals;
     }
 
     /**
@@ -59,19 +59,20 @@ public final class WorkflowCli {
      * that log lines of the engine and plugins are UTF-8 too.
      */
     public static void main(String[] args) {
-        PrintStream out = utf8(FileDescriptor.out);
-        PrintStream err = utf8(FileDescriptor.err);
+        // autoflush, like System.out: the JSON document is on its way before a shutdown hook can halt the JVM
+        PrintStream out = new PrintStream(buffered(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        WorkflowCli cli = new WorkflowCli(out, new StatusLine(buffered(FileDescriptor.err)), System.getenv(),
+                Terminals.detect(System.getenv()));
         System.setOut(out);
-        System.setErr(err);
-        int code = new WorkflowCli(out, err, System.getenv()).execute(args);
+        System.setErr(cli.err); // engine and plugin log lines, too, pass below the status line
+        int code = cli.execute(args);
         out.flush();
-        err.flush();
+        cli.err.flush();
         System.exit(code);
     }
 
-    private static PrintStream utf8(FileDescriptor fd) {
-        // autoflush, like System.out: the JSON document is on its way before a shutdown hook can halt the JVM
-        return new PrintStream(new BufferedOutputStream(new FileOutputStream(fd), 8192), true, StandardCharsets.UTF_8);
+    private static BufferedOutputStream buffered(FileDescriptor fd) {
+        return new BufferedOutputStream(new FileOutputStream(fd), 8192);
     }
 
     /** Runs one command and returns its exit code. */
@@ -81,10 +82,15 @@ public final class WorkflowCli {
             a = Arguments.parse(args, env);
         } catch (Arguments.UsageException e) {
             err.println("workflow: " + e.getMessage());
-            err.println(USAGE);
+            err.println(Help.USAGE);
             return invalid(e.getMessage());
         }
         return switch (a.command()) {
+            case Arguments.HELP -> {
+                out.print(Help.text(a.helpTopic()));
+                yield OK;
+            }
+            case Arguments.VERSION -> version(a);
             case "run" -> run(a);
             case "validate" -> validate(a);
             case "apps" -> apps(a);
@@ -92,31 +98,26 @@ public final class WorkflowCli {
         };
     }
 
-    private WorkflowEngine engine(Arguments a, boolean printLogs) {
+    private WorkflowEngine engine(Arguments a, ProgressDisplay display) {
         EngineConfig config = a.config() == null ? EngineConfig.empty() : EngineConfig.load(a.config());
         WorkflowEngine.Builder b = WorkflowEngine.builder().config(config);
         a.plugins().forEach(b::pluginDirectory);
-        if (printLogs) {
-            b.logListener(this::printLine);
+        if (display != null) {
+            b.logListener(display).progressListener(display);
         }
         return b.build();
-    }
-
-    private synchronized void printLine(String taskId, LogSink.Stream stream, String line) {
-        String tag = switch (stream) {
-            case STDOUT -> "";
-            case STDERR -> " stderr";
-            case SYSTEM -> " #";
-        };
-        err.println("[" + taskId + tag + "] " + line);
     }
 
     private int run(Arguments a) {
         Workflow wf;
         WorkflowEngine engine;
+        ProgressDisplay display;
         try {
             wf = WorkflowFiles.load(a.file());
-            engine = engine(a, true);
+            ProgressMode mode = a.progress() != ProgressMode.AUTO ? a.progress()
+                    : terminals.stderr() ? ProgressMode.TTY : ProgressMode.PLAIN;
+            display = new ProgressDisplay(err, statusLine, mode, wf.tasks().size(), terminals.stderrColumns());
+            engine = engine(a, display);
         } catch (TaskAppException e) {
             return invalid(e);
         }
@@ -127,12 +128,15 @@ public final class WorkflowCli {
             awaitQuietly(finished);
         }, "workflow-cancel-on-exit");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (engine) {
+        try (engine; display) {
+            display.start();
             WorkflowRun run = engine.run(wf);
+            display.close(); // the status line goes before anything else is printed
             out.println(Json.writePretty(run.toJson()));
+            display.summary(run);
             return run.succeeded() ? OK : TASK_FAILED;
         } catch (TaskAppException e) {
-            return invalid(e);
+            return invalid(e); // after the display's close: the status line is gone
         } finally {
             finished.countDown();
             removeHook(hook);
@@ -140,24 +144,14 @@ public final class WorkflowCli {
     }
 
     private int validate(Arguments a) {
-        try (WorkflowEngine engine = engine(a, false)) {
+        try (WorkflowEngine engine = engine(a, null)) {
             Workflow wf = WorkflowFiles.load(a.file());
             Plan plan = engine.validate(wf);
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("workflow", wf.name());
-            doc.put("version", wf.version());
-            doc.put("valid", true);
-            List<Map<String, Object>> tasks = new ArrayList<>();
-            for (Plan.PlannedTask t : plan.tasks()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("task_id", t.spec().taskId());
-                m.put("function", t.spec().function());
-                m.put("result_key", t.spec().resultKey());
-                m.put("depends_on", t.dependencies().stream().sorted().toList());
-                tasks.add(m);
+            if (format(a) == OutputFormat.TABLE) {
+                out.print(HumanTables.validation(wf, plan, tableWidth()));
+                return OK;
             }
-            doc.put("tasks", tasks);
-            out.println(Json.writePretty(doc));
+            out.println(Json.writePretty(JsonAnswers.validation(wf, plan)));
             return OK;
         } catch (TaskAppException e) {
             return invalid(e);
@@ -165,42 +159,35 @@ public final class WorkflowCli {
     }
 
     private int apps(Arguments a) {
-        try (WorkflowEngine engine = engine(a, false)) {
-            List<Map<String, Object>> apps = new ArrayList<>();
-            for (InstalledApp installed : engine.catalog().apps()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", installed.app().id());
-                m.put("publisher", installed.app().publisher());
-                m.put("name", installed.app().name());
-                m.put("version", installed.app().version());
-                m.put("source", installed.source());
-                List<Map<String, Object>> actions = new ArrayList<>();
-                for (ActionDefinition action : installed.actions().actions()) {
-                    Map<String, Object> am = new LinkedHashMap<>();
-                    am.put("name", action.name());
-                    am.put("function", "apps." + installed.app().id() + "." + action.name());
-                    am.put("description", action.description());
-                    List<Map<String, Object>> params = new ArrayList<>();
-                    for (ParameterSpec p : action.parameters()) {
-                        Map<String, Object> pm = new LinkedHashMap<>();
-                        pm.put("name", p.name());
-                        pm.put("type", p.type().jsonName());
-                        pm.put("required", p.required());
-                        pm.put("default", p.defaultValue());
-                        pm.put("doc", p.doc());
-                        params.add(pm);
-                    }
-                    am.put("parameters", params);
-                    actions.add(am);
-                }
-                m.put("actions", actions);
-                apps.add(m);
+        try (WorkflowEngine engine = engine(a, null)) {
+            if (format(a) == OutputFormat.TABLE) {
+                out.print(HumanTables.apps(engine.catalog().apps(), tableWidth()));
+                return OK;
             }
-            out.println(Json.writePretty(Map.of("apps", apps)));
+            out.println(Json.writePretty(JsonAnswers.apps(engine.catalog().apps())));
             return OK;
         } catch (TaskAppException e) {
             return invalid(e);
         }
+    }
+
+    /** {@code workflow --version}: the engine's version, then each installed app's id, version and source. */
+    private int version(Arguments a) {
+        try (WorkflowEngine engine = engine(a, null)) {
+            out.print(Versions.text(engine.catalog().apps()));
+            return OK;
+        } catch (TaskAppException e) {
+            return invalid(e);
+        }
+    }
+
+    private OutputFormat format(Arguments a) {
+        return a.format() != null ? a.format() : terminals.stdout() ? OutputFormat.TABLE : OutputFormat.JSON;
+    }
+
+    /** Tables fit the terminal they are shown on; written to a file or pipe they are not cut. */
+    private int tableWidth() {
+        return terminals.stdout() ? terminals.stdoutColumns().getAsInt() - 1 : 0;
     }
 
     private int invalid(TaskAppException e) {

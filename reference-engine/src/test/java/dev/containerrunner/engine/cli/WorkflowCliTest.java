@@ -137,7 +137,7 @@ class WorkflowCliTest {
         String[][] cases = {
             {"no command given"},
             {"unknown command 'frobnicate'", "frobnicate"},
-            {"unknown command '--help'", "--help"},
+            {"unknown command '--hlep'", "--hlep"}, // '--help' itself is help now (issue 19): exit 0
             {"'run' needs a workflow FILE", "run"},
             {"'validate' needs a workflow FILE", "validate"},
             {"--config needs a value", "run", wf, "--config"},
