@@ -10,6 +10,7 @@ import dev.containerrunner.plugin.model.RequestDefaults;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.policy.ExecutionPolicy;
 import dev.containerrunner.plugin.policy.PolicyDeniedException;
+import dev.containerrunner.plugin.registry.CredentialsUnavailableException;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.ActionDefinition;
 import dev.containerrunner.spi.ActionRegistry;
@@ -112,8 +113,18 @@ final class ContainerActions {
         } catch (PolicyDeniedException e) {
             audit.write(AuditRecord.attempt("validate", action, null, null, null).backend(c.backend().wireName())
                     .request(request, c.user(), c.pidsLimit())
+                    .registry(request.image().domain(), credentialSource(c, request))
                     .outcome(AuditRecord.Outcome.DENIED, e.getMessage()));
             throw e;
+        }
+    }
+
+    /** Where the pull's credentials come from (no secret is read), null when anonymous. */
+    private static String credentialSource(RunnerConfig c, RunRequest request) {
+        try {
+            return c.registry().credentials().sourceFor(request.image().domain()).orElse(null);
+        } catch (CredentialsUnavailableException e) {
+            return "unavailable: " + e.getMessage();
         }
     }
 
@@ -129,7 +140,7 @@ final class ContainerActions {
             audit.write(record.outcome(AuditRecord.Outcome.INVALID, e.getMessage()));
             throw e;
         }
-        record.request(request, c.user(), c.pidsLimit());
+        record.request(request, c.user(), c.pidsLimit()).registry(request.image().domain(), credentialSource(c, request));
         try {
             new ExecutionPolicy(c).check(request);
         } catch (PolicyDeniedException e) {

@@ -11,12 +11,6 @@ public class ContainerEngineException extends RuntimeException {
         this.operation = operation;
     }
 
-    /** The message without the operation in front of it. */
-    public String detail() {
-        String m = String.valueOf(getMessage());
-        return m.startsWith(operation + ": ") ? m.substring(operation.length() + 2) : m;
-    }
-
     /** The operation that failed, e.g. {@code remove container}. */
     public String operation() {
         return operation;
