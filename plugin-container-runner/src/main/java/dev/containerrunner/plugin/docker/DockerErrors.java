@@ -3,9 +3,12 @@ package dev.containerrunner.plugin.docker;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.ImageNotAvailableException;
 import dev.containerrunner.plugin.execution.NoSuchContainerException;
+import dev.containerrunner.plugin.execution.PullErrors;
+import dev.containerrunner.plugin.model.ImageReference;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -68,10 +71,20 @@ final class DockerErrors {
 
     /** A pull of {@code reference} failed: the engine unreachable, or else the registry refused (image not available). */
     ContainerEngineException pullFailure(String reference, RuntimeException e) {
+        return pullFailure(reference, ImageReference.parse(reference).domain(), Optional.empty(), e);
+    }
+
+    /**
+     * A pull of {@code reference} from {@code registry} with credentials from {@code credential}
+     * (empty: anonymous) failed: the engine unreachable, or else an {@link ImageNotAvailableException}
+     * whose {@link dev.containerrunner.plugin.execution.FailureReason} is read from the engine's words
+     * ({@link PullErrors}).
+     */
+    ContainerEngineException pullFailure(String reference, String registry, Optional<String> credential, Throwable e) {
         if (unreachable(e)) {
             return engineFailure("pull " + reference, e);
         }
-        return new ImageNotAvailableException(reference, "pull failed (registry error): " + rootMessage(e), e);
+        return PullErrors.failure(reference, registry, credential, rootMessage(e), e);
     }
 
     /** The engine did not answer in time; {@code what} says what it did not do (e.g. "did not open the output stream within 30 s"). */
