@@ -36,9 +36,9 @@ final class CredentialHelper {
         return name != null && NAME.matcher(name).matches();
     }
 
-    /** The helper's executable on the PATH, if there is one. */
-    static Optional<Path> locate(String name) {
-        String path = System.getenv("PATH");
+    /** The helper's executable in {@code searchPath} (a PATH-style list of directories), if there is one. */
+    static Optional<Path> locate(String name, String searchPath) {
+        String path = searchPath;
         if (path == null || !validName(name)) {
             return Optional.empty();
         }
@@ -52,12 +52,13 @@ final class CredentialHelper {
     }
 
     /**
-     * The helper's credentials for {@code host}; empty when it has none ("credentials not found").
+     * The credentials helper {@code name} (found in {@code searchPath}) has for {@code host}; empty
+     * when it has none ("credentials not found").
      *
      * @throws CredentialsUnavailableException when the helper is missing, fails or answers nonsense
      */
-    static Optional<Credential> get(String name, String host, String source) {
-        Path exe = locate(name).orElseThrow(() -> new CredentialsUnavailableException(source + ": docker-credential-" + name
+    static Optional<Credential> get(String name, String searchPath, String host, String source) {
+        Path exe = locate(name, searchPath).orElseThrow(() -> new CredentialsUnavailableException(source + ": docker-credential-" + name
                 + " is not on the PATH"));
         Process process;
         try {
@@ -68,6 +69,8 @@ final class CredentialHelper {
         try {
             try (OutputStream in = process.getOutputStream()) {
                 in.write(RegistryHosts.serverAddress(host).getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // it exited without reading its input: its exit code and output below say what happened
             }
             // its answer is small: it fits the pipe, so waiting first cannot block the helper
             if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {

@@ -27,9 +27,11 @@ public final class DockerConfigFile {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path path;
+    private final String searchPath;
 
-    private DockerConfigFile(Path path) {
+    private DockerConfigFile(Path path, String searchPath) {
         this.path = path;
+        this.searchPath = searchPath;
     }
 
     /**
@@ -39,7 +41,12 @@ public final class DockerConfigFile {
      * @throws IllegalArgumentException saying what is wrong
      */
     public static DockerConfigFile check(Path path) {
-        DockerConfigFile file = new DockerConfigFile(path);
+        return check(path, System.getenv("PATH"));
+    }
+
+    /** {@link #check(Path)} with credential helpers looked up in {@code searchPath} instead of the PATH. */
+    static DockerConfigFile check(Path path, String searchPath) {
+        DockerConfigFile file = new DockerConfigFile(path, searchPath);
         Parsed parsed;
         try {
             parsed = file.parse();
@@ -53,10 +60,10 @@ public final class DockerConfigFile {
                 throw new IllegalArgumentException(bad.getMessage());
             }
         }
-        parsed.helpers.values().forEach(h -> CredentialHelper.locate(h).orElseThrow(() -> new IllegalArgumentException(
-                path + ": credential helper docker-credential-" + h + " is not on the PATH")));
-        parsed.store.ifPresent(h -> CredentialHelper.locate(h).orElseThrow(() -> new IllegalArgumentException(
-                path + ": credsStore helper docker-credential-" + h + " is not on the PATH")));
+        parsed.helpers.values().forEach(h -> CredentialHelper.locate(h, searchPath).orElseThrow(() ->
+                new IllegalArgumentException(path + ": credential helper docker-credential-" + h + " is not on the PATH")));
+        parsed.store.ifPresent(h -> CredentialHelper.locate(h, searchPath).orElseThrow(() ->
+                new IllegalArgumentException(path + ": credsStore helper docker-credential-" + h + " is not on the PATH")));
         return file;
     }
 
@@ -91,10 +98,11 @@ public final class DockerConfigFile {
         Parsed p = parse();
         if (p.helpers.containsKey(host)) {
             String helper = p.helpers.get(host);
-            return CredentialHelper.get(helper, host, source("credHelpers[" + host + "] docker-credential-" + helper));
+            return CredentialHelper.get(helper, searchPath, host,
+                    source("credHelpers[" + host + "] docker-credential-" + helper));
         }
         if (p.store.isPresent()) {
-            Optional<Credential> stored = CredentialHelper.get(p.store.get(), host,
+            Optional<Credential> stored = CredentialHelper.get(p.store.get(), searchPath, host,
                     source("credsStore docker-credential-" + p.store.get()));
             if (stored.isPresent()) {
                 return stored;

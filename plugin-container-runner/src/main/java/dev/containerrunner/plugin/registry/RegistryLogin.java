@@ -24,6 +24,10 @@ public record RegistryLogin(String host, String username, PasswordSource passwor
 
     /** The credentials with the password read now. @throws CredentialsUnavailableException when it cannot be read */
     public Credential read() {
-        return new Credential(host, username, password.read(), false, source());
+        try {
+            return new Credential(host, username, password.read(), false, source());
+        } catch (CredentialsUnavailableException e) {
+            throw new CredentialsUnavailableException("registries[" + host + "] " + e.getMessage());
+        }
     }
 }
