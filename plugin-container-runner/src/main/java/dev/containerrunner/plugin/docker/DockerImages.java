@@ -189,6 +189,7 @@ final class DockerImages {
     private static final class Progress extends PullImageResultCallback {
         private final SharedPull shared;
         private final PullProgress progress;
+        private volatile boolean failed;
 
         Progress(SharedPull shared, PullProgress progress) {
             this.shared = shared;
@@ -201,15 +202,20 @@ final class DockerImages {
             progress.update(item).ifPresent(shared::log);
         }
 
+        /** Ends the pull with the engine's error; not logged here (docker-java would log it at ERROR): the task reports it. */
         @Override
         public void onError(Throwable throwable) {
-            super.onError(throwable);
+            failed = true;
             shared.finish(throwable);
+            Quietly.close(this);
         }
 
         @Override
         public void onComplete() {
             super.onComplete();
+            if (failed) {
+                return;
+            }
             try {
                 throwFirstError();
             } catch (RuntimeException e) {
