@@ -117,7 +117,7 @@ final class PodFaults {
             String ref = main ? image : helperImage;
             String plainly = reason.map(r -> "; " + PullErrors.plainly(r, ImageReference.parse(ref).domain(),
                     main ? imageCredential : helperCredential)).orElse("");
-            throw new ImageNotAvailableException(what, reason.orElse(null), what + " is not available on the node" + hint + ": "
+            throw new ImageNotAvailableException(ref, reason.orElse(null), what + " is not available on the node" + hint + ": "
                     + message + plainly, null);
         }
         throw new ContainerEngineException("run", "the kubelet could not start the " + s.getName() + " container: " + message,
