@@ -60,6 +60,7 @@ class KubernetesRegistryIT {
         }
         assertEquals(0, KubernetesCluster.runnerObjects(cluster), "runner objects (Jobs, pods, Secrets) left in the namespace");
         cluster.close();
+        TestRegistry.assertLocalImagesUntouched();
     }
 
     /** A configured app and its actions; closing it closes the app. */

@@ -38,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +62,11 @@ class RegistryIT extends DockerIT {
         TestRegistry.requireRunning();
         passwordFile = dir.resolve("alice.password");
         Files.writeString(passwordFile, TestRegistry.password() + "\n");
+    }
+
+    @AfterAll
+    static void localImagesKeepOnlyTheirOwnNames() {
+        TestRegistry.assertLocalImagesUntouched();
     }
 
     /** An app with its own configuration and audit file; closing it closes the app. */

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.Image;
 import com.github.dockerjava.api.model.PushResponseItem;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -88,36 +89,45 @@ public final class TestRegistry {
     }
 
     /**
-     * Removes {@code refs} of this registry from the engine, with every repo digest of this registry
-     * the images carry, so that the next run of them really pulls. Other names of the same images
-     * (e.g. the local test images they were pushed from) stay.
+     * Makes the engine forget the repositories of {@code refs} (all in this registry): every tag and
+     * repo digest of those repositories, on whichever image carries them, so that the next run of
+     * them really pulls and no other image (e.g. the local test image a tag was pushed from) keeps a
+     * digest of this registry. Other names of the same images stay.
      */
     public static void removeLocal(String... refs) {
+        List<String> repositories = new ArrayList<>();
         for (String ref : refs) {
             assertTrue(ref.startsWith(HOST + "/"), "only references of the test registry are removed: " + ref);
-            InspectImageResponse image;
-            try {
-                image = docker().inspectImageCmd(ref).exec();
-            } catch (NotFoundException e) {
-                continue;
-            }
+            int at = ref.indexOf('@');
+            String name = at >= 0 ? ref.substring(0, at) : ref;
+            int colon = name.lastIndexOf(':');
+            repositories.add(colon > name.lastIndexOf('/') ? name.substring(0, colon) : name);
+        }
+        for (Image image : docker().listImagesCmd().withShowAll(true).exec()) {
             List<String> names = new ArrayList<>();
-            if (image.getRepoTags() != null) {
-                image.getRepoTags().stream().filter(t -> t.equals(ref)).forEach(names::add);
-            }
-            if (image.getRepoDigests() != null) {
-                image.getRepoDigests().stream().filter(d -> d.startsWith(HOST + "/")).forEach(names::add);
-            }
-            if (!ref.contains("@") && !names.contains(ref)) {
-                names.add(ref);
-            }
+            Optional.ofNullable(image.getRepoTags()).ifPresent(t -> names.addAll(List.of(t)));
+            Optional.ofNullable(image.getRepoDigests()).ifPresent(d -> names.addAll(List.of(d)));
             for (String name : names) {
-                try {
-                    docker().removeImageCmd(name).exec();
-                } catch (NotFoundException e) {
-                    // already untagged
+                if (repositories.stream().anyMatch(r -> name.startsWith(r + ":") || name.startsWith(r + "@"))) {
+                    try {
+                        docker().removeImageCmd(name).exec();
+                    } catch (NotFoundException e) {
+                        // already gone
+                    }
                 }
             }
+        }
+    }
+
+    /** Fails when a local test image still carries a tag or digest of this registry (tests must not leave them behind). */
+    public static void assertLocalImagesUntouched() {
+        for (String local : List.of(TestImages.BUSYBOX, TestImages.PYTHON)) {
+            var image = docker().inspectImageCmd(local).exec();
+            List<String> names = new ArrayList<>();
+            Optional.ofNullable(image.getRepoTags()).ifPresent(names::addAll);
+            Optional.ofNullable(image.getRepoDigests()).ifPresent(names::addAll);
+            assertEquals(List.of(), names.stream().filter(n -> n.startsWith(HOST + "/")).toList(),
+                    local + " keeps names of the test registry: its image_digest would name them");
         }
     }
 

@@ -204,7 +204,8 @@ public interface DockerGateway extends AutoCloseable {
 
         /**
          * The repo digest of {@code repository} (normalised, e.g. {@code docker.io/library/python}):
-         * the one the image was pulled as, when it carries several; else {@link #digest()}.
+         * the one the image was pulled as, when it carries several; else the image id (a digest of
+         * another repository that happens to hold the same image is not what this reference ran).
          */
         public String digestOf(String repository) {
             for (String d : repoDigests) {
@@ -217,7 +218,7 @@ public interface DockerGateway extends AutoCloseable {
                     // not a reference we can read: skip it
                 }
             }
-            return digest();
+            return id;
         }
     }
 
