@@ -160,7 +160,8 @@ final class DockerImages {
             shared.leave(task.log()); // the last task to leave an unfinished pull stops it
         }
         if (!finished) {
-            throw new ImageNotAvailableException(reference, "the task was cancelled while the image was being pulled", null);
+            throw new ImageNotAvailableException(reference, "stopped waiting for the pull: the task was cancelled (or its"
+                    + " thread interrupted) while the image was being pulled", null);
         }
         Throwable failure = shared.done().handle((v, e) -> e).join();
         if (failure != null) {

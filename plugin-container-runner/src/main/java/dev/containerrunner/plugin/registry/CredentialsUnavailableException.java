@@ -8,6 +8,7 @@ public class CredentialsUnavailableException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** @param message names the source and what is wrong with it, never a secret */
     public CredentialsUnavailableException(String message) {
         super(message);
     }
