@@ -4,6 +4,17 @@
 # trusted by the engine through /etc/docker/certs.d/HOST:PORT/ca.crt (read per pull: no restart).
 # Test code never mocks a registry; it uses this one.
 #
+# It is served as registry.container-runner.test:5443 on [::1] only: the name is added to /etc/hosts
+# as "::1 registry.container-runner.test" (nothing else in that file changes). Why not 127.0.0.1:
+# Docker 20.10 treats every registry whose address is in 127.0.0.0/8 as insecure (built in, not
+# configurable): it does not verify TLS there and, after a 401, retries over plain HTTP, so a pull
+# without credentials fails with "connection reset by peer" / "Client sent an HTTP request to an
+# HTTPS server" instead of saying that credentials are missing. A name that resolves to ::1 alone is
+# outside 127.0.0.0/8: the engine verifies the certificate against certs.d (without it: "x509:
+# certificate signed by unknown authority") and a pull without credentials says "no basic auth
+# credentials" (measured). A literal "[::1]:5443/..." does not work: Docker 20.10's reference parser
+# refuses IPv6 literals ("invalid reference format"). Loopback IPv6 (::1) must be enabled.
+#
 #   scripts/ensure-registry.sh [up]   install/generate what is missing, start the registry, push the
 #                                     test images; prints HOST:PORT. Nothing to do -> well under 1 s
 #   scripts/ensure-registry.sh down   stop the registry (state, images and credentials are kept)
@@ -12,12 +23,13 @@
 #   scripts/ensure-registry.sh env    shell exports for tests: eval "$(scripts/ensure-registry.sh env)"
 #
 # Pushed (the local tags are removed again, so a run naming these really pulls through the registry):
-#   127.0.0.1:PORT/test/busybox:1.35      <- container-runner-test/busybox:1.35-debian
-#   127.0.0.1:PORT/test/python:3.11-slim  <- python:3.11-slim (the local stand-in)
+#   registry.container-runner.test:PORT/test/busybox:1.35      <- container-runner-test/busybox:1.35-debian
+#   registry.container-runner.test:PORT/test/python:3.11-slim  <- python:3.11-slim (the local stand-in)
 #
 # State in $CONTAINER_RUNNER_REGISTRY_DIR (default /var/cache/container-runner/registry): ca.crt/ca.key,
-# server.crt/server.key (SANs IP:127.0.0.1, DNS:localhost), alice.password (0600, random), htpasswd,
-# config.yml, data/, registry.log, registry.pid. Port: $CONTAINER_RUNNER_REGISTRY_PORT (default 5443).
+# server.crt/server.key (SANs DNS:registry.container-runner.test, IP:::1, IP:127.0.0.1, DNS:localhost),
+# alice.password (0600, random), htpasswd, config.yml, data/, registry.log, registry.pid.
+# Port: $CONTAINER_RUNNER_REGISTRY_PORT (default 5443).
 # The only user is alice. No credentials are ever written to ~/.docker/config.json: logins use a
 # throw-away DOCKER_CONFIG directory.
 #
@@ -32,15 +44,13 @@
 # X-Registry-Auth; nothing is stored). The registry API itself (https://HOST:PORT/v2/..., basic auth,
 # --cacert "$CONTAINER_RUNNER_REGISTRY_CA") serves manifests and blobs for retagging without docker.
 #
-# The engine treats every 127.0.0.0/8 registry as insecure (built in, cannot be switched off): it
-# skips TLS verification (the certs.d copies matter only under other names) and, after a 401, retries
-# over plain HTTP, so a pull WITHOUT credentials fails with "connection reset by peer" or "Client sent
-# an HTTP request to an HTTPS server", not "unauthorized"; WRONG credentials give "unauthorized:
-# authentication required". curl/Java clients that talk to the registry themselves verify the CA.
+# Measured answers of the engine: no credentials -> "no basic auth credentials"; wrong password ->
+# "unauthorized: authentication required"; unknown tag -> "manifest unknown"; registry stopped ->
+# "connect: connection refused".
 #
 # The Kubernetes test cluster (scripts/ensure-k8s.sh) pulls through the kubelet's dockershim on this
-# same engine, so the same certs.d trust applies; its pods need an imagePullSecret
-# (kubernetes.io/dockerconfigjson) for 127.0.0.1:PORT with alice's credentials.
+# same engine, so the same name, /etc/hosts entry and certs.d trust apply; its pods need an
+# imagePullSecret (kubernetes.io/dockerconfigjson) for registry.container-runner.test:PORT.
 #
 # Needs root (apt, /etc/docker/certs.d) and a running engine (scripts/ensure-docker.sh).
 set -euo pipefail
@@ -48,7 +58,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 DIR=${CONTAINER_RUNNER_REGISTRY_DIR:-/var/cache/container-runner/registry}
 PORT=${CONTAINER_RUNNER_REGISTRY_PORT:-5443}
-HOST=127.0.0.1:$PORT
+NAME=registry.container-runner.test   # resolves to ::1 only, through /etc/hosts
+HOST=$NAME:$PORT
 URL=https://$HOST
 USER_NAME=alice
 PASSWORD_FILE=$DIR/$USER_NAME.password
@@ -100,15 +111,18 @@ image_current() { # image_current SOURCE TARGET
 }
 
 certs_installed() {
-  cmp -s "$CA" "/etc/docker/certs.d/127.0.0.1:$PORT/ca.crt" && cmp -s "$CA" "/etc/docker/certs.d/localhost:$PORT/ca.crt"
+  cmp -s "$CA" "/etc/docker/certs.d/$HOST/ca.crt"
 }
+
+# the name resolves to ::1 and nothing else (so the engine does not count the registry as insecure)
+name_resolves() { [ "$(getent ahosts "$NAME" 2>/dev/null | awk '{print $1}' | sort -u | tr '\n' ' ')" = "::1 " ]; }
 
 answers() { [ -r "$PASSWORD_FILE" ] && [ "$(code_anonymous)" = 401 ] && [ "$(code_authenticated)" = 200 ]; }
 
 # The fast path: one curl (401 without credentials, 200 with, the test manifests' digests) and one
 # docker call (the source images' ids), compared with what the last push recorded.
 ready() {
-  [ -r "$CA" ] && [ -r "$PASSWORD_FILE" ] && [ -s "$PUSHED" ] && certs_installed || return 1
+  [ -r "$CA" ] && [ -r "$PASSWORD_FILE" ] && [ -s "$PUSHED" ] && certs_installed && name_resolves || return 1
   local pair src target rec sources=() urls=() expected_ids='' expected_answers=$'401\n200'
   for pair in $IMAGES; do
     src=${pair%%=*}; target=${pair#*=}
@@ -142,7 +156,7 @@ install_packages() {
   fi
 }
 
-# a CA valid for 10 years and a server certificate for 127.0.0.1/localhost signed by it (P-256 keys)
+# a CA valid for 10 years and a server certificate for the name, ::1, 127.0.0.1 and localhost signed by it (P-256 keys)
 ensure_certificates() { # sets RESTART=1 when the server certificate was (re)made
   local tmp
   if [ ! -s "$DIR/ca.key" ] || [ ! -s "$CA" ] || ! openssl x509 -in "$CA" -noout -checkend 2592000 >/dev/null 2>&1; then
@@ -158,13 +172,13 @@ ensure_certificates() { # sets RESTART=1 when the server certificate was (re)mad
     rm -f "$tmp" "$DIR/server.crt"
   fi
   if [ ! -s "$DIR/server.key" ] || [ ! -s "$DIR/server.crt" ] \
-      || ! openssl verify -CAfile "$CA" "$DIR/server.crt" >/dev/null 2>&1 \
+      || ! openssl verify -CAfile "$CA" -verify_hostname "$NAME" "$DIR/server.crt" >/dev/null 2>&1 \
       || ! openssl x509 -in "$DIR/server.crt" -noout -checkend 2592000 >/dev/null 2>&1; then
-    log "generating the server certificate (IP:127.0.0.1, DNS:localhost)"
+    log "generating the server certificate (DNS:$NAME, IP:::1, IP:127.0.0.1, DNS:localhost)"
     openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$DIR/server.key" 2>/dev/null
     tmp=$(mktemp)
     printf '%s\n' 'basicConstraints = critical, CA:FALSE' 'keyUsage = critical, digitalSignature' \
-      'extendedKeyUsage = serverAuth' 'subjectAltName = IP:127.0.0.1, DNS:localhost' \
+      'extendedKeyUsage = serverAuth' "subjectAltName = DNS:$NAME, IP:::1, IP:127.0.0.1, DNS:localhost" \
       'subjectKeyIdentifier = hash' 'authorityKeyIdentifier = keyid' > "$tmp"
     openssl req -new -key "$DIR/server.key" -subj /CN=localhost 2>/dev/null \
       | openssl x509 -req -CA "$CA" -CAkey "$DIR/ca.key" -CAcreateserial -CAserial "$DIR/ca.srl" \
@@ -202,7 +216,7 @@ storage:
   delete: {enabled: true}
   maintenance: {uploadpurging: {enabled: true, age: 24h, interval: 24h, dryrun: false}}
 http:
-  addr: 127.0.0.1:$PORT
+  addr: "[::1]:$PORT"
   tls: {certificate: $DIR/server.crt, key: $DIR/server.key}
   headers: {X-Content-Type-Options: [nosniff]}
 auth:
@@ -214,11 +228,22 @@ YML
 }
 
 install_trust() {
-  local d
-  for d in "127.0.0.1:$PORT" "localhost:$PORT"; do
-    mkdir -p "/etc/docker/certs.d/$d"
-    cmp -s "$CA" "/etc/docker/certs.d/$d/ca.crt" || install -m 644 "$CA" "/etc/docker/certs.d/$d/ca.crt"
-  done
+  mkdir -p "/etc/docker/certs.d/$HOST"
+  cmp -s "$CA" "/etc/docker/certs.d/$HOST/ca.crt" || install -m 644 "$CA" "/etc/docker/certs.d/$HOST/ca.crt"
+}
+
+# "::1 NAME" in /etc/hosts (appended in place: /etc/hosts may be a bind mount); needs loopback IPv6
+ensure_name() {
+  grep -q '^0\{31\}1 .* lo$' /proc/net/if_inet6 2>/dev/null \
+    || die "loopback IPv6 (::1) is disabled (net.ipv6.conf.lo.disable_ipv6); the registry is served on [::1]"
+  name_resolves && return 0
+  if getent ahosts "$NAME" >/dev/null 2>&1; then
+    die "$NAME resolves to $(getent ahosts "$NAME" | awk '{print $1}' | sort -u | tr '\n' ' ')but must resolve to ::1 only; fix /etc/hosts"
+  fi
+  log "adding '::1 $NAME' to /etc/hosts"
+  if [ -s /etc/hosts ] && [ "$(tail -c 1 /etc/hosts)" != "" ]; then echo >> /etc/hosts; fi   # the file may lack a final newline
+  printf '::1 %s\n' "$NAME" >> /etc/hosts
+  name_resolves || die "$NAME still does not resolve to ::1 after editing /etc/hosts"
 }
 
 # --- the process ----------------------------------------------------------------------------
@@ -321,6 +346,7 @@ up() {
   ensure_certificates
   ensure_credentials
   ensure_config
+  ensure_name
   install_trust
   if running_pid >/dev/null && [ "$RESTART" = 1 ]; then log "configuration changed: restarting the registry"; stop; fi
   if ! running_pid >/dev/null; then
@@ -346,7 +372,8 @@ status() {
     if image_current "${pair%%=*}" "${pair#*=}"; then echo "  $HOST/${pair#*=}: present"
     else echo "  $HOST/${pair#*=}: missing or stale"; ok=1; fi
   done
-  certs_installed || { echo "  /etc/docker/certs.d/{127.0.0.1,localhost}:$PORT/ca.crt: missing or different"; ok=1; }
+  certs_installed || { echo "  /etc/docker/certs.d/$HOST/ca.crt: missing or different"; ok=1; }
+  name_resolves || { echo "  $NAME: does not resolve to ::1 only (/etc/hosts)"; ok=1; }
   return $ok
 }
 

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (*Test, surefire) and real-engine integration tests (*IT, failsafe).
-# Provisions what they need first (a Docker engine, the local test images, a real single-node
-# Kubernetes for the Kubernetes backend's tests), and afterwards checks that no container, volume,
+# Provisions what they need first (a Docker engine, the local test images, a private registry, a
+# real single-node Kubernetes for the Kubernetes backend's tests), and afterwards checks that no container, volume,
 # Job, pod, Secret or NetworkPolicy labelled by the runner was left behind.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 scripts/ensure-docker.sh
 scripts/ensure-images.sh
+# a real private registry (TLS, htpasswd) on [::1] for the registry tests; ~0.1 s when ready
+scripts/ensure-registry.sh up >/dev/null
+eval "$(scripts/ensure-registry.sh env)"
 # builds once per machine (cached in /var/cache/container-runner/k8s), then starts in ~20 s
 CONTAINER_RUNNER_KUBECONFIG=$(scripts/ensure-k8s.sh up)
 export CONTAINER_RUNNER_KUBECONFIG

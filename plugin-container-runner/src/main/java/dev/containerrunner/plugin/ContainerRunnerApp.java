@@ -56,7 +56,7 @@ public final class ContainerRunnerApp implements TaskApp {
             String env = System.getenv("DOCKER_HOST");
             return env == null || env.isBlank() ? "unix:///var/run/docker.sock" : env;
         });
-        return DockerJavaGateway.connect(host);
+        return DockerJavaGateway.connect(host, config.registry().credentials(), config.registry().pullTimeout());
     }
 
     @Override

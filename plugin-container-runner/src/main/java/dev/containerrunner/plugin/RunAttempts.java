@@ -4,6 +4,7 @@ import dev.containerrunner.plugin.audit.AuditLog;
 import dev.containerrunner.plugin.audit.AuditLogException;
 import dev.containerrunner.plugin.audit.AuditRecord;
 import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.registry.CredentialsUnavailableException;
 import dev.containerrunner.plugin.execution.ContainerBackend;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.model.RunRequest;
@@ -56,6 +57,7 @@ final class RunAttempts {
         } catch (PolicyDeniedException e) {
             throw recorded(AuditRecord.attempt("validate", action, null, null, null).backend(c.backend().wireName())
                     .request(request, c.user(), c.pidsLimit())
+                    .registry(request.image().domain(), credentialSource(c, request))
                     .outcome(AuditRecord.Outcome.DENIED, e.getMessage()), e);
         }
     }
@@ -79,7 +81,7 @@ final class RunAttempts {
         } catch (InvalidKwargsException e) {
             throw recorded(record.outcome(AuditRecord.Outcome.INVALID, e.getMessage()), e);
         }
-        record.request(request, c.user(), c.pidsLimit());
+        record.request(request, c.user(), c.pidsLimit()).registry(request.image().domain(), credentialSource(c, request));
         try {
             new ExecutionPolicy(c).check(request);
         } catch (PolicyDeniedException e) {
@@ -138,6 +140,15 @@ final class RunAttempts {
                     + e.getMessage(), e.destination(), e);
             both.addSuppressed(failure);
             return both;
+        }
+    }
+
+    /** Where the pull's credentials come from, for the audit line; never the secret. */
+    private static String credentialSource(RunnerConfig c, RunRequest request) {
+        try {
+            return c.registry().credentials().sourceFor(request.image().domain()).orElse(null);
+        } catch (CredentialsUnavailableException e) {
+            return "unavailable: " + e.getMessage();
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.containerrunner.spi.CancellationSignal;
 import dev.containerrunner.spi.CancellationSource;
 import dev.containerrunner.spi.KwargsValidator;
 import dev.containerrunner.spi.LogSink;
+import dev.containerrunner.spi.ResultFields;
 import dev.containerrunner.spi.ResultStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -198,6 +199,9 @@ final class WorkflowExecution {
             result = new LinkedHashMap<>();
             result.put("success", false);
             result.put("error", error);
+            if (e instanceof ResultFields fields) {
+                Json.normalise(fields.resultFields()).forEach(result::putIfAbsent); // e.g. failure_reason
+            }
         } finally {
             running.remove(spec.taskId());
         }

@@ -115,6 +115,20 @@ class WorkflowExecutionTest {
     }
 
     @Test
+    void anExceptionsResultFieldsAreAddedToTheFailedResultWithoutReplacingSuccessOrError() {
+        try (WorkflowEngine engine = engine()) {
+            WorkflowRun run = engine.run(new WorkflowBuilder("wf", "1")
+                    .task("refused", "apps.platform.testkit.boom", Map.of("failure_reason", "image_auth_failed"), "refused")
+                    .build());
+            assertFalse(run.succeeded());
+            assertEquals(List.of("success", "error", "failure_reason"), List.copyOf(run.result("refused").keySet()));
+            assertEquals(false, run.result("refused").get("success"));
+            assertEquals("boom: refused: image_auth_failed", run.result("refused").get("error"));
+            assertEquals("image_auth_failed", run.result("refused").get("failure_reason"));
+        }
+    }
+
+    @Test
     void independentTasksRunInParallel() {
         try (WorkflowEngine engine = engine()) {
             long t0 = System.nanoTime();

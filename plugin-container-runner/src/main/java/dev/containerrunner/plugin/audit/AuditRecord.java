@@ -86,6 +86,17 @@ public final class AuditRecord {
         return this;
     }
 
+    /**
+     * The registry the image comes from and where the pull's credentials come from (e.g.
+     * {@code registries[registry.example.com] password_env REGISTRY_TOKEN}), null for an anonymous
+     * pull. Never a secret.
+     */
+    public AuditRecord registry(String registry, String credentialSource) {
+        fields.put("registry", registry);
+        fields.put("credential", credentialSource);
+        return this;
+    }
+
     /** How the run ended; the outcome is the typed {@link RunResult#outcome()}, never read from message text. */
     public AuditRecord result(RunResult result) {
         Outcome outcome = Outcome.valueOf(result.outcome().auditName().toUpperCase(java.util.Locale.ROOT));

@@ -38,6 +38,32 @@ final class ConfigReader {
         });
     }
 
+    /**
+     * An object whose values are objects, e.g. {@code registries: {HOST: {...}}}: one reader per
+     * entry, with keys named {@code name[KEY].field} in errors.
+     */
+    java.util.Map<String, ConfigReader> entries(String name) {
+        java.util.Map<String, ConfigReader> out = new java.util.LinkedHashMap<>();
+        find(List.of(name)).ifPresent(e -> {
+            check(e.getValue() instanceof Map<?, ?>, name, "must be an object whose keys are names and values objects");
+            ((Map<?, ?>) e.getValue()).forEach((k, v) -> {
+                String key = prefix + name + "[" + k + "]";
+                if (!(v instanceof Map<?, ?> m)) {
+                    throw new InvalidConfigurationException(app, key, "must be an object");
+                }
+                Map<String, Object> nested = new java.util.LinkedHashMap<>();
+                m.forEach((mk, mv) -> nested.put(String.valueOf(mk), mv));
+                out.put(String.valueOf(k), new ConfigReader(app, nested, key + "."));
+            });
+        });
+        return out;
+    }
+
+    /** The key prefix of this reader's errors, e.g. {@code registries[HOST].}; empty at the top. */
+    String prefix() {
+        return prefix;
+    }
+
     S3Config s3() {
         String bucket = optionalString("bucket").orElseThrow(() -> new InvalidConfigurationException(app, prefix + "bucket",
                 "is required when s3 is configured"));

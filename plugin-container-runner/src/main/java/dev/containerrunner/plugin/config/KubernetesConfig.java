@@ -2,6 +2,7 @@ package dev.containerrunner.plugin.config;
 
 import dev.containerrunner.plugin.model.ImageReference;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,6 +18,7 @@ import java.util.Optional;
  *   helper_image: busybox:1.36        # sh/cp/tar/sleep: places input_file, keeps output dirs readable
  *   start_timeout_seconds: 120        # how long a pod may take to be scheduled and start
  *   network_policy: true              # network 'none' = a deny-all NetworkPolicy per run
+ *   image_pull_secrets: [regcred]     # existing dockerconfigjson Secrets every run's pod references
  * }</pre>
  */
 public record KubernetesConfig(
@@ -26,7 +28,8 @@ public record KubernetesConfig(
         Optional<String> serviceAccount,
         String helperImage,
         Duration startTimeout,
-        boolean networkPolicy) {
+        boolean networkPolicy,
+        List<String> imagePullSecrets) {
 
     public static final String DEFAULT_HELPER_IMAGE = "busybox:1.36";
 
@@ -44,12 +47,16 @@ public record KubernetesConfig(
         r.checked("helper_image", () -> ImageReference.parse(helper));
         int start = r.intValue(java.util.List.of("start_timeout_seconds"), 120, 5, 3600);
         boolean policy = r.bool(java.util.List.of("network_policy"), true);
+        List<String> pullSecrets = r.stringList("image_pull_secrets");
+        pullSecrets.forEach(s -> r.check(s.length() <= 253 && s.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?"), "image_pull_secrets",
+                "'" + s + "' is not a Secret name (lower-case letters, digits, '-' and '.', at most 253)"));
         r.rejectUnknown();
-        return new KubernetesConfig(namespace, kubeconfig, context, account, helper, Duration.ofSeconds(start), policy);
+        return new KubernetesConfig(namespace, kubeconfig, context, account, helper, Duration.ofSeconds(start), policy,
+                List.copyOf(pullSecrets));
     }
 
     static KubernetesConfig defaults() {
         return new KubernetesConfig(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                DEFAULT_HELPER_IMAGE, Duration.ofSeconds(120), true);
+                DEFAULT_HELPER_IMAGE, Duration.ofSeconds(120), true, List.of());
     }
 }

@@ -54,7 +54,8 @@ public record RunnerConfig(
         int maxConcurrentContainers,
         boolean engineLogs,
         Backend backend,
-        KubernetesConfig kubernetes) {
+        KubernetesConfig kubernetes,
+        RegistryConfig registry) {
 
     static final String APP = "container_runner";
 
@@ -132,11 +133,13 @@ public record RunnerConfig(
         } else {
             r.check(kubernetes.isEmpty(), "kubernetes", "only applies to backend: kubernetes (set backend: kubernetes)");
         }
+        RegistryConfig registry = RegistryConfig.read(r, allowed, backend, kubernetes.orElseGet(KubernetesConfig::defaults));
         r.rejectUnknown();
         return new RunnerConfig(allowed, Duration.ofSeconds(defaultTimeout), Duration.ofSeconds(maxTimeout), defaultMemory,
                 maxMemory, defaultCpu, maxCpu, network, host, cleanup, dockerHost, user, pids, maxOutput, maxOutputFile,
                 Duration.ofSeconds(grace), readOnly, runtime, audit, auditStartLines, Duration.ofSeconds(retention), Duration.ofSeconds(janitor),
-                maxInline, otherRuns, s3, maxConcurrent, engineLogs, backend, kubernetes.orElseGet(KubernetesConfig::defaults));
+                maxInline, otherRuns, s3, maxConcurrent, engineLogs, backend, kubernetes.orElseGet(KubernetesConfig::defaults),
+                registry);
     }
 
     /** The engine refuses memory limits under 6 MiB. */

@@ -70,9 +70,19 @@ public final class ContainerRunner {
      */
     public RunResult run(RunRequest request, ActionContext ctx) {
         LogSink log = ctx.log();
-        ImageInfo image = gateway.ensureImage(request.image().canonical(), request.pullPolicy());
+        ImageInfo image;
+        try {
+            image = gateway.ensureImage(request.image().canonical(), request.pullPolicy());
+        } catch (ImageNotAvailableException e) {
+            if (ctx.cancellation().isCancelled()) { // cancelled while the image was being pulled: nothing ran
+                return RunResult.builder(null, request.reportsOutputFile()).image(request.requestedImage(), null)
+                        .cancelledBeforeStart().build();
+            }
+            throw e;
+        }
+        String digest = image.digestOf(request.image().repository());
         if (image.pulled()) {
-            log.line(LogSink.Stream.SYSTEM, "pulled " + request.image().canonical() + " (" + image.digest() + ")");
+            log.line(LogSink.Stream.SYSTEM, "pulled " + request.image().canonical() + " (" + digest + ")");
         }
         String attemptId = UUID.randomUUID().toString();
         Instant expiresAt = Instant.now().plus(request.timeout()).plus(config.stopGrace()).plus(EXPIRY_SLACK)
@@ -98,7 +108,7 @@ public final class ContainerRunner {
             CompletableFuture<Void> cancelled = new CompletableFuture<>();
             cancelRegistration = ctx.cancellation().onCancel(() -> cancelled.complete(null));
             if (cancelled.isDone()) {
-                return RunResult.builder(containerId, request.reportsOutputFile()).image(request.requestedImage(), image.digest())
+                return RunResult.builder(containerId, request.reportsOutputFile()).image(request.requestedImage(), digest)
                         .cancelledBeforeStart().build();
             }
             gateway.start(containerId);
@@ -113,7 +123,7 @@ public final class ContainerRunner {
             }
             ContainerState state = watch.settledState(containerId, ending);
             Long exitCode = state.exitCode() != null ? state.exitCode() : ending.exitCode();
-            RunResult result = result(request, containerId, image, capture, exitCode, seconds, ending, state.oomKilled());
+            RunResult result = result(request, containerId, digest, capture, exitCode, seconds, ending, state.oomKilled());
             keep = !ending.cancelled() && !(config.cleanupAfterRun() && config.collectRetention().isZero());
             return result;
         } catch (RuntimeException e) {
@@ -139,7 +149,7 @@ public final class ContainerRunner {
                 volumes.mounts(), labels, config.runtime().orElse(null), config.engineLogs());
     }
 
-    private RunResult result(RunRequest request, String containerId, ImageInfo image, OutputCapture capture, Long exitCode,
+    private RunResult result(RunRequest request, String containerId, String digest, OutputCapture capture, Long exitCode,
                              double seconds, Ending ending, boolean oomKilled) {
         OutputFile outputFile = null;
         if (request.outputFile().isPresent() && !ending.cancelled()) {
@@ -149,7 +159,7 @@ public final class ContainerRunner {
         RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oomKilled, exitCode, capture.error(),
                 outputFile == null ? null : outputFile.problem());
         return RunResult.builder(containerId, request.reportsOutputFile())
-                .image(request.requestedImage(), image.digest())
+                .image(request.requestedImage(), digest)
                 .output(capture, false)
                 .durationSeconds(seconds)
                 .outputFile(outputFile)

@@ -51,7 +51,8 @@ public final class DockerBackend implements ContainerBackend {
     @Override
     public RunResult run(RunRequest request, ActionContext ctx) {
         try (ContainerSlots.Slot slot = session.acquireSlot(ctx)) {
-            return new ContainerRunner(gateway(), config, reaper()::removeLater).run(request, ctx);
+            return new ContainerRunner(gateway().forTask(ctx.log(), ctx.cancellation()), config, reaper()::removeLater)
+                    .run(request, ctx);
         }
     }
 

@@ -3,10 +3,18 @@ package dev.containerrunner.plugin.docker;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.ImageNotAvailableException;
 import dev.containerrunner.plugin.execution.NoSuchContainerException;
+import dev.containerrunner.plugin.execution.PullErrors;
+import dev.containerrunner.plugin.model.ImageReference;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one place where what the Docker engine, docker-java and the socket throw becomes the plugin's
@@ -17,6 +25,9 @@ import java.util.function.Supplier;
  * @apiNote Immutable; safe to share between threads.
  */
 final class DockerErrors {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern STATUS_AND_BODY = Pattern.compile("(Status \\d+: )(\\{.*\\})\\s*", Pattern.DOTALL);
 
     private final String endpoint;
 
@@ -68,10 +79,36 @@ final class DockerErrors {
 
     /** A pull of {@code reference} failed: the engine unreachable, or else the registry refused (image not available). */
     ContainerEngineException pullFailure(String reference, RuntimeException e) {
+        return pullFailure(reference, ImageReference.parse(reference).domain(), Optional.empty(), e);
+    }
+
+    /**
+     * A pull of {@code reference} from {@code registry} with credentials from {@code credential}
+     * (empty: anonymous) failed: the engine unreachable, or else an {@link ImageNotAvailableException}
+     * whose {@link dev.containerrunner.plugin.execution.FailureReason} is read from the engine's words
+     * ({@link PullErrors}).
+     */
+    ContainerEngineException pullFailure(String reference, String registry, Optional<String> credential, Throwable e) {
         if (unreachable(e)) {
             return engineFailure("pull " + reference, e);
         }
-        return new ImageNotAvailableException(reference, "pull failed (registry error): " + rootMessage(e), e);
+        return PullErrors.failure(reference, registry, credential, unwrapJson(rootMessage(e)), e);
+    }
+
+    /** {@code Status 500: {"message":"X"}} (the engine's JSON error body as docker-java quotes it) as {@code Status 500: X}. */
+    static String unwrapJson(String message) {
+        Matcher m = STATUS_AND_BODY.matcher(message);
+        if (m.matches()) {
+            try {
+                JsonNode text = JSON.readTree(m.group(2)).get("message");
+                if (text != null && text.isTextual()) {
+                    return m.group(1) + text.asText();
+                }
+            } catch (JsonProcessingException e) {
+                // not JSON after all: keep it as it is
+            }
+        }
+        return message;
     }
 
     /** The engine did not answer in time; {@code what} says what it did not do (e.g. "did not open the output stream within 30 s"). */

@@ -4,7 +4,10 @@ import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.ImageNotAvailableException;
 import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.OutputListener;
+import dev.containerrunner.plugin.model.ImageReference;
 import dev.containerrunner.plugin.model.PullPolicy;
+import dev.containerrunner.spi.CancellationSignal;
+import dev.containerrunner.spi.LogSink;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
@@ -33,10 +36,20 @@ public interface DockerGateway extends AutoCloseable {
      * allows it) and says what it resolved to.
      *
      * @throws ImageNotAvailableException when the image is absent and {@code policy} is never, the
-     *         registry refused the pull, or the pull did not finish within 30 minutes
+     *         registry refused the pull, or the pull did not finish within the pull timeout (with its
+     *         {@link dev.containerrunner.plugin.execution.FailureReason} when known)
      * @throws ContainerEngineException when the engine failed or cannot be reached
      */
     ImageInfo ensureImage(String reference, PullPolicy policy);
+
+    /**
+     * This gateway as seen by one task: its image pulls report progress to {@code log} and stop
+     * waiting when {@code cancellation} fires. It shares everything else (client, connections,
+     * pulls in flight); closing it does nothing. The default is this gateway itself.
+     */
+    default DockerGateway forTask(LogSink log, CancellationSignal cancellation) {
+        return this;
+    }
 
     /**
      * Creates a volume named {@code name} carrying {@code labels} and returns its name.
@@ -187,6 +200,25 @@ public interface DockerGateway extends AutoCloseable {
         /** The most precise name of what runs: a repo digest when known, else the image id. */
         public String digest() {
             return repoDigests.isEmpty() ? id : repoDigests.get(0);
+        }
+
+        /**
+         * The repo digest of {@code repository} (normalised, e.g. {@code docker.io/library/python}):
+         * the one the image was pulled as, when it carries several; else the image id (a digest of
+         * another repository that happens to hold the same image is not what this reference ran).
+         */
+        public String digestOf(String repository) {
+            for (String d : repoDigests) {
+                int at = d.indexOf('@');
+                try {
+                    if (at > 0 && ImageReference.parse(d).repository().equals(repository)) {
+                        return d;
+                    }
+                } catch (IllegalArgumentException e) {
+                    // not a reference we can read: skip it
+                }
+            }
+            return id;
         }
     }
 

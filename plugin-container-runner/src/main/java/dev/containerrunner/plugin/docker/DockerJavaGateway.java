@@ -15,6 +15,9 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import dev.containerrunner.plugin.model.PullPolicy;
+import dev.containerrunner.plugin.registry.RegistryCredentials;
+import dev.containerrunner.spi.CancellationSignal;
+import dev.containerrunner.spi.LogSink;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -45,14 +48,19 @@ public final class DockerJavaGateway implements DockerGateway {
     private final DockerErrors errors;
     private final StreamTransport streams;
     private final DockerImages images;
+    private final PullTask task;
+    private final boolean owner;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private DockerJavaGateway(DockerHttpClient http, DockerClient client, DockerErrors errors, StreamTransport streams) {
+    private DockerJavaGateway(DockerHttpClient http, DockerClient client, DockerErrors errors, StreamTransport streams,
+                              DockerImages images, PullTask task, boolean owner) {
         this.http = http;
         this.client = client;
         this.errors = errors;
         this.streams = streams;
-        this.images = new DockerImages(client, errors);
+        this.images = images;
+        this.task = task;
+        this.owner = owner;
     }
 
     /**
@@ -60,6 +68,15 @@ public final class DockerJavaGateway implements DockerGateway {
      * {@code tcp://host:2376}); connects lazily, so this does no I/O.
      */
     public static DockerJavaGateway connect(String dockerHost) {
+        return connect(dockerHost, RegistryCredentials.none(), Duration.ofSeconds(600));
+    }
+
+    /**
+     * A gateway to {@code dockerHost} whose pulls send the {@code credentials} configured for the
+     * image's registry (and no others: not the process's own Docker config) and last at most
+     * {@code pullTimeout}; connects lazily, so this does no I/O.
+     */
+    public static DockerJavaGateway connect(String dockerHost, RegistryCredentials credentials, Duration pullTimeout) {
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(dockerHost).build();
         DockerHttpClient http = new ApacheDockerHttpClient.Builder()
@@ -70,7 +87,8 @@ public final class DockerJavaGateway implements DockerGateway {
                 .build();
         DockerClient client = DockerClientImpl.getInstance(config, http);
         DockerErrors errors = new DockerErrors(dockerHost);
-        return new DockerJavaGateway(http, client, errors, streamsFor(dockerHost, client, errors));
+        return new DockerJavaGateway(http, client, errors, streamsFor(dockerHost, client, errors),
+                new DockerImages(client, errors, credentials, pullTimeout), PullTask.NONE, true);
     }
 
     /**
@@ -85,7 +103,12 @@ public final class DockerJavaGateway implements DockerGateway {
 
     @Override
     public ImageInfo ensureImage(String reference, PullPolicy policy) {
-        return images.ensure(reference, policy);
+        return images.ensure(reference, policy, task);
+    }
+
+    @Override
+    public DockerGateway forTask(LogSink log, CancellationSignal cancellation) {
+        return new DockerJavaGateway(http, client, errors, streams, images, new PullTask(log, cancellation), false);
     }
 
     @Override
@@ -236,7 +259,7 @@ public final class DockerJavaGateway implements DockerGateway {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (owner && closed.compareAndSet(false, true)) { // a task's view shares the owner's client
             Quietly.close(client);
             Quietly.close(http);
         }

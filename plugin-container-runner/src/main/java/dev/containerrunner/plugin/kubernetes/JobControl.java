@@ -2,6 +2,7 @@ package dev.containerrunner.plugin.kubernetes;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +36,19 @@ final class JobControl {
     }
 
     /**
-     * Creates the Job (paused), then its Secret and NetworkPolicy owned by it, then releases it
-     * ({@code parallelism: 1}): only then may its pod exist.
+     * Creates the Job (paused), then its Secrets (image pull, input_file) and NetworkPolicy owned by
+     * it, then releases it ({@code parallelism: 1}): only then may its pod exist.
      *
      * @throws KubernetesClientException when the API refuses or fails; objects created before stay
      *     and are the caller's to delete
      */
-    void create(PodSpecs.RunObjects objects) {
+    void create(PodSpecs.RunObjects objects, Optional<Secret> pullSecret) {
         var job = client.batch().v1().jobs().inNamespace(namespace).resource(objects.job()).create();
         OwnerReference owner = PodSpecs.ownedBy(job);
+        pullSecret.ifPresent(s -> {
+            s.getMetadata().setOwnerReferences(List.of(owner));
+            client.secrets().inNamespace(namespace).resource(s).create();
+        });
         objects.inputSecret().ifPresent(s -> {
             s.getMetadata().setOwnerReferences(List.of(owner));
             client.secrets().inNamespace(namespace).resource(s).create();
@@ -110,6 +116,7 @@ final class JobControl {
         awaitReleased(attempt);
         client.pods().inNamespace(namespace).withLabel(KubeLabels.POD_ATTEMPT, attempt).withGracePeriod(grace.toSeconds()).delete();
         client.secrets().inNamespace(namespace).withName(name).delete();
+        client.secrets().inNamespace(namespace).withName(PullSecrets.name(attempt)).delete();
         client.network().v1().networkPolicies().inNamespace(namespace).withName(name).delete();
     }
 

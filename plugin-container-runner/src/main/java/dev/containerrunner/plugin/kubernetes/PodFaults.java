@@ -1,8 +1,14 @@
 package dev.containerrunner.plugin.kubernetes;
 
 import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.execution.FailureReason;
 import dev.containerrunner.plugin.execution.ImageNotAvailableException;
+import dev.containerrunner.plugin.execution.PullErrors;
+import dev.containerrunner.plugin.model.ImageReference;
 import dev.containerrunner.plugin.model.PullPolicy;
+import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.plugin.registry.CredentialsUnavailableException;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -24,6 +30,8 @@ final class PodFaults {
     private final String image;
     private final PullPolicy pullPolicy;
     private final String helperImage;
+    private final Optional<String> imageCredential;
+    private final Optional<String> helperCredential;
 
     /**
      * @param image the run's image as requested (for messages)
@@ -31,9 +39,32 @@ final class PodFaults {
      * @param helperImage the helper containers' image (for messages)
      */
     PodFaults(String image, PullPolicy pullPolicy, String helperImage) {
+        this(image, pullPolicy, helperImage, Optional.empty(), Optional.empty());
+    }
+
+    /** As above, with where the credentials for each image's registry come from (for messages). */
+    PodFaults(String image, PullPolicy pullPolicy, String helperImage, Optional<String> imageCredential,
+              Optional<String> helperCredential) {
         this.image = image;
         this.pullPolicy = pullPolicy;
         this.helperImage = helperImage;
+        this.imageCredential = imageCredential;
+        this.helperCredential = helperCredential;
+    }
+
+    /** The faults of a run of {@code request} under {@code config}. */
+    static PodFaults of(RunRequest request, RunnerConfig config) {
+        String helper = config.kubernetes().helperImage();
+        return new PodFaults(request.requestedImage(), request.pullPolicy(), helper,
+                source(config, request.image().domain()), source(config, ImageReference.parse(helper).domain()));
+    }
+
+    private static Optional<String> source(RunnerConfig config, String registry) {
+        try {
+            return config.registry().credentials().sourceFor(registry);
+        } catch (CredentialsUnavailableException e) {
+            return Optional.empty(); // the run fails on reading them, saying why
+        }
     }
 
     /**
@@ -78,9 +109,16 @@ final class PodFaults {
         }
         String message = w.getReason() + ": " + Optional.ofNullable(w.getMessage()).orElse("");
         if (w.getReason().contains("Pull") || w.getReason().equals("InvalidImageName")) {
-            String hint = pullPolicy == PullPolicy.NEVER && what.startsWith("image")
-                    ? " (pull_policy is never and the node does not have it)" : "";
-            throw new ImageNotAvailableException(what, what + " is not available on the node" + hint + ": " + message, null);
+            boolean main = what.startsWith("image");
+            String hint = pullPolicy == PullPolicy.NEVER && main ? " (pull_policy is never and the node does not have it)" : "";
+            // the kubelet's ErrImagePull carries the engine's words (401, 404, unreachable); its back-off does not
+            Optional<FailureReason> reason = w.getReason().equals("InvalidImageName") ? Optional.empty()
+                    : PullErrors.classify(message);
+            String ref = main ? image : helperImage;
+            String plainly = reason.map(r -> "; " + PullErrors.plainly(r, ImageReference.parse(ref).domain(),
+                    main ? imageCredential : helperCredential)).orElse("");
+            throw new ImageNotAvailableException(ref, reason.orElse(null), what + " is not available on the node" + hint + ": "
+                    + message + plainly, null);
         }
         throw new ContainerEngineException("run", "the kubelet could not start the " + s.getName() + " container: " + message,
                 null);

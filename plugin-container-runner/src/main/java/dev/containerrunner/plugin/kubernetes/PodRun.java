@@ -11,12 +11,18 @@ import dev.containerrunner.plugin.model.NetworkMode;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.LogSink;
+import dev.containerrunner.plugin.registry.Credential;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * One run on Kubernetes, orchestrated: creates the Job (paused), its Secret and NetworkPolicy and
@@ -85,17 +91,18 @@ final class PodRun {
             this.streams = new PodStreams(client, namespace, capture, log);
             this.inputSecretPending = request.inputFile().isPresent();
             this.watch = new PodWatch(pods, jobs,
-                    new PodFaults(request.requestedImage(), request.pullPolicy(), config.kubernetes().helperImage()), attempt,
+                    PodFaults.of(request, config), attempt,
                     new PodWatch.Limits(config.kubernetes().startTimeout(), request.timeout(), config.stopGrace()),
                     ctx.cancellation(), log, this);
         }
 
         RunResult run() {
             PodSpecs.RunObjects objects = PodSpecs.forAttempt(request, config, ctx, attempt);
+            Optional<Secret> pullSecret = pullSecret(objects); // credentials read now: nothing exists yet if they fail
             boolean keep = false;
             RuntimeException failure = null;
             try {
-                jobs.create(objects); // from here on something may exist: cleaned up below whatever happens
+                jobs.create(objects, pullSecret); // from here on something may exist: cleaned up below whatever happens
                 PodWatch.Ending ending = watch.settle(watch.await());
                 double seconds = watch.durationSeconds(ending);
                 streams.finish(watch.pod(), ending.terminated() != null);
@@ -119,6 +126,22 @@ final class PodRun {
                     cleanUp(failure);
                 }
             }
+        }
+
+        /** The per-run pull Secret for the registries that have credentials, referenced by the pod; empty when none do. */
+        private Optional<Secret> pullSecret(PodSpecs.RunObjects objects) {
+            PodSpec pod = objects.job().getSpec().getTemplate().getSpec();
+            List<Credential> credentials = PullSecrets.resolve(config, request.image(),
+                    !pod.getInitContainers().isEmpty() || pod.getContainers().size() > 1);
+            if (credentials.isEmpty()) {
+                return Optional.empty();
+            }
+            Secret secret = PullSecrets.secret(attempt, objects.job().getMetadata().getLabels(), credentials);
+            PullSecrets.reference(objects.job(), secret.getMetadata().getName());
+            log.line(LogSink.Stream.SYSTEM, "image pull secret " + secret.getMetadata().getName() + " for "
+                    + credentials.stream().map(c -> c.registry() + " (credentials from " + c.source() + ")")
+                    .collect(Collectors.joining(", ")));
+            return Optional.of(secret);
         }
 
         @Override

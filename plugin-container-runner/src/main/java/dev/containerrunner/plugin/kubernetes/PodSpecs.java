@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -141,6 +142,7 @@ final class PodSpecs {
                             .withHostIPC(false)
                             .withShareProcessNamespace(false)
                             .withRuntimeClassName(config.runtime().orElse(null))
+                            .withImagePullSecrets(k.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
                             .withSecurityContext(new PodSecurityContextBuilder()
                                     .withRunAsNonRoot(true)
                                     .withRunAsUser(ids[0])

@@ -27,13 +27,15 @@ public final class ImagePattern {
     private static final Pattern PATTERN_TAG = Pattern.compile("[\\w*][\\w.*-]{0,127}");
 
     private final String text;
+    private final String registry;
     private final Pattern repository;
     private final Pattern tag;        // null: the entry pins a digest (any tag written beside it is ignored)
     private final boolean anyTag;
     private final String digest;
 
-    private ImagePattern(String text, Pattern repository, Pattern tag, boolean anyTag, String digest) {
+    private ImagePattern(String text, String registry, Pattern repository, Pattern tag, boolean anyTag, String digest) {
         this.text = text;
+        this.registry = registry;
         this.repository = repository;
         this.tag = tag;
         this.anyTag = anyTag;
@@ -47,7 +49,7 @@ public final class ImagePattern {
         }
         if (!text.contains("*")) {
             ImageReference exact = ImageReference.parse(text);
-            return new ImagePattern(text, Pattern.compile(Pattern.quote(exact.repository())),
+            return new ImagePattern(text, exact.domain(), Pattern.compile(Pattern.quote(exact.repository())),
                     exact.digest() != null ? null : Pattern.compile(Pattern.quote(exact.tag())), false, exact.digest());
         }
         if (text.contains("@")) {
@@ -73,7 +75,7 @@ public final class ImagePattern {
                 : ImageReference.parse(domain + "/x").domain();
         String path = normalisedDomain.equals(ImageReference.DEFAULT_DOMAIN) && !rest.contains("/") ? "library/" + rest : rest;
         Pattern repo = Pattern.compile(glob(normalisedDomain + "/" + path, "[a-z0-9._-]*"));
-        return new ImagePattern(text, repo, Pattern.compile(glob(tagPart, "[\\w.-]*")), tagPart.equals("*"), null);
+        return new ImagePattern(text, normalisedDomain, repo, Pattern.compile(glob(tagPart, "[\\w.-]*")), tagPart.equals("*"), null);
     }
 
     /** {@code s} as a regex where each {@code *} becomes {@code star} and everything else is literal. */
@@ -96,6 +98,11 @@ public final class ImagePattern {
             return digest != null ? digest.equals(ref.digest()) : anyTag;
         }
         return tag != null && tag.matcher(ref.tag()).matches();
+    }
+
+    /** The registry every reference this entry admits is in (normalised; registries are never wildcards). */
+    public String registry() {
+        return registry;
     }
 
     @Override

@@ -6,8 +6,8 @@ import dev.containerrunner.plugin.model.NetworkMode;
 import dev.containerrunner.plugin.model.RunRequest;
 
 /**
- * The security policy: image allowlist, maxima and network rules. Requests above a maximum are
- * refused, never silently clamped. The image is judged as the engine will run it: a reference with
+ * The security policy: image allowlist, digest pinning ({@code require_digest}), maxima and network
+ * rules. Requests above a maximum are refused, never silently clamped. The image is judged as the engine will run it: a reference with
  * a digest by its digest alone ({@link dev.containerrunner.plugin.model.ImagePattern}).
  *
  * @apiNote immutable and thread-safe
@@ -29,6 +29,11 @@ public final class ExecutionPolicy {
                     + ") is not allowed by allowed_images " + config.allowedImages()
                     + (config.allowedImages().isEmpty() ? " (empty: configure apps.container_runner.allowed_images)" : "")
                     + digestHint(request.image()));
+        }
+        if (config.registry().requireDigest() && request.image().digest() == null) {
+            throw new PolicyDeniedException(action, "image", "'" + request.requestedImage() + "' is not pinned by digest;"
+                    + " require_digest: true admits only digest references such as " + request.image().repository()
+                    + "@sha256:<64 hex> (a tag can be moved to other content)");
         }
         if (request.timeout().compareTo(config.maxTimeout()) > 0) {
             throw new PolicyDeniedException(action, "timeout_seconds", "(" + request.timeout().toSeconds()

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -27,11 +28,13 @@ class PluginDirectoryTest {
     Path dir;
 
     private void writePluginJar(Path jar) throws IOException {
-        String cls = TestkitApp.class.getName().replace('.', '/') + ".class";
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out)) {
-            j.putNextEntry(new JarEntry(cls));
-            try (var in = TestkitApp.class.getClassLoader().getResourceAsStream(cls)) {
-                in.transferTo(j);
+            for (Class<?> c : List.of(TestkitApp.class, TestkitApp.Refused.class)) { // the app and its nested exception
+                String cls = c.getName().replace('.', '/') + ".class";
+                j.putNextEntry(new JarEntry(cls));
+                try (var in = TestkitApp.class.getClassLoader().getResourceAsStream(cls)) {
+                    in.transferTo(j);
+                }
             }
             j.putNextEntry(new JarEntry("META-INF/services/dev.containerrunner.spi.TaskApp"));
             j.write((TestkitApp.class.getName() + "\n").getBytes());

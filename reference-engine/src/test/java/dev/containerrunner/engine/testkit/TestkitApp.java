@@ -7,6 +7,7 @@ import dev.containerrunner.spi.InvalidKwargsException;
 import dev.containerrunner.spi.LogSink;
 import dev.containerrunner.spi.ParameterSpec;
 import dev.containerrunner.spi.ParameterType;
+import dev.containerrunner.spi.ResultFields;
 import dev.containerrunner.spi.TaskApp;
 import dev.containerrunner.spi.ActionContext;
 import java.util.LinkedHashMap;
@@ -75,7 +76,12 @@ public final class TestkitApp implements TaskApp {
         registry.register(ActionDefinition.builder("fail").description("reports failure")
                 .handler((kwargs, ctx) -> Map.of("success", false, "error", "it failed on purpose")).build());
         registry.register(ActionDefinition.builder("boom").description("throws")
+                .parameter(ParameterSpec.optional("failure_reason", ParameterType.STRING, null,
+                        "when given, the exception carries it as a result field"))
                 .handler((kwargs, ctx) -> {
+                    if (kwargs.get("failure_reason") != null) {
+                        throw new Refused((String) kwargs.get("failure_reason"));
+                    }
                     throw new ActionFailedException("boom", "exploded");
                 }).build());
         registry.register(ActionDefinition.builder("sleep").description("sleeps, honouring cancellation")
@@ -118,5 +124,24 @@ public final class TestkitApp implements TaskApp {
                             "loader", String.valueOf(TestkitApp.class.getClassLoader().getName()),
                             "context_loader", String.valueOf(Thread.currentThread().getContextClassLoader().getName()));
                 }).build());
+    }
+
+    /** An action failure with a machine-readable reason for the task's result. */
+    public static final class Refused extends ActionFailedException implements ResultFields {
+        private static final long serialVersionUID = 1L;
+        private final String reason;
+
+        Refused(String reason) {
+            super("boom", "refused: " + reason);
+            this.reason = reason;
+        }
+
+        @Override
+        public Map<String, Object> resultFields() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("failure_reason", reason);
+            m.put("success", true); // must not override the engine's success: false
+            return m;
+        }
     }
 }
