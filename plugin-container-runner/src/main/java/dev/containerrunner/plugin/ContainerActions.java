@@ -8,12 +8,14 @@ import dev.containerrunner.plugin.execution.ContainerBackend;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.model.RequestDefaults;
 import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.plugin.model.Ulimit;
 import dev.containerrunner.plugin.policy.ExecutionPolicy;
 import dev.containerrunner.plugin.policy.PolicyDeniedException;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.ActionDefinition;
 import dev.containerrunner.spi.ActionRegistry;
 import dev.containerrunner.spi.InvalidKwargsException;
+import dev.containerrunner.spi.LogSink;
 import dev.containerrunner.spi.ParameterSpec;
 import dev.containerrunner.spi.ParameterType;
 import java.util.ArrayList;
@@ -96,7 +98,18 @@ final class ContainerActions {
                         "none | bridge | host; anything but none needs the configuration's consent"),
                 ParameterSpec.optional("pull_policy", ParameterType.STRING, d.pullPolicy().wireName(), "if_not_present | always | never"),
                 ParameterSpec.optional("writable_dirs", ParameterType.LIST, null,
-                        "absolute directories the container user can write (per-run volumes, kept for collect_output)"));
+                        "absolute directories the container user can write (per-run volumes, kept for collect_output)"),
+                ParameterSpec.optional("working_dir", ParameterType.STRING, null,
+                        "absolute working directory of the command (default: the image's)"),
+                ParameterSpec.optional("shm_size", ParameterType.STRING, null,
+                        "size of /dev/shm (b/k/m/g), counted in memory_limit; at most max_shm_size (" + c.maxShmSize()
+                                + "); default: the engine's (64m on Docker)"),
+                ParameterSpec.optional("ulimits", ParameterType.MAP, null,
+                        "{nofile: N} or {nofile: {soft, hard}}; hard at most max_ulimits.nofile ("
+                                + c.maxUlimits().get(Ulimit.NOFILE) + "); Docker only"),
+                ParameterSpec.optional("user", ParameterType.STRING, d.user().toString(),
+                        "numeric 'uid' or 'uid:gid' to run as (never 0); another than the configured user must be in"
+                                + " allowed_users"));
     }
 
     /**
@@ -111,7 +124,7 @@ final class ContainerActions {
             new ExecutionPolicy(c).check(request);
         } catch (PolicyDeniedException e) {
             audit.write(AuditRecord.attempt("validate", action, null, null, null).backend(c.backend().wireName())
-                    .request(request, c.user(), c.pidsLimit())
+                    .request(request, request.user().toString(), c.pidsLimit())
                     .outcome(AuditRecord.Outcome.DENIED, e.getMessage()));
             throw e;
         }
@@ -129,7 +142,7 @@ final class ContainerActions {
             audit.write(record.outcome(AuditRecord.Outcome.INVALID, e.getMessage()));
             throw e;
         }
-        record.request(request, c.user(), c.pidsLimit());
+        record.request(request, request.user().toString(), c.pidsLimit());
         try {
             new ExecutionPolicy(c).check(request);
         } catch (PolicyDeniedException e) {
@@ -140,6 +153,8 @@ final class ContainerActions {
         try {
             result = backend.get().run(request, ctx);
         } catch (RuntimeException e) {
+            // the engine's reason (e.g. a command that does not exist) also belongs in the live log, not only in the result
+            ctx.log().line(LogSink.Stream.SYSTEM, "the run failed: " + e.getMessage());
             audit.write(record.outcome(AuditRecord.Outcome.ERROR, e.getMessage()));
             throw e;
         }
