@@ -8,6 +8,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 scripts/ensure-docker.sh
 scripts/ensure-images.sh
+# gVisor's runsc as the Docker runtime "runsc" (GvisorBehaviourIT): registered once, no engine restart
+scripts/ensure-gvisor.sh
 # builds once per machine (cached in /var/cache/container-runner/k8s), then starts in ~20 s
 CONTAINER_RUNNER_KUBECONFIG=$(scripts/ensure-k8s.sh up)
 export CONTAINER_RUNNER_KUBECONFIG

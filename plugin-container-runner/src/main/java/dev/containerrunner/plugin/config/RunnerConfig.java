@@ -144,6 +144,10 @@ public record RunnerConfig(
             r.check(!engineLogs, "engine_logs", "only applies to backend: docker (the kubelet keeps pod logs)");
         } else {
             r.check(kubernetes.isEmpty(), "kubernetes", "only applies to backend: kubernetes (set backend: kubernetes)");
+            r.check(runtime.filter(RunnerConfig::isGvisor).isEmpty() || pids >= MIN_GVISOR_PIDS, "pids_limit", "(" + pids
+                    + ") is too low for runtime " + runtime.orElse("") + ": under gVisor the pids limit counts the sandbox's own"
+                    + " threads (about 45 idle, over 120 with 10 processes, measured), and below " + MIN_GVISOR_PIDS
+                    + " every run dies at start; use 1024 or more");
         }
         List<UserRange> allowedUsers = r.stringList("allowed_users").stream().map(entry -> {
             try {
@@ -164,6 +168,15 @@ public record RunnerConfig(
                 Duration.ofSeconds(grace), readOnly, runtime, audit, Duration.ofSeconds(retention), Duration.ofSeconds(janitor),
                 maxInline, otherRuns, s3, maxConcurrent, engineLogs, backend, kubernetes.orElseGet(KubernetesConfig::defaults),
                 allowedUsers, maxShm, Map.of(Ulimit.NOFILE, maxNofile));
+    }
+
+    /** The smallest pids_limit a gVisor (runsc) sandbox starts with; see {@link #isGvisor}. */
+    static final int MIN_GVISOR_PIDS = 128;
+
+    /** Whether {@code runtime} names gVisor ({@code runsc}, or a runtime named after gVisor). */
+    static boolean isGvisor(String runtime) {
+        String r = runtime.toLowerCase(java.util.Locale.ROOT);
+        return r.contains("runsc") || r.contains("gvisor");
     }
 
     /** The engine refuses memory limits under 6 MiB. */

@@ -154,8 +154,10 @@ public final class ContainerRunner {
             if (request.ulimits().isEmpty() || !String.valueOf(e.getMessage()).contains("rlimit")) {
                 throw e;
             }
-            throw new ContainerEngineException("start container", e.getMessage() + " (ulimits " + request.ulimits()
-                    + ": the engine cannot grant a hard limit above its own; lower it, and max_ulimits with it)", e);
+            String reason = e.getMessage().substring(e.operation().length() + 2);
+            throw new ContainerEngineException(e.operation(), reason + " (ulimits " + request.ulimits()
+                    + ": the runtime could not set them; a hard limit above the engine's own needs CAP_SYS_RESOURCE on the"
+                    + " host: lower it, and max_ulimits with it)", e);
         }
     }
 

@@ -40,6 +40,16 @@ class ContainerKnobsConfigTest {
         assertEquals("2000:3000-3999", c.allowedUsers().get(1).toString());
     }
 
+    /** Measured: under gVisor the pids limit counts the sandbox's threads; pids_limit 64 kills every run at start (exit 2). */
+    @Test
+    void gvisorNeedsRoomForItsOwnThreadsInThePidsLimit() {
+        assertEquals(128, RunnerConfig.from(Map.of("runtime", "runsc", "pids_limit", 128)).pidsLimit());
+        assertEquals(256, RunnerConfig.from(Map.of("runtime", "runsc")).pidsLimit());
+        assertEquals(64, RunnerConfig.from(Map.of("runtime", "runc", "pids_limit", 64)).pidsLimit());
+        assertEquals(64, RunnerConfig.from(Map.of("backend", "kubernetes", "runtime", "gvisor", "pids_limit", 64)).pidsLimit(),
+                "Kubernetes does not apply pids_limit per pod");
+    }
+
     @Test
     void aRangeAdmitsWhatIsInsideIt() {
         UserRange same = UserRange.parse("1000-1999");
@@ -75,7 +85,9 @@ class ContainerKnobsConfigTest {
                 Arguments.of(Map.of("max_ulimits", Map.of("nofile", 1048577)), "max_ulimits.nofile", "at most 1048576"),
                 Arguments.of(Map.of("max_ulimits", Map.of("nofile", new BigInteger("18446744073709555712"))), "max_ulimits.nofile",
                         "at most 1048576"),
-                Arguments.of(Map.of("max_ulimits", Map.of("nofile", "4096")), "max_ulimits.nofile", "whole number"));
+                Arguments.of(Map.of("max_ulimits", Map.of("nofile", "4096")), "max_ulimits.nofile", "whole number"),
+                Arguments.of(Map.of("runtime", "runsc", "pids_limit", 64), "pids_limit", "counts the sandbox's own threads"),
+                Arguments.of(Map.of("runtime", "gvisor-kvm", "pids_limit", 127), "pids_limit", "use 1024 or more"));
     }
 
     @ParameterizedTest(name = "{1}: {2}")
