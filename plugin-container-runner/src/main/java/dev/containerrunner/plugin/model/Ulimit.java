@@ -14,7 +14,7 @@ import java.util.Map;
  * ({@code as}, {@code data}, {@code memlock}, {@code rss}, {@code stack}) by {@code memory_limit},
  * and {@code core}/{@code fsize} write to places the runner does not bound. Values are read by
  * value ({@link WholeNumbers}) from {@value #LEAST} (the runtime itself needs a few descriptors to
- * start the container: runc 1.1 fails below 11) to {@value #MOST} (the kernel's default
+ * start the container: runc 1.1 fails with 10 here, works with 16) to {@value #MOST} (the kernel's default
  * {@code fs.nr_open}); soft must not be above hard.
  *
  * @param name the limit's name, e.g. {@code nofile}
