@@ -11,6 +11,8 @@ scripts/ensure-images.sh
 # a real private registry (TLS, htpasswd) on [::1] for the registry tests; ~0.1 s when ready
 scripts/ensure-registry.sh up >/dev/null
 eval "$(scripts/ensure-registry.sh env)"
+# gVisor's runsc as the Docker runtime "runsc" (GvisorBehaviourIT): registered once, no engine restart
+scripts/ensure-gvisor.sh
 # builds once per machine (cached in /var/cache/container-runner/k8s), then starts in ~20 s
 CONTAINER_RUNNER_KUBECONFIG=$(scripts/ensure-k8s.sh up)
 export CONTAINER_RUNNER_KUBECONFIG

@@ -140,7 +140,7 @@ public final class Soak {
             case EXIT_CODE -> o.status() == TaskOutcome.Status.FAILED && r.get("exit_code") instanceof Number n && n.intValue() == 3;
             case TIMEOUT -> o.status() == TaskOutcome.Status.FAILED && Boolean.TRUE.equals(r.get("timed_out"));
             case OOM -> o.status() == TaskOutcome.Status.FAILED && (Boolean.TRUE.equals(r.get("oom_killed"))
-                    || String.valueOf(r.get("error")).contains("most likely was one"));
+                    || String.valueOf(r.get("error")).contains("an OOM kill the engine did not report"));
             case DENIED -> false;
         };
     }

@@ -6,9 +6,14 @@ import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.execution.ContainerBackend;
 import dev.containerrunner.plugin.model.RequestDefaults;
 import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.plugin.model.Ulimit;
+import dev.containerrunner.plugin.policy.ExecutionPolicy;
+import dev.containerrunner.plugin.policy.PolicyDeniedException;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.ActionDefinition;
 import dev.containerrunner.spi.ActionRegistry;
+import dev.containerrunner.spi.InvalidKwargsException;
+import dev.containerrunner.spi.LogSink;
 import dev.containerrunner.spi.ParameterSpec;
 import dev.containerrunner.spi.ParameterType;
 import java.util.ArrayList;
@@ -91,7 +96,18 @@ final class ContainerActions {
                         "none | bridge | host; anything but none needs the configuration's consent"),
                 ParameterSpec.optional("pull_policy", ParameterType.STRING, d.pullPolicy().wireName(), "if_not_present | always | never"),
                 ParameterSpec.optional("writable_dirs", ParameterType.LIST, null,
-                        "absolute directories the container user can write (per-run volumes, kept for collect_output)"));
+                        "absolute directories the container user can write (per-run volumes, kept for collect_output)"),
+                ParameterSpec.optional("working_dir", ParameterType.STRING, null,
+                        "absolute working directory of the command (default: the image's)"),
+                ParameterSpec.optional("shm_size", ParameterType.STRING, null,
+                        "size of /dev/shm (b/k/m/g), counted in memory_limit; at most max_shm_size (" + c.maxShmSize()
+                                + "); default: the engine's (64m on Docker)"),
+                ParameterSpec.optional("ulimits", ParameterType.MAP, null,
+                        "{nofile: N} or {nofile: {soft, hard}}; hard at most max_ulimits.nofile ("
+                                + c.maxUlimits().get(Ulimit.NOFILE) + "); Docker only"),
+                ParameterSpec.optional("user", ParameterType.STRING, d.user().toString(),
+                        "numeric 'uid' or 'uid:gid' to run as (never 0); another than the configured user must be in"
+                                + " allowed_users"));
     }
 
     private void validate(String action, Map<String, Object> kwargs) {

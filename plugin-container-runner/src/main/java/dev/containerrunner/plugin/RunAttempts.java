@@ -11,6 +11,7 @@ import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.policy.ExecutionPolicy;
 import dev.containerrunner.plugin.policy.PolicyDeniedException;
 import dev.containerrunner.spi.ActionContext;
+import dev.containerrunner.spi.LogSink;
 import dev.containerrunner.spi.InvalidKwargsException;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -56,7 +57,7 @@ final class RunAttempts {
             new ExecutionPolicy(c).check(request);
         } catch (PolicyDeniedException e) {
             throw recorded(AuditRecord.attempt("validate", action, null, null, null).backend(c.backend().wireName())
-                    .request(request, c.user(), c.pidsLimit())
+                    .request(request, request.user().toString(), c.pidsLimit())
                     .registry(request.image().domain(), credentialSource(c, request))
                     .outcome(AuditRecord.Outcome.DENIED, e.getMessage()), e);
         }
@@ -81,7 +82,7 @@ final class RunAttempts {
         } catch (InvalidKwargsException e) {
             throw recorded(record.outcome(AuditRecord.Outcome.INVALID, e.getMessage()), e);
         }
-        record.request(request, c.user(), c.pidsLimit()).registry(request.image().domain(), credentialSource(c, request));
+        record.request(request, request.user().toString(), c.pidsLimit()).registry(request.image().domain(), credentialSource(c, request));
         try {
             new ExecutionPolicy(c).check(request);
         } catch (PolicyDeniedException e) {
@@ -100,6 +101,8 @@ final class RunAttempts {
         try {
             result = backend.get().run(request, ctx);
         } catch (RuntimeException e) {
+            // the engine's reason (e.g. a command that does not exist) also belongs in the live log, not only in the result
+            ctx.log().line(LogSink.Stream.SYSTEM, "the run failed: " + e.getMessage());
             throw recorded(record.outcome(AuditRecord.Outcome.ERROR, e.getMessage()), e);
         }
         try {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
  * ({@code stderr_merged}) and the contract checks that flag instead of the streams.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class BackendContract {
+public abstract class BackendContract implements ContainerKnobsContract {
 
     protected static final String BB = TestImages.BUSYBOX;
 
@@ -48,7 +48,19 @@ public abstract class BackendContract {
         c.put("max_memory", "2g");
         c.put("max_cpu", 2.0);
         c.put("collect_retention_seconds", 600);
+        c.put("allowed_users", List.of("1000-1999"));
+        c.put("max_shm_size", "128m");
         return c;
+    }
+
+    @Override
+    public Map<String, Object> run(String action, TestContext ctx, Object... kv) {
+        return call(action, ctx, kv);
+    }
+
+    @Override
+    public int labelled() {
+        return runnerObjects();
     }
 
     @BeforeAll

@@ -47,6 +47,12 @@ class KubernetesBehaviourIT extends BackendContract {
         return KubernetesCluster.configure(commonConfiguration());
     }
 
+    /** A pod has no field for ulimits: refused at validation (see ContainerKnobsContract). */
+    @Override
+    public boolean ulimitsSupported() {
+        return false;
+    }
+
     @Override
     protected int runnerObjects() {
         try (KubernetesClient cluster = KubernetesCluster.client()) {

@@ -353,6 +353,20 @@ class KubernetesIT {
         }
     }
 
+    /** Issue 14 on Kubernetes: under a read-only root the run's directories in /tmp are emptyDirs: files arrive exactly. */
+    @Test
+    void readOnlyRootWithFilesUnderTmp() {
+        try (App ro = newApp(Map.of("read_only_root_filesystem", true))) {
+            Map<String, Object> r = ro.call("run_with_input", new TestContext("ro-tmp"), "image", TestImages.BUSYBOX,
+                    "command", List.of("sh", "-c", "cat /tmp/in.txt; touch /evil 2>/dev/null && echo rootfs-writable"
+                            + " || echo rootfs-read-only; echo out > /tmp/out/x.txt"),
+                    "input_file", Map.of("path", "/tmp/in.txt", "content", "on k8s\n"), "output_file", "/tmp/out/x.txt");
+            assertEquals(true, r.get("success"), String.valueOf(r));
+            assertEquals("on k8s\nrootfs-read-only\n", r.get("stdout"));
+            assertEquals("out\n", r.get("output_file_content"));
+        }
+    }
+
     @Test
     void hostNetworkCannotBeConfiguredForKubernetes() {
         var e = assertThrows(dev.containerrunner.spi.InvalidConfigurationException.class, () -> new ContainerRunnerApp()

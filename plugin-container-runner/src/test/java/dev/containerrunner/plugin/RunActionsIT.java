@@ -293,4 +293,89 @@ class RunActionsIT extends DockerIT {
         assertFalse((Boolean) r.get("timed_out"));
         assertTrue(((String) r.get("error")).contains("cancelled"));
     }
+
+    /** Docker refuses --cpus above its CPU count at every start: such a cpu_limit is refused at validation instead. */
+    @Test
+    void aCpuLimitAboveTheEnginesCpusIsRefusedAtValidationCreatingNothing() {
+        int cpus = app.gateway().engineCpus();
+        Map<String, Object> config = baseConfig();
+        config.put("max_cpu", cpus + 2.0);
+        config.put("default_cpu", cpus + 1.0);
+        ContainerRunnerApp wide = new ContainerRunnerApp();
+        try {
+            wide.configure(config);
+            int before = labelledObjects();
+            for (Object[] kv : List.of(new Object[] {"cpu_limit", cpus + 0.5}, new Object[] {})) {
+                InvalidKwargsException e = assertThrows(InvalidKwargsException.class, () -> ActionCalls.call(ActionRegistry.of(wide),
+                        "run_container", new TestContext("cpus"), withImage(kv)));
+                assertEquals("cpu_limit", e.parameter());
+                assertTrue(e.getMessage().contains("above the " + cpus + " CPUs of the Docker engine"), e.getMessage());
+            }
+            assertEquals(before, labelledObjects());
+            Map<String, Object> r = ActionCalls.call(ActionRegistry.of(wide), "run_container", new TestContext("cpus-ok"),
+                    withImage(new Object[] {"cpu_limit", (double) cpus}));
+            assertEquals(true, r.get("success"), String.valueOf(r));
+        } finally {
+            wide.close();
+        }
+    }
+
+    private static Object[] withImage(Object[] kv) {
+        List<Object> all = new java.util.ArrayList<>(List.of("image", BB, "command", List.of("true")));
+        all.addAll(List.of(kv));
+        return all.toArray();
+    }
+
+    /** Issue 13 §5: a container that cannot start says why in the live log, in the engine's words (not its JSON). */
+    @Test
+    void aCommandThatCannotStartIsLoggedInTheEnginesOwnWords() {
+        TestContext ctx = new TestContext("nostart");
+        int before = labelledObjects();
+        dev.containerrunner.plugin.execution.ContainerEngineException e = assertThrows(
+                dev.containerrunner.plugin.execution.ContainerEngineException.class,
+                () -> call("run_container", ctx, "image", BB, "command", List.of("-c")));
+        assertTrue(e.getMessage().startsWith("start container: "), e.getMessage());
+        assertTrue(e.getMessage().contains("\"-c\": executable file not found in $PATH"), e.getMessage());
+        assertFalse(e.getMessage().contains("{\"message\""), "the engine's JSON is unwrapped: " + e.getMessage());
+        assertTrue(ctx.lines.contains("SYSTEM the run failed: " + e.getMessage()), String.valueOf(ctx.lines));
+        assertEquals(before, labelledObjects());
+    }
+
+    /** shm_size is the size of the /dev/shm tmpfs: writing beyond it is ENOSPC (on Kubernetes 1.20 the kubelet evicts instead). */
+    @Test
+    void shmSizeIsTheSizeOfDevShm() {
+        Map<String, Object> r = call("run_container", new TestContext("shm-size"), "image", BB, "shm_size", "8m",
+                "command", List.of("sh", "-c", "df -k /dev/shm | tail -1 | awk '{print $2}';"
+                        + " dd if=/dev/zero of=/dev/shm/x bs=1M count=20 2>&1 | grep -o 'No space left on device' | head -1"));
+        assertEquals("8192\nNo space left on device\n", r.get("stdout"));
+        Map<String, Object> plain = call("run_container", new TestContext("shm-default"), "image", BB,
+                "command", List.of("sh", "-c", "df -k /dev/shm | tail -1 | awk '{print $2}'"));
+        assertEquals("65536\n", plain.get("stdout"), "the engine's default: 64m");
+    }
+
+    /**
+     * A hard nofile above the engine's own limit (20000 on this machine) cannot be granted by runc; the start error
+     * then names the ulimits. An engine with a higher limit grants it: either way the value is exact or the reason clear.
+     */
+    @Test
+    void aNofileAboveTheEnginesOwnLimitIsGrantedExactlyOrRefusedSayingWhy() {
+        Map<String, Object> config = baseConfig();
+        config.put("max_ulimits", Map.of("nofile", 1048576));
+        ContainerRunnerApp high = new ContainerRunnerApp();
+        try {
+            high.configure(config);
+            Map<String, Object> r;
+            try {
+                r = ActionCalls.call(ActionRegistry.of(high), "run_container", new TestContext("nofile-high"), "image", BB,
+                        "ulimits", Map.of("nofile", 1048576), "command", List.of("sh", "-c", "ulimit -Hn"));
+            } catch (dev.containerrunner.plugin.execution.ContainerEngineException e) {
+                assertTrue(e.getMessage().contains("(ulimits [nofile=1048576:1048576]: the runtime could not set them; a hard limit above"
+                        + " the engine's own needs CAP_SYS_RESOURCE on the host: lower it, and max_ulimits with it)"), e.getMessage());
+                return;
+            }
+            assertEquals("1048576\n", r.get("stdout"));
+        } finally {
+            high.close();
+        }
+    }
 }

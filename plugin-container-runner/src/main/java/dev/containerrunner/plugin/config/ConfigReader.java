@@ -1,5 +1,6 @@
 package dev.containerrunner.plugin.config;
 
+import dev.containerrunner.plugin.model.ContainerUser;
 import dev.containerrunner.plugin.model.MemorySize;
 import dev.containerrunner.plugin.model.WholeNumbers;
 import dev.containerrunner.spi.InvalidConfigurationException;

@@ -1,8 +1,10 @@
 package dev.containerrunner.plugin.config;
 
+import dev.containerrunner.plugin.model.ContainerUser;
 import dev.containerrunner.plugin.model.MemorySize;
 import dev.containerrunner.plugin.model.RequestDefaults;
 import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.plugin.model.Ulimit;
 import dev.containerrunner.plugin.model.ImagePattern;
 import dev.containerrunner.spi.InvalidConfigurationException;
 import java.time.Duration;
@@ -24,6 +26,10 @@ import java.util.Optional;
  *
  * @param user always the canonical {@code uid:gid} of {@link ContainerUser} (a uid alone gets the
  *             same gid), whatever spelling the configuration used
+ * @param allowedUsers the other users a task may ask for with its {@code user} kwarg ({@code allowed_users};
+ *             the configured {@code user} is always allowed)
+ * @param maxShmSize the largest {@code shm_size} a task may ask for ({@code max_shm_size})
+ * @param maxUlimits the largest hard value of each accepted {@code ulimits} name ({@code max_ulimits})
  */
 public record RunnerConfig(
         List<ImagePattern> allowedImages,
@@ -55,13 +61,22 @@ public record RunnerConfig(
         boolean engineLogs,
         Backend backend,
         KubernetesConfig kubernetes,
-        RegistryConfig registry) {
+        RegistryConfig registry,
+        List<UserRange> allowedUsers,
+        MemorySize maxShmSize,
+        Map<String, Long> maxUlimits) {
 
     static final String APP = "container_runner";
 
     public RunnerConfig {
         user = ContainerUser.parse(user).toString();
+        allowedUsers = List.copyOf(allowedUsers);
+        maxUlimits = Map.copyOf(maxUlimits);
     }
+    /** Docker's default size of {@code /dev/shm}, and the default {@code max_shm_size}. */
+    public static final String DEFAULT_MAX_SHM_SIZE = "64m";
+    /** The default {@code max_ulimits.nofile}: below the hard limit of any engine seen (this one's: 20000). */
+    public static final int DEFAULT_MAX_NOFILE = 4096;
     private static final int LONGEST_TIMEOUT = (int) RunRequest.LONGEST_TIMEOUT_SECONDS;
 
     /** The configuration used when none is given. */
@@ -132,14 +147,40 @@ public record RunnerConfig(
             r.check(!engineLogs, "engine_logs", "only applies to backend: docker (the kubelet keeps pod logs)");
         } else {
             r.check(kubernetes.isEmpty(), "kubernetes", "only applies to backend: kubernetes (set backend: kubernetes)");
+            r.check(runtime.filter(RunnerConfig::isGvisor).isEmpty() || pids >= MIN_GVISOR_PIDS, "pids_limit", "(" + pids
+                    + ") is too low for runtime " + runtime.orElse("") + ": under gVisor the pids limit counts the sandbox's own"
+                    + " threads (about 45 idle, over 120 with 10 processes, measured), and below " + MIN_GVISOR_PIDS
+                    + " every run dies at start; use 1024 or more");
         }
+        List<UserRange> allowedUsers = r.stringList("allowed_users").stream().map(entry -> {
+            try {
+                return UserRange.parse(entry);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(APP, "allowed_users", "has a bad entry: " + e.getMessage());
+            }
+        }).toList();
+        MemorySize maxShm = r.memory("max_shm_size", DEFAULT_MAX_SHM_SIZE);
+        long maxNofile = r.section("max_ulimits").map(u -> {
+            int nofile = u.intValue(List.of(Ulimit.NOFILE), DEFAULT_MAX_NOFILE, (int) Ulimit.LEAST, (int) Ulimit.MOST);
+            u.rejectUnknown();
+            return (long) nofile;
+        }).orElse((long) DEFAULT_MAX_NOFILE);
         RegistryConfig registry = RegistryConfig.read(r, allowed, backend, kubernetes.orElseGet(KubernetesConfig::defaults));
         r.rejectUnknown();
         return new RunnerConfig(allowed, Duration.ofSeconds(defaultTimeout), Duration.ofSeconds(maxTimeout), defaultMemory,
                 maxMemory, defaultCpu, maxCpu, network, host, cleanup, dockerHost, user, pids, maxOutput, maxOutputFile,
                 Duration.ofSeconds(grace), readOnly, runtime, audit, auditStartLines, Duration.ofSeconds(retention), Duration.ofSeconds(janitor),
                 maxInline, otherRuns, s3, maxConcurrent, engineLogs, backend, kubernetes.orElseGet(KubernetesConfig::defaults),
-                registry);
+                registry, allowedUsers, maxShm, Map.of(Ulimit.NOFILE, maxNofile));
+    }
+
+    /** The smallest pids_limit a gVisor (runsc) sandbox starts with; see {@link #isGvisor}. */
+    static final int MIN_GVISOR_PIDS = 128;
+
+    /** Whether {@code runtime} names gVisor ({@code runsc}, or a runtime named after gVisor). */
+    static boolean isGvisor(String runtime) {
+        String r = runtime.toLowerCase(java.util.Locale.ROOT);
+        return r.contains("runsc") || r.contains("gvisor");
     }
 
     /** The engine refuses memory limits under 6 MiB. */
@@ -152,6 +193,6 @@ public record RunnerConfig(
 
     /** What run requests take for the kwargs they leave out. */
     public RequestDefaults requestDefaults() {
-        return RequestDefaults.of(defaultTimeout, defaultMemory, defaultCpu);
+        return RequestDefaults.of(defaultTimeout, defaultMemory, defaultCpu, userIds());
     }
 }

@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.Ulimit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +16,13 @@ import java.util.Map;
 /**
  * Writes a {@link ContainerSpec} onto docker-java's create command: the hardened host config (memory
  * with no extra swap, CPUs, pids limit, network, every capability dropped, no-new-privileges, never
- * privileged, optionally a read-only root with a small writable {@code /tmp}, runtime, log driver,
- * per-run volumes) and the container itself (user, labels, no TTY, stdin only when asked, command).
+ * privileged, optionally a read-only root with a small writable {@code /tmp} (unless a per-run volume
+ * is mounted there), runtime, log driver, per-run volumes, {@code /dev/shm} size, ulimits) and the container itself (user, labels, no TTY, stdin only when asked, command).
  */
 final class ContainerHardening {
 
+    /** Where a read-only root filesystem gets a writable tmpfs. */
+    static final String TMP = "/tmp";
     /** Options of the {@code /tmp} tmpfs that a read-only root filesystem gets. */
     static final String TMP_OPTIONS = "rw,nosuid,nodev,size=64m,mode=1777";
     /** The engine's own copy of the output, when kept: one json-file of at most 10 MiB. */
@@ -42,6 +45,9 @@ final class ContainerHardening {
                 .withStdinOpen(spec.openStdin())
                 .withStdInOnce(spec.openStdin())
                 .withHostConfig(hostConfig(spec));
+        if (spec.workingDir() != null) {
+            cmd.withWorkingDir(spec.workingDir());
+        }
         if (spec.entrypoint() != null) {
             cmd.withEntrypoint(spec.entrypoint());
         }
@@ -68,8 +74,16 @@ final class ContainerHardening {
                 .withPrivileged(false)
                 .withReadonlyRootfs(spec.readOnlyRootFilesystem())
                 .withMounts(mounts);
-        if (spec.readOnlyRootFilesystem()) {
-            host.withTmpFs(Map.of("/tmp", TMP_OPTIONS));
+        if (spec.readOnlyRootFilesystem() && spec.volumes().stream().noneMatch(v -> v.target().equals(TMP))) {
+            // a run directory at /tmp replaces the tmpfs (its volume is writable too); one below /tmp is
+            // mounted on top of it: the engine mounts the shallower path first
+            host.withTmpFs(Map.of(TMP, TMP_OPTIONS));
+        }
+        if (spec.shmSizeBytes() != null) {
+            host.withShmSize(spec.shmSizeBytes());
+        }
+        if (!spec.ulimits().isEmpty()) {
+            host.withUlimits(spec.ulimits().stream().map(u -> new Ulimit(u.name(), u.soft(), u.hard())).toList());
         }
         if (spec.runtime() != null) {
             host.withRuntime(spec.runtime());

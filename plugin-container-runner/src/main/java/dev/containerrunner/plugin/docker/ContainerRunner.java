@@ -13,6 +13,8 @@ import dev.containerrunner.plugin.execution.OutputCapture;
 import dev.containerrunner.plugin.execution.OutputFile;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.execution.RunVerdict;
+import dev.containerrunner.plugin.model.ContainerPath;
+import dev.containerrunner.plugin.model.MemorySize;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.CancellationSignal;
@@ -111,7 +113,7 @@ public final class ContainerRunner {
                 return RunResult.builder(containerId, request.reportsOutputFile()).image(request.requestedImage(), digest)
                         .cancelledBeforeStart().build();
             }
-            gateway.start(containerId);
+            start(containerId, request);
             long started = System.nanoTime();
             log.line(LogSink.Stream.SYSTEM, "started container " + shortId(containerId) + " from " + request.requestedImage()
                     + " (memory " + request.memory() + ", cpu " + request.cpu() + ", network " + request.network().wireName()
@@ -143,10 +145,30 @@ public final class ContainerRunner {
 
     private ContainerSpec spec(RunRequest request, ImageInfo image, Map<String, String> labels, RunVolumes volumes) {
         List<String> cmd = request.args().isEmpty() ? null : request.args();
-        return new ContainerSpec(image.id(), request.command().orElse(null), cmd, request.environment(), config.user(),
-                request.memory().bytes(), Math.round(request.cpu() * 1e9), config.pidsLimit(),
+        return new ContainerSpec(image.id(), request.command().orElse(null), cmd, request.environment(),
+                request.user().toString(), request.memory().bytes(), Math.round(request.cpu() * 1e9), config.pidsLimit(),
                 request.network().wireName(), request.inputData().isPresent(), config.readOnlyRootFilesystem(),
-                volumes.mounts(), labels, config.runtime().orElse(null), config.engineLogs());
+                volumes.mounts(), labels, config.runtime().orElse(null), config.engineLogs(),
+                request.workingDir().map(ContainerPath::value).orElse(null), request.shmSize().map(MemorySize::bytes).orElse(null),
+                request.ulimits());
+    }
+
+    /**
+     * Starts the container; a refused start names the ulimits when the runtime could not set them
+     * (a hard limit above the engine's own: runc says "error setting rlimit").
+     */
+    private void start(String containerId, RunRequest request) {
+        try {
+            gateway.start(containerId);
+        } catch (ContainerEngineException e) {
+            if (request.ulimits().isEmpty() || !String.valueOf(e.getMessage()).contains("rlimit")) {
+                throw e;
+            }
+            String reason = e.getMessage().substring(e.operation().length() + 2);
+            throw new ContainerEngineException(e.operation(), reason + " (ulimits " + request.ulimits()
+                    + ": the runtime could not set them; a hard limit above the engine's own needs CAP_SYS_RESOURCE on the"
+                    + " host: lower it, and max_ulimits with it)", e);
+        }
     }
 
     private RunResult result(RunRequest request, String containerId, String digest, OutputCapture capture, Long exitCode,

@@ -4,15 +4,20 @@ import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.execution.BackendSession;
 import dev.containerrunner.plugin.execution.CollectResult;
 import dev.containerrunner.plugin.execution.ContainerBackend;
+import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.ContainerSlots;
 import dev.containerrunner.plugin.execution.OutputCollector;
 import dev.containerrunner.plugin.execution.Reaper;
 import dev.containerrunner.plugin.execution.ReaperStrategy;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.model.CollectRequest;
+import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.spi.ActionContext;
+import dev.containerrunner.spi.InvalidKwargsException;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Docker backend: one {@link DockerGateway} (client and connection pool) shared by every task,
@@ -24,8 +29,12 @@ import java.util.function.Function;
  */
 public final class DockerBackend implements ContainerBackend {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DockerBackend.class);
+    private static final String TMP = ContainerHardening.TMP;
+
     private final RunnerConfig config;
     private final BackendSession<DockerGateway> session;
+    private volatile Integer engineCpus;
 
     /** @param gatewayFactory makes the gateway at first use (docker-java, or a fake in tests) */
     public DockerBackend(RunnerConfig config, Function<RunnerConfig, DockerGateway> gatewayFactory) {
@@ -46,6 +55,49 @@ public final class DockerBackend implements ContainerBackend {
                 gateway.close();
             }
         });
+    }
+
+    /**
+     * What only the Docker engine limits: a {@code cpu_limit} above the engine's CPU count (the engine
+     * refuses it at every start), and, under {@code read_only_root_filesystem}, a {@code working_dir}
+     * inside the {@code /tmp} tmpfs, which is empty at start (runc would make it root's, gVisor
+     * refuses to start). The CPU count is asked once, at the first check; when the engine cannot be
+     * reached then, the CPU check waits for the next one (the run itself then fails saying so).
+     *
+     * @throws InvalidKwargsException naming {@code cpu_limit} or {@code working_dir}
+     */
+    @Override
+    public void check(RunRequest request) {
+        request.workingDir().map(ContainerPath::value).filter(w -> config.readOnlyRootFilesystem() && w.startsWith(TMP + "/")
+                && request.runDirectories().stream().noneMatch(d -> w.equals(d) || w.startsWith(d + "/"))).ifPresent(w -> {
+                    throw new InvalidKwargsException(request.action(), "working_dir", "(" + w + ") is inside " + TMP + ", which"
+                            + " read_only_root_filesystem makes an empty tmpfs at start, so the directory would not exist; use "
+                            + TMP + " itself, a directory outside it, or list it in writable_dirs");
+                });
+        Integer cpus = engineCpus();
+        if (cpus != null && request.cpu() > cpus) {
+            throw new InvalidKwargsException(request.action(), "cpu_limit", "(" + request.cpu() + ") is above the " + cpus
+                    + " CPUs of the Docker engine, which refuses a limit above its CPU count; ask for at most " + cpus
+                    + " (and keep default_cpu/max_cpu within it)");
+        }
+    }
+
+    /** The engine's CPU count, asked once; null while the engine cannot be reached. */
+    private Integer engineCpus() {
+        Integer known = engineCpus;
+        if (known == null) {
+            synchronized (this) {
+                if (engineCpus == null) {
+                    try {
+                        engineCpus = gateway().engineCpus();
+                    } catch (ContainerEngineException e) {
+                        LOG.info("cannot check cpu_limit against the engine's CPU count now: {}", e.getMessage());
+                    }
+                }
+                known = engineCpus;
+            }
+        }
+        return known;
     }
 
     @Override

@@ -119,9 +119,9 @@ final class DockerErrors {
     /** A non-2xx HTTP status read straight off the socket: 404 is {@link NoSuchContainerException}. */
     static ContainerEngineException status(String operation, int code, String detail) {
         if (code == 404) {
-            return new NoSuchContainerException(operation, detail, null);
+            return new NoSuchContainerException(operation, engineMessage(detail), null);
         }
-        return new ContainerEngineException(operation, "engine answered " + code + ": " + detail, null);
+        return new ContainerEngineException(operation, "engine answered " + code + ": " + engineMessage(detail), null);
     }
 
     /** Whether {@code e} was caused by the connection to the engine (refused, reset, missing socket). */
@@ -151,6 +151,26 @@ final class DockerErrors {
 
     private static String message(DockerException e) {
         String m = e.getMessage() == null ? "" : e.getMessage().strip();
-        return m.replaceFirst("^Status \\d+: ", "");
+        return engineMessage(m.replaceFirst("^Status \\d+: ", ""));
+    }
+
+    /**
+     * The engine's own words from an error body: its JSON {@code {"message": "..."}} unwrapped (the
+     * engine answers errors in that form, and docker-java passes the body on as it came); any other
+     * text as it is.
+     */
+    static String engineMessage(String body) {
+        String text = body.strip();
+        if (text.startsWith("{")) {
+            try {
+                JsonNode message = JSON.readTree(text).get("message");
+                if (message != null && message.isTextual() && !message.asText().isBlank()) {
+                    return message.asText().strip();
+                }
+            } catch (JsonProcessingException notJson) {
+                return text;
+            }
+        }
+        return text;
     }
 }

@@ -258,6 +258,15 @@ public final class DockerJavaGateway implements DockerGateway {
     }
 
     @Override
+    public int engineCpus() {
+        Integer cpus = errors.call("info", () -> client.infoCmd().exec().getNCPU());
+        if (cpus == null || cpus < 1) {
+            throw new ContainerEngineException("info", "the engine did not report its number of CPUs (NCPU)", null);
+        }
+        return cpus;
+    }
+
+    @Override
     public void close() {
         if (owner && closed.compareAndSet(false, true)) { // a task's view shares the owner's client
             Quietly.close(client);

@@ -62,24 +62,12 @@ final class RunVolumes {
 
     /** Directories mounted from per-run volumes: those of input_file and output_file, and writable_dirs. */
     static List<String> directories(RunRequest request) {
-        List<String> dirs = new ArrayList<>();
-        request.inputFile().ifPresent(f -> dirs.add(f.path().parent()));
-        request.outputFile().ifPresent(p -> {
-            if (!dirs.contains(p.parent())) {
-                dirs.add(p.parent());
-            }
-        });
-        for (ContainerPath dir : request.writableDirs()) {
-            if (!dirs.contains(dir.value())) {
-                dirs.add(dir.value());
-            }
-        }
-        return dirs;
+        return request.runDirectories();
     }
 
     /**
-     * Makes each mounted directory of {@code containerId} (created, not started) owned by the
-     * container user, so it can write output there, and puts input_file in place. The owner of a
+     * Makes each mounted directory of {@code containerId} (created, not started) owned by the run's
+     * user, so it can write output there, and puts input_file in place. The owner of a
      * directory can only be set from its parent; under a read-only root filesystem the parent cannot
      * be written, so there the output file is created empty, owned by the user, and must be written
      * in place.
@@ -104,10 +92,8 @@ final class RunVolumes {
         }
     }
 
-    /** The configured {@code uid[:gid]} as {uid, gid}; the gid defaults to the uid. */
+    /** The run's user as {uid, gid}. */
     private int[] userIds() {
-        String[] parts = config.user().split(":");
-        int uid = Integer.parseInt(parts[0]);
-        return new int[] {uid, parts.length > 1 ? Integer.parseInt(parts[1]) : uid};
+        return new int[] {request.user().uid(), request.user().gid()};
     }
 }

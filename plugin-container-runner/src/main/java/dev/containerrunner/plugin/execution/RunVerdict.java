@@ -79,12 +79,14 @@ public record RunVerdict(boolean cancelled, boolean timedOut, boolean oomKilled,
 
     /**
      * The error of a run that ended with SIGKILL (exit 137) the runner did not send while the engine
-     * reported no OOM kill: with a memory limit it most likely was one, since cgroup v1 engines (and
-     * the kubelet, which reads the engine's flag) can lose the OOM event. Never reported as an OOM.
+     * reported no OOM kill. Nothing measured says which it was, so both are named and neither is
+     * called likely: an OOM kill whose event was lost (cgroup v1 engines, and the kubelet, which
+     * reads the engine's flag, can lose it under load), or a SIGKILL from inside the container (or a
+     * program that exits with 137 itself). Never reported as an OOM.
      */
     static String unexplainedSigkill(MemorySize memoryLimit) {
-        return "the container was killed by SIGKILL (exit code 137), not sent by the runner; the engine reported no OOM"
-                + " kill, but with memory_limit " + memoryLimit + " it most likely was one (cgroup v1 engines can"
-                + " lose the OOM event)";
+        return "the container was killed by SIGKILL (exit code 137), not sent by the runner, and the engine reported no OOM"
+                + " kill: either an OOM kill the engine did not report (cgroup v1 engines can lose the OOM event; memory_limit "
+                + memoryLimit + ") or a SIGKILL from inside the container (or a program that exited with 137 itself)";
     }
 }

@@ -66,9 +66,18 @@ public final class KubernetesBackend implements ContainerBackend {
         return new KubernetesClientBuilder().withConfig(c).build();
     }
 
-    /** The input_file travels in a Secret, which holds at most {@value PodSpecs#MAX_INPUT_FILE_BYTES} bytes. */
+    /**
+     * The input_file travels in a Secret, which holds at most {@value PodSpecs#MAX_INPUT_FILE_BYTES}
+     * bytes; a pod has no field for {@code ulimits} (the node's container runtime sets them for every
+     * pod), so they are refused.
+     */
     @Override
     public void check(RunRequest request) {
+        if (!request.ulimits().isEmpty()) {
+            throw new InvalidKwargsException(request.action(), "ulimits", "are not supported with backend: kubernetes: a pod"
+                    + " has no field for them (the node's container runtime sets the same limits for every pod); leave"
+                    + " ulimits out, or run this task on backend: docker");
+        }
         if (request.inputFile().isPresent() && request.inputFile().get().content().length > PodSpecs.MAX_INPUT_FILE_BYTES) {
             throw new InvalidKwargsException(request.action(), "input_file.content",
                     "is " + request.inputFile().get().content().length + " bytes; the Kubernetes backend passes input_file"

@@ -4,6 +4,7 @@ import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.OutputCapture;
 import dev.containerrunner.plugin.execution.OutputFile;
+import dev.containerrunner.plugin.execution.RunOutcome;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.execution.RunVerdict;
 import dev.containerrunner.plugin.model.ContainerPath;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -34,6 +36,9 @@ import java.util.stream.Collectors;
  * @apiNote Thread-safe: each {@link #run} call has its own state.
  */
 final class PodRun {
+
+    /** Terminated reasons of a container the runtime did not start: dockershim's and containerd's. */
+    private static final Set<String> COULD_NOT_START = Set.of("ContainerCannotRun", "StartError");
 
     private final KubernetesClient client;
     private final String namespace;
@@ -199,13 +204,19 @@ final class PodRun {
             RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oom, exitCode, capture.error(),
                     outputFile == null ? null : outputFile.problem());
             String imageId = ending.main() == null ? null : ending.main().getImageID();
+            String error = verdict.error(RunVerdict.Wording.KUBERNETES, request.timeout(), config.stopGrace(), request.memory());
+            if (verdict.outcome() == RunOutcome.EXIT_CODE && t != null && COULD_NOT_START.contains(t.getReason())
+                    && t.getMessage() != null) {
+                // the runtime refused to start it (e.g. a command that does not exist): say why, here and in the live log
+                error = "the container could not start (exit code " + exitCode + "): " + t.getMessage().strip();
+                log.line(LogSink.Stream.SYSTEM, error);
+            }
             return RunResult.builder(attempt, request.reportsOutputFile())
                     .image(request.requestedImage(), PodStates.digestOf(imageId))
                     .output(capture, true, true) // the kubelet's log path may have replaced invalid UTF-8 already
                     .durationSeconds(seconds)
                     .outputFile(outputFile)
-                    .verdict(verdict, verdict.error(RunVerdict.Wording.KUBERNETES, request.timeout(), config.stopGrace(),
-                            request.memory()))
+                    .verdict(verdict, error)
                     .build();
         }
     }

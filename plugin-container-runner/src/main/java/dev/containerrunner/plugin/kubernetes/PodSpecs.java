@@ -2,6 +2,7 @@ package dev.containerrunner.plugin.kubernetes;
 
 import dev.containerrunner.plugin.config.KubernetesConfig;
 import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.NetworkMode;
 import dev.containerrunner.plugin.model.PullPolicy;
 import dev.containerrunner.plugin.model.RunRequest;
@@ -43,7 +44,8 @@ import java.util.Optional;
  * The Kubernetes objects of one run, built without I/O (unit-tested field by field): a
  * {@code batch/v1} Job created paused ({@code parallelism: 0}) so its Secret and NetworkPolicy
  * exist, owned by it, before its pod does; the hardened pod template; a Secret holding input_file;
- * a deny-all NetworkPolicy for network {@code none}. Only fields Kubernetes 1.20 knows are used.
+ * a deny-all NetworkPolicy for network {@code none}; {@code shm_size} as a memory-backed emptyDir at
+ * {@code /dev/shm}. Only fields Kubernetes 1.20 knows are used.
  */
 final class PodSpecs {
 
@@ -52,6 +54,9 @@ final class PodSpecs {
     static final String PREPARE = "prepare-input";
     static final String INPUT_MOUNT = "/container-runner/input";
     static final String INPUT_KEY = "content";
+    /** shm_size: a memory-backed emptyDir of that size mounted here. */
+    static final String SHM_PATH = "/dev/shm";
+    static final String SHM_VOLUME = "dev-shm";
     /** The Secret API's limit is 1 MiB for the whole object; keep headroom for metadata. */
     static final int MAX_INPUT_FILE_BYTES = 1_000_000;
     private static final Quantity HELPER_MEMORY = new Quantity("32Mi");
@@ -113,6 +118,12 @@ final class PodSpecs {
             String target = dirs.helperPath(request.inputFile().get().path().value()).orElseThrow();
             initContainers.add(helper(k, PREPARE, List.of("cp", INPUT_MOUNT + "/" + INPUT_KEY, target), prepareMounts));
         }
+        request.shmSize().ifPresent(shm -> {
+            // memory-backed: what is written there counts against the container's memory limit
+            volumes.add(new VolumeBuilder().withName(SHM_VOLUME).withNewEmptyDir().withMedium("Memory")
+                    .withSizeLimit(new Quantity(Long.toString(shm.bytes()))).endEmptyDir().build());
+            mainMounts.add(mount(SHM_VOLUME, SHM_PATH, false));
+        });
         List<Container> containers = new ArrayList<>();
         containers.add(main(request, config, mainMounts));
         if (dirs.collectable()) {
@@ -120,7 +131,7 @@ final class PodSpecs {
             containers.add(helper(k, KEEPER, List.of("sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 1; done"),
                     helperMounts));
         }
-        long[] ids = userIds(config.user());
+        long[] ids = {request.user().uid(), request.user().gid()};
         Job job = new JobBuilder()
                 .withMetadata(jobMeta)
                 .withNewSpec()
@@ -186,6 +197,7 @@ final class PodSpecs {
                 .withStdin(stdin)
                 .withStdinOnce(stdin)
                 .withTty(false)
+                .withWorkingDir(request.workingDir().map(ContainerPath::value).orElse(null))
                 .withResources(limits(memory, cpu))
                 .withSecurityContext(hardened(config.readOnlyRootFilesystem()))
                 .withVolumeMounts(mounts)
@@ -237,12 +249,6 @@ final class PodSpecs {
             case NEVER -> "Never";
             case IF_NOT_PRESENT -> "IfNotPresent";
         };
-    }
-
-    static long[] userIds(String user) {
-        String[] parts = user.split(":");
-        long uid = Long.parseLong(parts[0]);
-        return new long[] {uid, parts.length > 1 ? Long.parseLong(parts[1]) : uid};
     }
 
     /** An owner reference to the created Job: its dependents go when it goes. */

@@ -18,6 +18,11 @@ import java.util.regex.Pattern;
  * @param command        replaces the image's entrypoint when present
  * @param args           appended after the command (or replace the image's CMD)
  * @param inputData      bytes sent on stdin, then stdin is closed
+ * @param workingDir     the process's working directory; empty: the image's
+ * @param shmSize        the size of {@code /dev/shm}; empty: the engine's default (64m on Docker)
+ * @param ulimits        resource limits of the container's processes ({@link Ulimit}); empty: the engine's
+ * @param user           the numeric user and group the container runs as (the configured {@code user}
+ *                       unless the request names another; the policy checks it against {@code allowed_users})
  */
 public record RunRequest(
         String action,
@@ -34,7 +39,11 @@ public record RunRequest(
         Optional<byte[]> inputData,
         Optional<InputFile> inputFile,
         Optional<ContainerPath> outputFile,
-        List<ContainerPath> writableDirs) {
+        List<ContainerPath> writableDirs,
+        Optional<ContainerPath> workingDir,
+        Optional<MemorySize> shmSize,
+        List<Ulimit> ulimits,
+        ContainerUser user) {
 
     /** The longest {@code timeout_seconds} (and {@code max_timeout}) there can be: 7 days. */
     public static final long LONGEST_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -52,6 +61,7 @@ public record RunRequest(
         args = List.copyOf(args);
         environment = Map.copyOf(environment);
         writableDirs = List.copyOf(writableDirs);
+        ulimits = List.copyOf(ulimits);
     }
 
     /**
@@ -106,8 +116,28 @@ public record RunRequest(
                 writable.add(dir);
             }
         }
+        Optional<ContainerPath> workingDir = r.string("working_dir").map(p -> r.parse("working_dir", p, ContainerPath::new));
+        RunPaths.check(r, inputFile, outputFile, writable, workingDir);
+        Optional<MemorySize> shm = r.string("shm_size").map(s -> r.parse("shm_size", s, MemorySize::parse));
+        if (shm.isPresent() && shm.get().compareTo(memory) > 0) {
+            throw r.error("shm_size", "(" + shm.get() + ") is above memory_limit (" + memory + "): /dev/shm is memory, and"
+                    + " what is written there counts against the container's memory limit");
+        }
+        ContainerUser user = r.string("user").map(u -> r.parse("user", u, ContainerUser::parse)).orElse(defaults.user());
         return new RunRequest(action, imageText, image, command, args, env, Duration.ofSeconds(timeout), memory, cpu,
-                network, pull, input, inputFile, outputFile, writable);
+                network, pull, input, inputFile, outputFile, writable, workingDir, shm, Ulimit.read(r, "ulimits"), user);
+    }
+
+    /**
+     * The directories mounted from per-run storage, in this order: input_file's, output_file's, then
+     * writable_dirs (each once).
+     */
+    public List<String> runDirectories() {
+        List<String> dirs = new java.util.ArrayList<>();
+        inputFile.ifPresent(f -> dirs.add(f.path().parent()));
+        outputFile.map(ContainerPath::parent).filter(d -> !dirs.contains(d)).ifPresent(dirs::add);
+        writableDirs.stream().map(ContainerPath::value).filter(d -> !dirs.contains(d)).forEach(dirs::add);
+        return List.copyOf(dirs);
     }
 
     /** Whether the result carries output_file_content (the run_with_input action's result shape). */

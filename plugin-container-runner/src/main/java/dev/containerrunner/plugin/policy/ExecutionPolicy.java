@@ -1,13 +1,16 @@
 package dev.containerrunner.plugin.policy;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.model.ContainerUser;
 import dev.containerrunner.plugin.model.ImageReference;
 import dev.containerrunner.plugin.model.NetworkMode;
 import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.plugin.model.Ulimit;
 
 /**
- * The security policy: image allowlist, digest pinning ({@code require_digest}), maxima and network
- * rules. Requests above a maximum are refused, never silently clamped. The image is judged as the engine will run it: a reference with
+ * The security policy: image allowlist, digest pinning ({@code require_digest}), maxima, network
+ * rules and the users a task may run as. Requests above a maximum are refused, never silently
+ * clamped. The image is judged as the engine will run it: a reference with
  * a digest by its digest alone ({@link dev.containerrunner.plugin.model.ImagePattern}).
  *
  * @apiNote immutable and thread-safe
@@ -53,6 +56,29 @@ public final class ExecutionPolicy {
         if (request.network() == NetworkMode.HOST && !config.hostNetworkAllowed()) {
             throw new PolicyDeniedException(action, "network", "'host' is not allowed: it needs host_network_allowed: true"
                     + " in the configuration (allowed now: none, bridge)");
+        }
+        checkKnobs(request);
+    }
+
+    /** user against allowed_users, shm_size against max_shm_size, ulimits against max_ulimits. */
+    private void checkKnobs(RunRequest request) {
+        String action = request.action();
+        ContainerUser user = request.user();
+        if (!user.equals(config.userIds()) && config.allowedUsers().stream().noneMatch(range -> range.admits(user))) {
+            throw new PolicyDeniedException(action, "user", "'" + user + "' is not allowed: only the configured user ("
+                    + config.user() + ")" + (config.allowedUsers().isEmpty() ? " (allowed_users is empty)"
+                    : " and allowed_users " + config.allowedUsers()));
+        }
+        if (request.shmSize().isPresent() && request.shmSize().get().compareTo(config.maxShmSize()) > 0) {
+            throw new PolicyDeniedException(action, "shm_size", "(" + request.shmSize().get() + ") is above max_shm_size ("
+                    + config.maxShmSize() + ")");
+        }
+        for (Ulimit u : request.ulimits()) {
+            long max = config.maxUlimits().getOrDefault(u.name(), 0L);
+            if (u.hard() > max) {
+                throw new PolicyDeniedException(action, "ulimits." + u.name(), "(hard " + u.hard() + ") is above max_ulimits."
+                        + u.name() + " (" + max + ")");
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.containerrunner.plugin.config;
+package dev.containerrunner.plugin.model;
 
 /**
  * The numeric user and group every container runs as (the {@code user} key), read by value.
@@ -39,7 +39,14 @@ public record ContainerUser(int uid, int gid) {
         return new ContainerUser(uid, parts.length == 2 ? id(parts[1], "gid", text) : uid);
     }
 
-    private static int id(String digits, String what, String text) {
+    /**
+     * One id of {@code text} (a uid or gid written as decimal digits), read by the same rules as the
+     * {@code user} key: 1..2147483647, no sign, space, name or leading zero.
+     *
+     * @param what "uid" or "gid", for the message
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static int id(String digits, String what, String text) {
         if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new IllegalArgumentException("must be 'uid' or 'uid:gid' with numeric ids (decimal digits only, no sign,"
                     + " space or name), e.g. '65534:65534', got '" + text + "'");
