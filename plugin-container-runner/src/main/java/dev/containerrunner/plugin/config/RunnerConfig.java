@@ -53,7 +53,8 @@ public record RunnerConfig(
         int maxConcurrentContainers,
         boolean engineLogs,
         Backend backend,
-        KubernetesConfig kubernetes) {
+        KubernetesConfig kubernetes,
+        CollectLimits collectLimits) {
 
     static final String APP = "container_runner";
 
@@ -112,6 +113,7 @@ public record RunnerConfig(
         int janitor = r.intValue(List.of("janitor_interval_seconds"), 30, 1, 3600);
         long maxInline = r.intValue(List.of("max_inline_bytes"), 1 << 20, 0, 64 << 20);
         boolean otherRuns = r.bool(List.of("collect_from_other_runs"), false);
+        CollectLimits collectLimits = CollectLimits.read(r, maxInline);
         Optional<S3Config> s3 = r.section("s3").map(ConfigReader::s3);
         int maxConcurrent = r.intValue(List.of("max_concurrent_containers"), 16, 1, 1024);
         boolean engineLogs = r.bool(List.of("engine_logs"), false);
@@ -134,7 +136,8 @@ public record RunnerConfig(
         return new RunnerConfig(allowed, Duration.ofSeconds(defaultTimeout), Duration.ofSeconds(maxTimeout), defaultMemory,
                 maxMemory, defaultCpu, maxCpu, network, host, cleanup, dockerHost, user, pids, maxOutput, maxOutputFile,
                 Duration.ofSeconds(grace), readOnly, runtime, audit, Duration.ofSeconds(retention), Duration.ofSeconds(janitor),
-                maxInline, otherRuns, s3, maxConcurrent, engineLogs, backend, kubernetes.orElseGet(KubernetesConfig::defaults));
+                maxInline, otherRuns, s3, maxConcurrent, engineLogs, backend, kubernetes.orElseGet(KubernetesConfig::defaults),
+                collectLimits);
     }
 
     /** The engine refuses memory limits under 6 MiB. */

@@ -1,0 +1,102 @@
+package dev.containerrunner.plugin.kubernetes;
+
+import dev.containerrunner.plugin.execution.CollectGuard;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One command in a run's keeper container over the exec API, its output read as a stream (flow
+ * controlled: nothing is buffered beyond what is read) and its stderr kept up to 16 KiB. Registered
+ * with the action's {@link CollectGuard}, which closes it on cancellation or at the deadline; closing
+ * it ends the command (its output pipe breaks).
+ *
+ * @apiNote Not thread-safe, except {@link #close()}, which may come from the guard.
+ */
+final class PodExec implements Closeable {
+
+    private static final int MAX_STDERR = 16 * 1024;
+    private static final long EXIT_WAIT_SECONDS = 30;
+
+    private final ExecWatch watch;
+    private final ByteArrayOutputStream stderr;
+    private final CollectGuard guard;
+
+    private PodExec(ExecWatch watch, ByteArrayOutputStream stderr, CollectGuard guard) {
+        this.watch = watch;
+        this.stderr = stderr;
+        this.guard = guard;
+    }
+
+    /** Starts {@code command} in {@code pod}'s keeper. @throws IOException when the API refuses */
+    static PodExec start(KubernetesClient client, String namespace, String pod, CollectGuard guard, String... command)
+            throws IOException {
+        guard.check();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        OutputStream bounded = new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                synchronized (stderr) {
+                    stderr.write(b, off, Math.max(0, Math.min(len, MAX_STDERR - stderr.size())));
+                }
+            }
+        };
+        try {
+            ExecWatch watch = client.pods().inNamespace(namespace).withName(pod).inContainer(PodSpecs.KEEPER)
+                    .redirectingOutput().writingError(bounded).exec(command);
+            return new PodExec(guard.attach(watch), stderr, guard);
+        } catch (KubernetesClientException e) {
+            throw new IOException(PodStates.describe(e), e);
+        }
+    }
+
+    /** The command's stdout, metered by the guard when {@code metered}. */
+    InputStream output(boolean metered) {
+        return metered ? guard.meter(watch.getOutput()) : watch.getOutput();
+    }
+
+    /** What the command wrote on stderr (at most 16 KiB), trimmed. */
+    String errors() {
+        synchronized (stderr) {
+            return stderr.toString(StandardCharsets.UTF_8).trim();
+        }
+    }
+
+    /**
+     * The command's exit code, once its output has ended.
+     *
+     * @throws IOException when it does not come within 30 s or the exec failed
+     */
+    int exitCode() throws IOException {
+        try {
+            Integer code = watch.exitCode().get(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
+            return code == null ? -1 : code;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the keeper's command to end", e);
+        } catch (ExecutionException | TimeoutException e) {
+            guard.check();
+            throw new IOException("the keeper's command did not end: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        guard.detach(watch);
+        watch.close();
+    }
+}
