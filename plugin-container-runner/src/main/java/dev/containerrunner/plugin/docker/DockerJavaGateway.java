@@ -2,6 +2,7 @@ package dev.containerrunner.plugin.docker;
 
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.EntryKind;
+import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.TreeEntry;
 import dev.containerrunner.plugin.execution.OutputListener;
 import com.github.dockerjava.api.DockerClient;
@@ -201,9 +202,21 @@ public final class DockerJavaGateway implements DockerGateway {
         return streams.copyOut(containerId, path);
     }
 
+    /**
+     * {@inheritDoc} The engine fails a stat of a symbolic link it cannot resolve (a loop: HTTP 500);
+     * then the first header of the path's archive says what it is (the archive of a link is the
+     * link itself, a few hundred bytes).
+     */
     @Override
     public TreeEntry statPath(String containerId, String path) {
-        DockerPathStat stat = streams.stat(containerId, path);
+        DockerPathStat stat;
+        try {
+            stat = streams.stat(containerId, path);
+        } catch (NoSuchContainerException e) {
+            throw e;
+        } catch (ContainerEngineException e) {
+            stat = DockerPathStat.firstHeader(streams.copyOut(containerId, path), e);
+        }
         return new TreeEntry(stat.name(), stat.kind(), stat.kind() == EntryKind.REGULAR ? stat.size() : 0, null);
     }
 

@@ -5,13 +5,10 @@ import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.OutputListener;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.transport.DockerHttpClient;
-import dev.containerrunner.plugin.execution.TarArchives;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.time.Duration;
@@ -90,16 +87,8 @@ final class DockerJavaTransport implements StreamTransport {
     }
 
     private DockerPathStat statFromArchive(String containerId, String path) {
-        try (InputStream archive = client.copyArchiveFromContainerCmd(containerId, path).exec();
-             TarArchiveInputStream tar = TarArchives.reader(archive)) {
-            TarArchiveEntry e = tar.getNextEntry();
-            if (e == null) {
-                throw new ContainerEngineException("stat " + path, "the engine returned an empty archive", null);
-            }
-            return DockerPathStat.of(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return DockerPathStat.firstHeader(client.copyArchiveFromContainerCmd(containerId, path).exec(),
+                new ContainerEngineException("stat " + path, "the engine returned an empty archive", null));
     }
 
     @Override

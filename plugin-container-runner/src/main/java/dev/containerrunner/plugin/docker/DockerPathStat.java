@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.containerrunner.plugin.execution.EntryKind;
 import dev.containerrunner.plugin.execution.TreeEntry;
+import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.execution.TarArchives;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * What the engine says is at a container path without reading it: the
@@ -51,6 +55,23 @@ record DockerPathStat(String name, long size, EntryKind kind) {
     static DockerPathStat of(TarArchiveEntry e) {
         EntryKind kind = EntryKind.of(e);
         return new DockerPathStat(TreeEntry.clean(e.getName()), kind == EntryKind.REGULAR ? e.getSize() : 0, kind);
+    }
+
+    /**
+     * What the first header of {@code archive} says (the archive is closed); {@code statFailure}
+     * is thrown when it has none.
+     */
+    static DockerPathStat firstHeader(InputStream archive, ContainerEngineException statFailure) {
+        try (archive; TarArchiveInputStream tar = TarArchives.reader(archive)) {
+            TarArchiveEntry e = tar.getNextEntry();
+            if (e == null) {
+                throw statFailure;
+            }
+            return of(e);
+        } catch (IOException e) {
+            statFailure.addSuppressed(e);
+            throw statFailure;
+        }
     }
 
     /** A type from Go's {@code os.FileMode} bits. */

@@ -94,13 +94,8 @@ public final class OutputCollector {
                 if (stopped != null) {
                     got = List.of(CollectedFile.Failed.of(path.value(), stopped.reason(), "was not read: " + stopped.getMessage()));
                 } else {
-                    try {
-                        got = read(action, request, reader, path);
-                    } catch (CollectAbortedException e) {
-                        stopped = e;
-                        got = List.of(CollectedFile.Failed.of(path.value(), e.reason(), "was not read to its end: "
-                                + e.getMessage()));
-                    }
+                    got = read(action, request, reader, path);
+                    stopped = reader.stopped();
                 }
                 for (CollectedFile f : got) {
                     ctx.log().line(LogSink.Stream.SYSTEM, "collected " + LogText.neutralize(f.summary()));

@@ -43,6 +43,7 @@ public final class TreeReader {
     private final CollectBudget budget;
     private final CollectGuard guard;
     private final Sink sink;
+    private CollectAbortedException stopped;
 
     /** Reads from {@code files} within {@code budget} and {@code guard}, handing contents to {@code sink}. */
     public TreeReader(CollectSource.RunFiles files, CollectBudget budget, CollectGuard guard, Sink sink) {
@@ -56,10 +57,19 @@ public final class TreeReader {
     }
 
     /**
-     * The files of {@code requested}, a directory's in archive order (links in their place).
+     * Why the action stopped (cancelled, out of time) while reading, or null: the files read
+     * before are still returned, and each path not read carries an entry saying so.
+     */
+    public CollectAbortedException stopped() {
+        return stopped;
+    }
+
+    /**
+     * The files of {@code requested}, a directory's in archive order (links in their place). When
+     * the action is cancelled or runs out of time meanwhile ({@link #stopped()}), the files read so
+     * far and an entry for what was not read.
      *
      * @throws NoSuchContainerException when {@code requested} does not exist
-     * @throws CollectAbortedException  when the action was cancelled or ran out of time
      * @throws IOException              when the engine or cluster failed
      */
     public List<CollectedFile> read(String requested) throws IOException {
@@ -102,16 +112,26 @@ public final class TreeReader {
             }
         } catch (CollectAbortedException e) {
             if (e.wholeAction()) {
-                throw e;
+                stopped = e;
+                out.add(Failed.of(requested, e.reason(), "was not read to its end: " + e.getMessage()));
+            } else {
+                out.add(Failed.of(requested, Reason.BUDGET_EXCEEDED, "was not read to its end: this action " + e.getMessage()
+                        + "; entries after the last one listed were not read (collect them by path)"));
             }
-            out.add(Failed.of(requested, Reason.BUDGET_EXCEEDED, "was not read to its end: this action " + e.getMessage()
-                    + "; entries after the last one listed were not read (collect them by path)"));
         }
         Map<String, Optional<TreeEntry>> looked = new HashMap<>();
         LinkResolver resolver = new LinkResolver(roots(requested), p -> tree.containsKey(p) ? Optional.of(tree.get(p))
                 : lookup(looked, p));
         for (Link link : links) {
-            out.set(link.index(), resolve(link, base, tree, resolver));
+            if (stopped == null) {
+                try {
+                    out.set(link.index(), resolve(link, base, tree, resolver));
+                    continue;
+                } catch (CollectAbortedException e) {
+                    stopped = e;
+                }
+            }
+            out.set(link.index(), Failed.of(link.path(), stopped.reason(), "was not read: " + stopped.getMessage()));
         }
         if (out.isEmpty()) {
             out.add(Failed.of(requested, Reason.NOT_A_REGULAR_FILE, "is a directory without regular files"));
@@ -130,10 +150,10 @@ public final class TreeReader {
     }
 
     private List<String> roots(String requested) {
-        List<String> roots = new ArrayList<>();
+        java.util.Set<String> roots = new java.util.LinkedHashSet<>();
         roots.add(requested);
         roots.addAll(files.runDirectories());
-        return roots;
+        return List.copyOf(roots);
     }
 
     /** Why {@code path} (from the engine's archive) cannot be reported as is, or null when it can. */
