@@ -15,7 +15,7 @@ import java.util.List;
  *                            special files) one action reads (default 1000)
  * @param timeout             {@code collect_timeout_seconds}: the action's deadline (default 600 s)
  * @param maxSkipBytes        {@code max_collect_skip_bytes}: bytes one action may read through and
- *                            discard (default 1 GiB)
+ *                            discard (default 256 MiB)
  */
 public record CollectLimits(long maxInlineTotalBytes, int maxEntries, Duration timeout, long maxSkipBytes) {
 
@@ -27,7 +27,7 @@ public record CollectLimits(long maxInlineTotalBytes, int maxEntries, Duration t
 
     /** The limits when nothing is configured and {@code max_inline_bytes} is its default. */
     public static CollectLimits defaults() {
-        return new CollectLimits(DEFAULT_INLINE_TOTAL, 1000, Duration.ofSeconds(600), 1L << 30);
+        return new CollectLimits(DEFAULT_INLINE_TOTAL, 1000, Duration.ofSeconds(600), 256L << 20);
     }
 
     /** Reads the keys from the app's section; {@code maxInlineBytes} is the section's {@code max_inline_bytes}. */
@@ -38,7 +38,7 @@ public record CollectLimits(long maxInlineTotalBytes, int maxEntries, Duration t
                 + maxInlineBytes + "): one file may not be larger than a whole action's budget");
         int entries = r.intValue(List.of("max_collect_entries"), 1000, 1, LARGEST_ENTRIES);
         int timeout = r.intValue(List.of("collect_timeout_seconds"), 600, 1, LONGEST_TIMEOUT);
-        long skip = r.longValue("max_collect_skip_bytes", 1L << 30, 0, LARGEST_SKIP);
+        long skip = r.longValue("max_collect_skip_bytes", 256L << 20, 0, LARGEST_SKIP);
         return new CollectLimits(total, entries, Duration.ofSeconds(timeout), skip);
     }
 }

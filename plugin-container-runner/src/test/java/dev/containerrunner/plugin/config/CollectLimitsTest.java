@@ -22,7 +22,7 @@ class CollectLimitsTest {
     @Test
     void defaultsAreSane() {
         CollectLimits d = RunnerConfig.defaults().collectLimits();
-        assertEquals(new CollectLimits(16L << 20, 1000, Duration.ofSeconds(600), 1L << 30), d);
+        assertEquals(new CollectLimits(16L << 20, 1000, Duration.ofSeconds(600), 256L << 20), d);
         assertEquals(CollectLimits.defaults(), d);
     }
 
