@@ -120,7 +120,7 @@ public final class TreeReader {
             }
         }
         Map<String, Optional<TreeEntry>> looked = new HashMap<>();
-        LinkResolver resolver = new LinkResolver(roots(requested), p -> tree.containsKey(p) ? Optional.of(tree.get(p))
+        LinkResolver resolver = new LinkResolver(roots(requested), p -> tree.containsKey(p) ? Optional.of(asFile(tree.get(p)))
                 : lookup(looked, p));
         for (Link link : links) {
             if (stopped == null) {
@@ -137,6 +137,11 @@ public final class TreeReader {
             out.add(Failed.of(requested, Reason.NOT_A_REGULAR_FILE, "is a directory without regular files"));
         }
         return out;
+    }
+
+    /** A hard link is a regular file under another name (which name an archive lists first is the engine's choice). */
+    private static TreeEntry asFile(TreeEntry entry) {
+        return entry.kind() == EntryKind.HARDLINK ? new TreeEntry(entry.name(), EntryKind.REGULAR, 0, null) : entry;
     }
 
     private Optional<TreeEntry> lookup(Map<String, Optional<TreeEntry>> looked, String path) throws IOException {

@@ -44,6 +44,7 @@ final class ListedEntries implements CollectSource.Entries {
     private PodExec exec;
     private TarArchiveInputStream tar;
     private TarArchiveEntry lookahead;
+    private boolean broken;
 
     /** @param base the container directory the entries' names are relative to ({@code ""} for {@code /}) */
     ListedEntries(String base, List<Judged> judged, PodFiles.TarOpener opener, CollectGuard guard) {
@@ -69,7 +70,7 @@ final class ListedEntries implements CollectSource.Entries {
         if (read == null || read.kind() != j.entry().kind() || read.size() != j.entry().size()) {
             return new CollectSource.Delivery(j.entry(), Admission.Verdict.reject(CollectedFile.Failed.of(base + "/" + j.entry().name(),
                     CollectedFile.Reason.READ_FAILED, "could not be read in the pod: " + (read == null
-                            ? "the keeper's tar did not deliver it (" + exec.errors() + ")"
+                            ? "the keeper's tar did not deliver it (" + (exec == null ? "" : exec.errors()) + ")"
                             : "it changed since it was listed"))), null);
         }
         if (j.entry().kind() == EntryKind.SYMLINK) {
@@ -90,11 +91,14 @@ final class ListedEntries implements CollectSource.Entries {
         }
         tarred++;
         try {
-            if (lookahead == null) {
+            if (lookahead == null && !broken) {
                 lookahead = tar.getNextEntry();
             }
         } catch (IOException e) {
-            throw guard.explain(e);
+            if (guard.aborted()) {
+                throw guard.explain(e);
+            }
+            broken = true; // the keeper's tar failed (fabric8 ends its output with an exception): the rest of the batch is missing
         }
         if (lookahead != null && TreeEntry.clean(lookahead.getName()).equals(TreeEntry.clean(listedName))) {
             TarArchiveEntry h = lookahead;
@@ -110,6 +114,7 @@ final class ListedEntries implements CollectSource.Entries {
             exec = null;
             tar = null;
             lookahead = null;
+            broken = false;
         }
     }
 

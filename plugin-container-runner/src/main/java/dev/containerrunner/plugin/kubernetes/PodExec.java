@@ -94,6 +94,19 @@ final class PodExec implements Closeable {
         }
     }
 
+    /** The exit code if the command has ended (waiting at most a second), else 0. */
+    int exitCodeNow() {
+        try {
+            Integer code = watch.exitCode().get(1, TimeUnit.SECONDS);
+            return code == null ? 0 : code;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (ExecutionException | TimeoutException e) {
+            return 0;
+        }
+    }
+
     @Override
     public void close() {
         guard.detach(watch);

@@ -143,7 +143,10 @@ final class PodFiles implements CollectSource.RunFiles {
                     return complete[0];
                 });
             } catch (IOException e) {
-                throw guard.explain(e);
+                // fabric8 ends the output of a command that exited non-zero with an exception: the code says why
+                if (guard.aborted() || exec.exitCodeNow() == 0) {
+                    throw guard.explain(e);
+                }
             }
             if (!complete[0]) {
                 return; // the budget is spent: closing the exec ends the listing

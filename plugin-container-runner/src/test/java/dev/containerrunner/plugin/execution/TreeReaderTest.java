@@ -60,6 +60,13 @@ class TreeReaderTest {
     }
 
     @Test
+    void aSymlinkToTheSecondNameOfAHardLinkedFileIsThatFile() throws IOException {
+        FakeRunFiles files = new FakeRunFiles("/out").file("/out/a", "shared").hardLink("/out/b", "/out/a")
+                .symlink("/out/s", "b");
+        assertEquals("shared", text(byPath(read(files, "/out")).get("/out/s")));
+    }
+
+    @Test
     void devicesAreReportedNeverReturnedAsEmptyFiles() throws IOException {
         FakeRunFiles files = new FakeRunFiles("/out").special("/out/c", EntryKind.CHAR_DEVICE)
                 .special("/out/d", EntryKind.BLOCK_DEVICE).file("/out/empty", "");
