@@ -255,6 +255,12 @@ public abstract class BackendContract {
         assertTrue(error(f.get("/out/loop1")).contains("loop"), f.get("/out/loop1").toString());
         assertTrue(error(f.get("/out/dl")).contains("which is a directory"), f.get("/out/dl").toString());
         assertEquals(false, got.get("success"));
+        Map<String, Map<String, Object>> byPath = filesByPath(call("collect_output", ctx, "container_id", run.get("container_id"),
+                "file_paths", List.of("/out/loop1", "/out/s", "/out/b", "/out/p")));
+        assertTrue(error(byPath.get("/out/loop1")).contains("loop"), byPath.toString());
+        assertEquals("hello\n", byPath.get("/out/s").get("content"), byPath.toString());
+        assertEquals("hello\n", byPath.get("/out/b").get("content"), byPath.toString());
+        assertTrue(error(byPath.get("/out/p")).contains("FIFO"), byPath.toString());
     }
 
     /** Issue 13 §1: an output_file that is a symbolic link to a real file (relative or absolute) is that file. */

@@ -203,21 +203,22 @@ public final class DockerJavaGateway implements DockerGateway {
     }
 
     /**
-     * {@inheritDoc} The engine fails a stat of a symbolic link it cannot resolve (a loop: HTTP 500);
-     * then the first header of the path's archive says what it is (the archive of a link is the
-     * link itself, a few hundred bytes).
+     * {@inheritDoc} The engine fails both a stat and an archive of a symbolic link it cannot resolve
+     * itself (a loop: HTTP 500 "too many links"): such a path is reported as a link without text.
      */
     @Override
     public TreeEntry statPath(String containerId, String path) {
-        DockerPathStat stat;
         try {
-            stat = streams.stat(containerId, path);
+            DockerPathStat stat = streams.stat(containerId, path);
+            return new TreeEntry(stat.name(), stat.kind(), stat.kind() == EntryKind.REGULAR ? stat.size() : 0, null);
         } catch (NoSuchContainerException e) {
             throw e;
         } catch (ContainerEngineException e) {
-            stat = DockerPathStat.firstHeader(streams.copyOut(containerId, path), e);
+            if (DockerErrors.unresolvableLink(e)) {
+                return new TreeEntry(path.substring(path.lastIndexOf('/') + 1), EntryKind.SYMLINK, 0, null);
+            }
+            throw e;
         }
-        return new TreeEntry(stat.name(), stat.kind(), stat.kind() == EntryKind.REGULAR ? stat.size() : 0, null);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.containerrunner.plugin.docker;
 import dev.containerrunner.plugin.execution.Admission;
 import dev.containerrunner.plugin.execution.CollectGuard;
 import dev.containerrunner.plugin.execution.CollectSource;
+import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.EntryKind;
 import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.SingleEntry;
@@ -63,7 +64,16 @@ final class DockerRunFiles implements CollectSource.RunFiles {
         if (entry.kind() != EntryKind.SYMLINK) {
             return entry;
         }
-        InputStream archive = guard.attach(gateway.get().copyOut(containerId, path));
+        InputStream opened;
+        try {
+            opened = gateway.get().copyOut(containerId, path);
+        } catch (ContainerEngineException e) {
+            if (DockerErrors.unresolvableLink(e)) {
+                return entry; // a loop the engine cannot even archive: a link without text
+            }
+            throw e;
+        }
+        InputStream archive = guard.attach(opened);
         try (archive; TarArchiveInputStream tar = TarArchives.reader(archive)) {
             TarArchiveEntry header = tar.getNextEntry();
             if (header == null || !header.isSymbolicLink()) {

@@ -13,6 +13,14 @@ public interface Admission {
     Verdict judge(TreeEntry entry);
 
     /**
+     * The largest regular file the next verdict could admit, in bytes, so a source that lists and
+     * reads in one step (the Kubernetes keeper) reads a single file at once when it may fit.
+     */
+    default long sizeHint() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * What becomes of one entry.
      *
      * @param reserved the bytes of the inline budget set aside for it (DELIVER only)

@@ -73,7 +73,17 @@ public final class CollectBudget {
      * @param counted whether the entry was already counted (a link's target read for it)
      */
     public Admission admission(Function<TreeEntry, String> pathOf, boolean counted) {
-        return entry -> judge(entry, pathOf.apply(entry), counted);
+        return new Admission() {
+            @Override
+            public Verdict judge(TreeEntry entry) {
+                return CollectBudget.this.judge(entry, pathOf.apply(entry), counted);
+            }
+
+            @Override
+            public long sizeHint() {
+                return upload ? Long.MAX_VALUE : Math.min(maxInlineBytes, inlineLeft);
+            }
+        };
     }
 
     private Verdict judge(TreeEntry entry, String path, boolean counted) {

@@ -40,6 +40,9 @@ public final class LinkResolver {
     public record Resolution(String path, TreeEntry entry, String problem) {
     }
 
+    /** Why a link whose text the source could not read (the engine could not resolve it itself) is not followed. */
+    static final String UNRESOLVABLE = "is a loop or a chain of symbolic links the engine cannot resolve";
+
     private final List<String> roots;
     private final Lookup lookup;
 
@@ -55,6 +58,9 @@ public final class LinkResolver {
      * @throws IOException when a lookup fails
      */
     public Resolution resolve(String linkPath, String linkText) throws IOException {
+        if (linkText == null) {
+            return refused(UNRESOLVABLE);
+        }
         Deque<String> todo = new ArrayDeque<>();
         push(todo, linkText);
         String current = linkText.startsWith("/") ? "/" : parent(linkPath);
@@ -83,6 +89,9 @@ public final class LinkResolver {
             }
             TreeEntry entry = found.get();
             if (entry.kind() == EntryKind.SYMLINK) {
+                if (entry.linkName() == null) {
+                    return refused(UNRESOLVABLE + " (at " + next + ")");
+                }
                 if (++hops > MAX_HOPS) {
                     return refused("needs more than " + MAX_HOPS + " symbolic links to resolve");
                 }

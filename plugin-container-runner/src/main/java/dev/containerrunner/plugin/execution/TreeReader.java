@@ -114,10 +114,11 @@ public final class TreeReader {
             if (e.wholeAction()) {
                 stopped = e;
                 out.add(Failed.of(requested, e.reason(), "was not read to its end: " + e.getMessage()));
-            } else {
+            } else if (tree.isEmpty() || tree.get(requested).kind() == EntryKind.DIRECTORY) {
                 out.add(Failed.of(requested, Reason.BUDGET_EXCEEDED, "was not read to its end: this action " + e.getMessage()
                         + "; entries after the last one listed were not read (collect them by path)"));
-            }
+            } // else: a single file, already reported; only the archive's end was not read
+
         }
         Map<String, Optional<TreeEntry>> looked = new HashMap<>();
         LinkResolver resolver = new LinkResolver(roots(requested), p -> tree.containsKey(p) ? Optional.of(asFile(tree.get(p)))
@@ -192,15 +193,19 @@ public final class TreeReader {
         }
         LinkResolver.Resolution r = resolver.resolve(link.path(), text);
         if (r.problem() != null) {
-            return Failed.of(link.path(), Reason.NOT_A_REGULAR_FILE, "is a symbolic link to " + text + " that " + r.problem()
+            return Failed.of(link.path(), Reason.NOT_A_REGULAR_FILE, "is a symbolic link" + to(text) + " that " + r.problem()
                     + ": not followed");
         }
         if (r.entry().kind() != EntryKind.REGULAR) {
-            return Failed.of(link.path(), Reason.NOT_A_REGULAR_FILE, "is a symbolic link to " + text + " (" + r.path()
+            return Failed.of(link.path(), Reason.NOT_A_REGULAR_FILE, "is a symbolic link" + to(text) + " (" + r.path()
                     + "), which is " + r.entry().kind().description() + ": not followed"
                     + (r.entry().kind() == EntryKind.DIRECTORY ? " (collect " + r.path() + " itself)" : ""));
         }
         return fetch(r.path(), link.path(), "a symbolic link to " + r.path());
+    }
+
+    private static String to(String linkText) {
+        return linkText == null ? "" : " to " + linkText;
     }
 
     /** The regular file {@code real}, read again through the source and reported as {@code as}. */

@@ -25,7 +25,6 @@ import java.util.concurrent.TimeoutException;
 final class PodExec implements Closeable {
 
     private static final int MAX_STDERR = 16 * 1024;
-    private static final long EXIT_WAIT_SECONDS = 30;
 
     private final ExecWatch watch;
     private final ByteArrayOutputStream stderr;
@@ -73,24 +72,6 @@ final class PodExec implements Closeable {
     String errors() {
         synchronized (stderr) {
             return stderr.toString(StandardCharsets.UTF_8).trim();
-        }
-    }
-
-    /**
-     * The command's exit code, once its output has ended.
-     *
-     * @throws IOException when it does not come within 30 s or the exec failed
-     */
-    int exitCode() throws IOException {
-        try {
-            Integer code = watch.exitCode().get(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
-            return code == null ? -1 : code;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the keeper's command to end", e);
-        } catch (ExecutionException | TimeoutException e) {
-            guard.check();
-            throw new IOException("the keeper's command did not end: " + e.getMessage(), e);
         }
     }
 

@@ -6,6 +6,8 @@ import dev.containerrunner.plugin.execution.CollectSource;
 import dev.containerrunner.plugin.execution.CollectedFile;
 import dev.containerrunner.plugin.execution.EntryKind;
 import dev.containerrunner.plugin.execution.NoSuchContainerException;
+import dev.containerrunner.plugin.execution.SingleEntry;
+import dev.containerrunner.plugin.execution.TarEntries;
 import dev.containerrunner.plugin.execution.TarArchives;
 import dev.containerrunner.plugin.execution.TreeEntry;
 import dev.containerrunner.plugin.execution.UnreadablePathException;
@@ -34,6 +36,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 final class PodFiles implements CollectSource.RunFiles {
 
     private static final int BATCH_NAMES = 256;
+    /** The largest size hint passed to the keeper's shell (its {@code test} compares 64-bit numbers; this stays far below). */
+    private static final long LARGEST_HINT = 1L << 50;
     private static final int BATCH_CHARS = 32 * 1024;
     private static final String TAR = """
             cd -P -- "$1" 2>/dev/null || exit 3
@@ -77,30 +81,12 @@ final class PodFiles implements CollectSource.RunFiles {
         if (place.isEmpty()) {
             return Optional.empty();
         }
-        List<PodListing.Listed> found = new ArrayList<>();
-        try {
-            list(place.get(), "one", guard, found::add);
+        try (Answer answer = ask(place.get(), -1, "one", guard)) {
+            TreeEntry entry = answer.file();
+            return Optional.of(entry.kind() == EntryKind.SYMLINK ? answer.withLinkText(entry) : entry);
         } catch (NoSuchContainerException e) {
             return Optional.empty();
         }
-        if (found.size() != 1) {
-            throw new IOException("the keeper listed " + found.size() + " entries for " + path);
-        }
-        PodListing.Listed l = found.get(0);
-        String name = place.get().name();
-        if (l.kind() == EntryKind.SYMLINK) {
-            try (PodExec tar = tar(place.get().parent(), List.of(l.name()), guard);
-                 TarArchiveInputStream in = TarArchives.reader(tar.output(true))) {
-                TarArchiveEntry header = in.getNextEntry();
-                if (header == null || !header.isSymbolicLink()) {
-                    throw new IOException("the keeper could not read the symbolic link " + path + ": " + tar.errors());
-                }
-                return Optional.of(new TreeEntry(name, EntryKind.SYMLINK, 0, header.getLinkName()));
-            } catch (IOException e) {
-                throw guard.explain(e);
-            }
-        }
-        return Optional.of(new TreeEntry(name, l.kind(), l.kind() == EntryKind.REGULAR ? l.size() : 0, null));
     }
 
     @Override
@@ -108,20 +94,30 @@ final class PodFiles implements CollectSource.RunFiles {
         Place place = place(path).orElseThrow(() -> new NoSuchContainerException("archive", path + " is not inside the run's"
                 + " directories " + dirs.dirs() + " (on Kubernetes only output_file's directory and writable_dirs outlive"
                 + " the container)", null));
-        List<ListedEntries.Judged> judged = new ArrayList<>();
-        Map<Long, String> firstByInode = new HashMap<>();
-        list(place, "tree", guard, listed -> {
-            TreeEntry entry = entryOf(listed, firstByInode);
-            Admission.Verdict verdict = admission.judge(entry);
-            judged.add(new ListedEntries.Judged(listed.name(), entry, verdict));
-            return verdict.action() != Admission.Verdict.Action.STOP;
-        });
-        String parent = path.substring(0, path.lastIndexOf('/'));
-        return new ListedEntries(parent, judged, names -> tar(place.parent(), names, guard), guard);
+        String base = path.substring(0, path.lastIndexOf('/'));
+        Answer answer = ask(place, Math.min(admission.sizeHint(), LARGEST_HINT), "tree", guard);
+        try {
+            if (!answer.isTree()) {
+                return answer.single(admission);
+            }
+            List<ListedEntries.Judged> judged = new ArrayList<>();
+            Map<Long, String> firstByInode = new HashMap<>();
+            answer.tree(listed -> {
+                TreeEntry entry = entryOf(listed, firstByInode);
+                Admission.Verdict verdict = admission.judge(entry);
+                judged.add(new ListedEntries.Judged(listed.name(), entry, verdict));
+                return verdict.action() != Admission.Verdict.Action.STOP;
+            });
+            answer.close();
+            return new ListedEntries(base, judged, names -> tar(place.parent(), names, guard), guard);
+        } catch (IOException | RuntimeException e) {
+            answer.close();
+            throw e;
+        }
     }
 
     /** A listed path as an entry; a regular file already listed under another name is a hard link to it, as in tar. */
-    private static TreeEntry entryOf(PodListing.Listed listed, Map<Long, String> firstByInode) {
+    static TreeEntry entryOf(PodListing.Listed listed, Map<Long, String> firstByInode) {
         String name = TreeEntry.clean(listed.name());
         if (listed.kind() == EntryKind.REGULAR && listed.links() > 1) {
             String first = firstByInode.putIfAbsent(listed.inode(), name);
@@ -132,40 +128,143 @@ final class PodFiles implements CollectSource.RunFiles {
         return new TreeEntry(name, listed.kind(), listed.kind() == EntryKind.REGULAR ? listed.size() : 0, null);
     }
 
-    private void list(Place place, String mode, CollectGuard guard, Predicate<PodListing.Listed> each) throws IOException {
-        try (PodExec exec = PodExec.start(client, namespace, pod, guard, "sh", "-c", PodListing.SCRIPT, "sh", place.parent(),
-                place.name(), mode)) {
+    /** Runs the keeper's {@link PodListing#SCRIPT} for {@code place}; its first line says what follows. */
+    private Answer ask(Place place, long limit, String mode, CollectGuard guard) throws IOException {
+        PodExec exec = PodExec.start(client, namespace, pod, guard, "sh", "-c", PodListing.SCRIPT, "sh", place.parent(),
+                place.name(), String.valueOf(limit), mode);
+        try {
+            BufferedInputStream in = new BufferedInputStream(exec.output(true), 1 << 16);
+            String kind;
+            try {
+                kind = PodListing.line(in, true);
+            } catch (IOException e) {
+                throw failure(place, exec, e, guard);
+            }
+            if (!"TREE".equals(kind) && !"FILE".equals(kind)) {
+                throw failure(place, exec, new IOException("the keeper answered " + kind), guard);
+            }
+            return new Answer(place, exec, in, "TREE".equals(kind), guard);
+        } catch (IOException | RuntimeException e) {
+            exec.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Why the keeper's command ended early: fabric8 ends the output of a command that exited
+     * non-zero with an exception, and the exit code says why.
+     */
+    private IOException failure(Place place, PodExec exec, IOException e, CollectGuard guard) throws IOException {
+        if (guard.aborted()) {
+            throw guard.explain(e);
+        }
+        int code = exec.exitCodeNow();
+        switch (code) {
+            case PodListing.PARENT_MISSING, PodListing.MISSING -> throw new NoSuchContainerException("archive",
+                    place.path() + " does not exist", e);
+            case PodListing.BELOW_A_LINK -> throw new UnreadablePathException(CollectedFile.Reason.NOT_A_REGULAR_FILE,
+                    "is below a symbolic link: on Kubernetes a directory on the way that is a symbolic link is not"
+                            + " followed (collect the path it points to)");
+            default -> {
+                return new IOException("reading " + place.path() + " in pod " + pod + " failed" + (code == 0 ? "" : " (exit "
+                        + code + ")") + ": " + e.getMessage() + (exec.errors().isEmpty() ? "" : "; " + exec.errors()), e);
+            }
+        }
+    }
+
+    /** The keeper's answer about one path: a directory's listing, or the path's own record and perhaps its tar. */
+    private final class Answer implements AutoCloseable {
+        private final Place place;
+        private final PodExec exec;
+        private final BufferedInputStream in;
+        private final boolean tree;
+        private final CollectGuard guard;
+
+        Answer(Place place, PodExec exec, BufferedInputStream in, boolean tree, CollectGuard guard) {
+            this.place = place;
+            this.exec = exec;
+            this.in = in;
+            this.tree = tree;
+            this.guard = guard;
+        }
+
+        boolean isTree() {
+            return tree;
+        }
+
+        /** Hands each listed path to {@code each} until it returns false; then checks the listing was whole. */
+        void tree(Predicate<PodListing.Listed> each) throws IOException {
             boolean[] complete = {true};
             try {
-                PodListing.read(new BufferedInputStream(exec.output(false), 1 << 16), listed -> {
+                PodListing.read(in, listed -> {
                     guard.check();
                     complete[0] = each.test(listed);
                     return complete[0];
                 });
             } catch (IOException e) {
-                // fabric8 ends the output of a command that exited non-zero with an exception: the code says why
-                if (guard.aborted() || exec.exitCodeNow() == 0) {
-                    throw guard.explain(e);
-                }
+                throw failure(place, exec, e, guard);
             }
-            if (!complete[0]) {
-                return; // the budget is spent: closing the exec ends the listing
+            if (complete[0] && !exec.errors().isEmpty()) {
+                throw new IOException("the pod's keeper could not list all of " + place.path() + ": " + exec.errors());
             }
-            int code = exec.exitCode();
-            switch (code) {
-                case 0 -> {
-                    if (!exec.errors().isEmpty()) {
-                        throw new IOException("the pod's keeper could not list all of " + place.path() + ": " + exec.errors());
-                    }
-                }
-                case PodListing.PARENT_MISSING, PodListing.MISSING -> throw new NoSuchContainerException("archive",
-                        place.path() + " does not exist", null);
-                case PodListing.BELOW_A_LINK -> throw new UnreadablePathException(CollectedFile.Reason.NOT_A_REGULAR_FILE,
-                        "is below a symbolic link: on Kubernetes a directory on the way that is a symbolic link is not"
-                                + " followed (collect the path it points to)");
-                default -> throw new IOException("listing " + place.path() + " in pod " + pod + " exited with " + code + ": "
-                        + exec.errors());
+        }
+
+        /** The path's own record (not a directory being walked). */
+        TreeEntry file() throws IOException {
+            try {
+                return entryOf(PodListing.readOne(in), new HashMap<>());
+            } catch (IOException e) {
+                throw failure(place, exec, e, guard);
             }
+        }
+
+        /** The tar that follows the record, positioned at its first header; null when the keeper sent none. */
+        private TarArchiveInputStream tarOrNull() throws IOException {
+            String next;
+            try {
+                next = PodListing.line(in, false);
+            } catch (IOException e) {
+                throw failure(place, exec, e, guard);
+            }
+            return "TAR".equals(next) ? TarArchives.reader(in) : null;
+        }
+
+        /** {@code link} with its text, from the tar the keeper sent of it. */
+        TreeEntry withLinkText(TreeEntry link) throws IOException {
+            TarArchiveInputStream tar = tarOrNull();
+            TarArchiveEntry header = tar == null ? null : tar.getNextEntry();
+            if (header == null || !header.isSymbolicLink()) {
+                throw new IOException("the keeper could not read the symbolic link " + place.path() + ": " + exec.errors());
+            }
+            return new TreeEntry(link.name(), EntryKind.SYMLINK, 0, header.getLinkName());
+        }
+
+        /** The one entry of a path that is not a directory being walked, read in this same exec when it fits. */
+        CollectSource.Entries single(Admission admission) throws IOException {
+            TreeEntry entry = file();
+            if (entry.kind() == EntryKind.SYMLINK) {
+                entry = withLinkText(entry);
+            }
+            Admission.Verdict verdict = admission.judge(entry);
+            if (!verdict.wantsContent()) {
+                close();
+                return new SingleEntry(new CollectSource.Delivery(entry, verdict, null), null);
+            }
+            TarArchiveInputStream tar = tarOrNull();
+            TarArchiveEntry header = tar == null ? null : tar.getNextEntry();
+            if (header == null || !header.isFile() || header.isLink() || header.getSize() != entry.size()) {
+                close();
+                return new SingleEntry(new CollectSource.Delivery(entry, Admission.Verdict.reject(CollectedFile.Failed.of(
+                        place.path(), CollectedFile.Reason.READ_FAILED, "could not be read in the pod: " + (header == null
+                                ? "the keeper did not send it (" + exec.errors() + ")" : "it changed since it was listed"))),
+                        null), null);
+            }
+            return new SingleEntry(new CollectSource.Delivery(entry, verdict, TarEntries.content(tar, guard)), this::close);
+        }
+
+        @Override
+        public void close() {
+            exec.close();
         }
     }
 

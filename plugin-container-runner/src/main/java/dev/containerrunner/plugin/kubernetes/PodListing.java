@@ -18,16 +18,32 @@ final class PodListing {
 
     /**
      * The keeper's script: {@code $1} the parent directory as the keeper sees it, {@code $2} the
-     * name, {@code $3} {@code one} (the path alone) or {@code tree} (everything below it). Exit 3:
-     * the parent does not exist; 4: a directory on the way is a symbolic link (the keeper's view of
-     * an absolute link is not the container's, so it is not followed); 5: the path does not exist.
+     * name, {@code $3} the largest regular file to read at once (-1: none), {@code $4} {@code tree}
+     * (list everything below a directory) or {@code one} (the path alone). Prints {@code TREE} and
+     * the listing of a directory; or {@code FILE}, the path's own record, then {@code TAR} and a tar
+     * of it when it is a symbolic link or a regular file of at most {@code $3} bytes (so a file that
+     * fits costs one exec), else {@code END}. Exit 3: the parent does not exist; 4: a directory on the
+     * way is a symbolic link (the keeper's view of an absolute link is not the container's, so it is
+     * not followed); 5: the path does not exist.
      */
     static final String SCRIPT = """
             cd -P -- "$1" 2>/dev/null || exit 3
             [ "$(pwd -P)" = "$1" ] || exit 4
             [ -e "./$2" ] || [ -L "./$2" ] || exit 5
-            if [ "$3" = one ]; then echo 1; stat -c '%s %f %h %i' -- "./$2" && printf '%s\\0' "./$2"; exit; fi
-            find "./$2" -print0 | xargs -0 -r sh -c 'echo "$#"; stat -c "%s %f %h %i" -- "$@" && printf "%s\\0" "$@"' sh
+            if [ "$4" = tree ] && [ -d "./$2" ] && [ ! -L "./$2" ]; then
+              echo TREE
+              find "./$2" -print0 | xargs -0 -r sh -c 'echo "$#"; stat -c "%s %f %h %i" -- "$@" && printf "%s\\0" "$@"' sh
+              exit
+            fi
+            echo FILE
+            echo 1
+            stat -c '%s %f %h %i' -- "./$2" || exit 6
+            printf '%s\\0' "./$2"
+            if [ -L "./$2" ] || { [ -f "./$2" ] && [ "$(stat -c %s -- "./$2")" -le "$3" ]; }; then
+              echo TAR
+              exec tar cf - --no-recursion "./$2"
+            fi
+            echo END
             """;
 
     static final int PARENT_MISSING = 3;
@@ -93,8 +109,21 @@ final class PodListing {
         }
     }
 
+    /** The one record of a {@code FILE} answer (after its {@code FILE} line). */
+    static Listed readOne(InputStream in) throws IOException {
+        Listed[] one = new Listed[1];
+        read(in, l -> {
+            one[0] = l;
+            return false;
+        });
+        if (one[0] == null) {
+            throw new EOFException("the keeper's answer has no record");
+        }
+        return one[0];
+    }
+
     /** An ASCII line without its newline; null at the end when {@code endAllowed}. */
-    private static String line(InputStream in, boolean endAllowed) throws IOException {
+    static String line(InputStream in, boolean endAllowed) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream(64);
         for (int c = in.read(); c != '\n'; c = in.read()) {
             if (c < 0) {

@@ -18,9 +18,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
- * An in-memory container filesystem that answers like the Docker engine: a stat of any path, and
- * a real tar archive (written with commons-compress, names in UTF-8) of a path, hard links as tar
- * hard-link entries after the first name, FIFOs and devices as their own entry types.
+ * An in-memory container filesystem that answers like the Docker engine: a stat of any path (a
+ * file's content is given only when admitted), and a real tar archive (written with
+ * commons-compress, names in UTF-8) of a directory, hard links as tar hard-link entries after the
+ * first name, FIFOs and devices as their own entry types.
  */
 public class FakeRunFiles implements CollectSource.RunFiles {
 
@@ -92,6 +93,16 @@ public class FakeRunFiles implements CollectSource.RunFiles {
     public CollectSource.Entries entries(String path, Admission admission, CollectGuard guard) {
         if (!nodes.containsKey(path)) {
             throw new NoSuchContainerException("archive", path + " does not exist", null);
+        }
+        Node n = nodes.get(path);
+        if (n.kind() != EntryKind.DIRECTORY) { // like Docker: a stat first, the archive only when the content is wanted
+            TreeEntry entry = stat(path, guard).orElseThrow();
+            Admission.Verdict verdict = admission.judge(entry);
+            if (!verdict.wantsContent()) {
+                return new SingleEntry(new CollectSource.Delivery(entry, verdict, null), null);
+            }
+            archived.merge(path, 1, Integer::sum);
+            return new SingleEntry(new CollectSource.Delivery(entry, verdict, new ByteArrayInputStream(n.content())), null);
         }
         archived.merge(path, 1, Integer::sum);
         return TarEntries.of(archive(path), admission, guard);

@@ -47,8 +47,13 @@ class PodListingTest {
                 l -> true));
     }
 
+    private static Process script(Path parent, String name, long limit, String mode) throws IOException {
+        return new ProcessBuilder("sh", "-c", PodListing.SCRIPT, "sh", parent.toString(), name, String.valueOf(limit), mode).start();
+    }
+
     @Test
-    void theScriptListsEveryTypeWithoutReadingAndRefusesAParentThatIsALink(@TempDir Path dir) throws Exception {
+    void theScriptListsEveryTypeWithoutReadingAndRefusesAParentThatIsALink(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.toRealPath();
         Path out = Files.createDirectory(dir.resolve("out"));
         Files.writeString(out.resolve("a"), "hello\n");
         Files.createLink(out.resolve("b"), out.resolve("a"));
@@ -56,8 +61,10 @@ class PodListingTest {
         Files.writeString(out.resolve("we\nird \u20ac"), "x");
         assertEquals(0, new ProcessBuilder("mkfifo", out.resolve("p").toString()).start().waitFor());
         List<PodListing.Listed> got = new ArrayList<>();
-        Process p = new ProcessBuilder("sh", "-c", PodListing.SCRIPT, "sh", dir.toRealPath().toString(), "out", "tree").start();
-        PodListing.read(new BufferedInputStream(p.getInputStream()), got::add);
+        Process p = script(dir, "out", -1, "tree");
+        BufferedInputStream in = new BufferedInputStream(p.getInputStream());
+        assertEquals("TREE", PodListing.line(in, false));
+        PodListing.read(in, got::add);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         got.sort((x, y) -> x.name().compareTo(y.name()));
@@ -69,12 +76,33 @@ class PodListingTest {
         assertEquals(got.get(1).inode(), got.get(2).inode(), "hard links share the inode");
         assertEquals(2, got.get(1).links());
         Files.createSymbolicLink(dir.resolve("link"), out);
-        Process below = new ProcessBuilder("sh", "-c", PodListing.SCRIPT, "sh", dir.toRealPath().resolve("link").toString(), "a",
-                "one").start();
+        Process below = script(dir.resolve("link"), "a", -1, "one");
         assertTrue(below.waitFor(30, TimeUnit.SECONDS));
         assertEquals(PodListing.BELOW_A_LINK, below.exitValue());
-        Process missing = new ProcessBuilder("sh", "-c", PodListing.SCRIPT, "sh", out.toRealPath().toString(), "nope", "one").start();
+        Process missing = script(out, "nope", -1, "one");
         assertTrue(missing.waitFor(30, TimeUnit.SECONDS));
         assertEquals(PodListing.MISSING, missing.exitValue());
+    }
+
+    @Test
+    void aFileThatFitsIsListedAndReadInTheSameAnswerOneThatDoesNotIsOnlyListed(@TempDir Path tmp) throws Exception {
+        Path out = Files.createDirectory(tmp.toRealPath().resolve("out"));
+        Files.writeString(out.resolve("a"), "hello\n");
+        Process fits = script(out, "a", 6, "tree");
+        BufferedInputStream in = new BufferedInputStream(fits.getInputStream());
+        assertEquals("FILE", PodListing.line(in, false));
+        assertEquals(6, PodListing.readOne(in).size());
+        assertEquals("TAR", PodListing.line(in, false));
+        try (var tar = dev.containerrunner.plugin.execution.TarArchives.reader(in)) {
+            assertEquals("./a", tar.getNextEntry().getName());
+            assertEquals("hello\n", new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        assertTrue(fits.waitFor(30, TimeUnit.SECONDS));
+        Process tooBig = script(out, "a", 5, "tree");
+        BufferedInputStream big = new BufferedInputStream(tooBig.getInputStream());
+        assertEquals("FILE", PodListing.line(big, false));
+        assertEquals(6, PodListing.readOne(big).size());
+        assertEquals("END", PodListing.line(big, false), "nothing of a file that does not fit is read");
+        assertEquals(-1, big.read());
     }
 }
