@@ -1,8 +1,6 @@
 package dev.containerrunner.plugin.docker;
 
 import dev.containerrunner.plugin.execution.ContainerEngineException;
-import dev.containerrunner.plugin.execution.EntryKind;
-import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.TreeEntry;
 import dev.containerrunner.plugin.execution.OutputListener;
 import com.github.dockerjava.api.DockerClient;
@@ -202,23 +200,9 @@ public final class DockerJavaGateway implements DockerGateway {
         return streams.copyOut(containerId, path);
     }
 
-    /**
-     * {@inheritDoc} The engine fails both a stat and an archive of a symbolic link it cannot resolve
-     * itself (a loop: HTTP 500 "too many links"): such a path is reported as a link without text.
-     */
     @Override
     public TreeEntry statPath(String containerId, String path) {
-        try {
-            DockerPathStat stat = streams.stat(containerId, path);
-            return new TreeEntry(stat.name(), stat.kind(), stat.kind() == EntryKind.REGULAR ? stat.size() : 0, null);
-        } catch (NoSuchContainerException e) {
-            throw e;
-        } catch (ContainerEngineException e) {
-            if (DockerErrors.unresolvableLink(e)) {
-                return new TreeEntry(path.substring(path.lastIndexOf('/') + 1), EntryKind.SYMLINK, 0, null);
-            }
-            throw e;
-        }
+        return DockerPathStat.entry(streams, containerId, path);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.containerrunner.plugin.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.containerrunner.plugin.execution.EntryKind;
+import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.TreeEntry;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.TarArchives;
@@ -49,6 +50,37 @@ record DockerPathStat(String name, long size, EntryKind kind) {
             throw new IOException("the engine's " + HEADER + " header has no size or mode: " + stat);
         }
         return new DockerPathStat(stat.path("name").asText(""), stat.path("size").asLong(), kindOf(stat.path("mode").asLong()));
+    }
+
+    /**
+     * What is at {@code path} as an entry, asked through {@code streams}: its stat; when the engine
+     * fails the stat (HTTP 500 without a body), the path's archive: its first header says what it
+     * is, or its error says the engine cannot resolve a symbolic link there itself (a loop: "too
+     * many links"), and the path is reported as a link without text.
+     *
+     * @throws NoSuchContainerException when the container or path does not exist
+     * @throws ContainerEngineException when the engine fails otherwise
+     */
+    static TreeEntry entry(StreamTransport streams, String containerId, String path) {
+        DockerPathStat stat;
+        try {
+            stat = streams.stat(containerId, path);
+        } catch (NoSuchContainerException e) {
+            throw e;
+        } catch (ContainerEngineException statFailure) {
+            InputStream archive;
+            try {
+                archive = streams.copyOut(containerId, path);
+            } catch (ContainerEngineException e) {
+                if (DockerErrors.unresolvableLink(e)) {
+                    return new TreeEntry(path.substring(path.lastIndexOf('/') + 1), EntryKind.SYMLINK, 0, null);
+                }
+                e.addSuppressed(statFailure);
+                throw e;
+            }
+            stat = firstHeader(archive, statFailure);
+        }
+        return new TreeEntry(stat.name(), stat.kind(), stat.kind() == EntryKind.REGULAR ? stat.size() : 0, null);
     }
 
     /** What an archive's first header says (for transports that cannot ask for the stat alone). */

@@ -82,13 +82,48 @@ public final class TreeReader {
         String base = parent.equals("/") ? "" : parent;
         Map<String, TreeEntry> tree = new HashMap<>();
         List<Link> links = new ArrayList<>();
-        CollectSource.Entries opened;
         try {
-            opened = files.entries(requested, budget.admission(e -> base + "/" + e.name(), false), guard);
-        } catch (UnreadablePathException e) {
-            out.add(e.entryFor(requested));
-            return out;
+            CollectSource.Entries opened;
+            try {
+                opened = files.entries(requested, budget.admission(e -> base + "/" + e.name(), false), guard);
+            } catch (UnreadablePathException e) {
+                out.add(e.entryFor(requested));
+                return out;
+            }
+            readAll(opened, requested, base, tree, links, out);
+        } catch (CollectAbortedException e) {
+            TreeEntry top = tree.get(requested);
+            if (e.wholeAction()) {
+                stopped = e;
+                out.add(Failed.of(requested, e.reason(), "was not read to its end: " + e.getMessage()));
+            } else if (top == null || top.kind() == EntryKind.DIRECTORY) {
+                out.add(Failed.of(requested, Reason.BUDGET_EXCEEDED, "was not read to its end: this action " + e.getMessage()
+                        + "; entries after the last one listed were not read (collect them by path)"));
+            } // else: a single file, already reported; only the archive's end was not read
         }
+        Map<String, Optional<TreeEntry>> looked = new HashMap<>();
+        LinkResolver resolver = new LinkResolver(roots(requested), p -> tree.containsKey(p) ? Optional.of(asFile(tree.get(p)))
+                : lookup(looked, p));
+        for (Link link : links) {
+            if (stopped == null) {
+                try {
+                    out.set(link.index(), resolve(link, base, tree, resolver));
+                    continue;
+                } catch (CollectAbortedException e) {
+                    stopped = e;
+                }
+            }
+            out.set(link.index(), Failed.of(link.path(), stopped.reason(), "was not read: " + stopped.getMessage()));
+        }
+        if (out.isEmpty()) {
+            out.add(Failed.of(requested, Reason.NOT_A_REGULAR_FILE, "is a directory without regular files"));
+        }
+        return out;
+    }
+
+    /** Reads every entry of {@code opened} (closed here) into {@code out}, links as placeholders in {@code links}. */
+    private void readAll(CollectSource.Entries opened, String requested, String base, Map<String, TreeEntry> tree,
+                         List<Link> links, List<CollectedFile> out) throws IOException {
         try (CollectSource.Entries entries = opened) {
             for (CollectSource.Delivery d; (d = entries.next()) != null; ) {
                 String path = base + "/" + d.entry().name();
@@ -110,34 +145,7 @@ public final class TreeReader {
                     case WALK -> { }
                 }
             }
-        } catch (CollectAbortedException e) {
-            if (e.wholeAction()) {
-                stopped = e;
-                out.add(Failed.of(requested, e.reason(), "was not read to its end: " + e.getMessage()));
-            } else if (tree.isEmpty() || tree.get(requested).kind() == EntryKind.DIRECTORY) {
-                out.add(Failed.of(requested, Reason.BUDGET_EXCEEDED, "was not read to its end: this action " + e.getMessage()
-                        + "; entries after the last one listed were not read (collect them by path)"));
-            } // else: a single file, already reported; only the archive's end was not read
-
         }
-        Map<String, Optional<TreeEntry>> looked = new HashMap<>();
-        LinkResolver resolver = new LinkResolver(roots(requested), p -> tree.containsKey(p) ? Optional.of(asFile(tree.get(p)))
-                : lookup(looked, p));
-        for (Link link : links) {
-            if (stopped == null) {
-                try {
-                    out.set(link.index(), resolve(link, base, tree, resolver));
-                    continue;
-                } catch (CollectAbortedException e) {
-                    stopped = e;
-                }
-            }
-            out.set(link.index(), Failed.of(link.path(), stopped.reason(), "was not read: " + stopped.getMessage()));
-        }
-        if (out.isEmpty()) {
-            out.add(Failed.of(requested, Reason.NOT_A_REGULAR_FILE, "is a directory without regular files"));
-        }
-        return out;
     }
 
     /** A hard link is a regular file under another name (which name an archive lists first is the engine's choice). */
