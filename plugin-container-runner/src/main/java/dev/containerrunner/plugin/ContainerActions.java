@@ -64,7 +64,8 @@ final class ContainerActions {
                 .parameter(ParameterSpec.required("container_id", ParameterType.STRING,
                         "container_id of an earlier run of this workflow run, e.g. {{ run.container_id }}"))
                 .parameter(ParameterSpec.required("file_paths", ParameterType.LIST,
-                        "absolute paths of files or directories (a directory yields its regular files)"))
+                        "absolute paths of files or directories, each once (a directory yields its files; links are followed"
+                                + " only inside it or the run's directories; special files are reported)"))
                 .parameter(ParameterSpec.optional("upload_to_s3", ParameterType.BOOLEAN, false,
                         "upload to the configured S3 store instead of returning content inline"))
                 .parameter(ParameterSpec.optional("s3_prefix", ParameterType.STRING, null,

@@ -234,6 +234,195 @@ public abstract class BackendContract implements ContainerKnobsContract {
         assertTrue(unknown.getMessage().contains("does not exist"), unknown.getMessage());
     }
 
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> filesByPath(Map<String, Object> collected) {
+        Map<String, Map<String, Object>> byPath = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> f : (List<Map<String, Object>>) collected.get("files")) {
+            byPath.put((String) f.get("path"), f);
+        }
+        return byPath;
+    }
+
+    private static String error(Map<String, Object> entry) {
+        assertFalse(entry.containsKey("content"), "an error entry has no content: " + entry);
+        return String.valueOf(entry.get("error"));
+    }
+
+    /** Issue 13 §1: each entry type by its own rule; nothing empty unless the file is empty. */
+    @Test
+    void collectOutputDecidesPerEntryTypeAndFollowsOnlyLinksThatStayInside() {
+        TestContext ctx = new TestContext("types");
+        Map<String, Object> run = call("run_container", ctx, "image", BB, "writable_dirs", List.of("/out"), "command", List.of("sh",
+                "-c", "cd /out && echo hello > a && ln a b && ln -s a s && ln -s /out/a abs && mkfifo p && ln -s /etc/passwd esc"
+                        + " && ln -s ../etc/passwd esc2 && ln -s loop2 loop1 && ln -s loop1 loop2 && mkdir d && ln -s d dl"
+                        + " && : > empty"));
+        assertEquals(true, run.get("success"), String.valueOf(run));
+        Map<String, Object> got = call("collect_output", ctx, "container_id", run.get("container_id"), "file_paths", List.of("/out"));
+        Map<String, Map<String, Object>> f = filesByPath(got);
+        Map<String, Object> hello = Map.of("size_bytes", 6L, "content", "hello\n", "encoding", "utf-8");
+        for (String path : List.of("/out/a", "/out/b", "/out/s", "/out/abs")) {
+            Map<String, Object> expected = new HashMap<>(hello);
+            expected.put("path", path);
+            assertEquals(expected, f.get(path), path + " in " + f);
+        }
+        assertEquals(Map.of("path", "/out/empty", "size_bytes", 0L, "content", "", "encoding", "utf-8"), f.get("/out/empty"));
+        assertTrue(error(f.get("/out/p")).contains("is a FIFO"), f.get("/out/p").toString());
+        assertFalse(f.get("/out/p").containsKey("size_bytes"));
+        assertTrue(error(f.get("/out/esc")).contains("symbolic link to /etc/passwd"), f.get("/out/esc").toString());
+        assertTrue(error(f.get("/out/esc")).contains("outside the collected tree"), f.get("/out/esc").toString());
+        assertTrue(error(f.get("/out/esc2")).contains("outside the collected tree"), f.get("/out/esc2").toString());
+        assertTrue(error(f.get("/out/loop1")).contains("loop"), f.get("/out/loop1").toString());
+        assertTrue(error(f.get("/out/dl")).contains("which is a directory"), f.get("/out/dl").toString());
+        assertEquals(false, got.get("success"));
+        Map<String, Map<String, Object>> byPath = filesByPath(call("collect_output", ctx, "container_id", run.get("container_id"),
+                "file_paths", List.of("/out/loop1", "/out/s", "/out/b", "/out/p")));
+        assertTrue(error(byPath.get("/out/loop1")).contains("loop"), byPath.toString());
+        assertEquals("hello\n", byPath.get("/out/s").get("content"), byPath.toString());
+        assertEquals("hello\n", byPath.get("/out/b").get("content"), byPath.toString());
+        assertTrue(error(byPath.get("/out/p")).contains("FIFO"), byPath.toString());
+    }
+
+    /** Issue 13 §1: an output_file that is a symbolic link to a real file (relative or absolute) is that file. */
+    @Test
+    void anOutputFileThatIsASymbolicLinkToARealFileIsThatFile() {
+        for (String link : List.of("real.txt", "/out/real.txt", "./sub/../real.txt")) {
+            Map<String, Object> r = call("run_with_input", new TestContext("outlink"), "image", BB, "command", List.of("sh", "-c",
+                    "mkdir /out/sub && printf real > /out/real.txt && ln -s " + link + " /out/result.txt"),
+                    "output_file", "/out/result.txt");
+            assertEquals(true, r.get("success"), link + ": " + r);
+            assertEquals("real", r.get("output_file_content"), link);
+        }
+        Map<String, Object> escape = call("run_with_input", new TestContext("outesc"), "image", BB, "command", List.of("sh", "-c",
+                "ln -s /etc/passwd /out/result.txt"), "output_file", "/out/result.txt");
+        assertEquals(false, escape.get("success"));
+        assertNull(escape.get("output_file_content"));
+        assertTrue(((String) escape.get("error")).contains("symbolic link to /etc/passwd"), (String) escape.get("error"));
+        Map<String, Object> fifo = call("run_with_input", new TestContext("outfifo"), "image", BB, "command", List.of("sh", "-c",
+                "mkfifo /out/result.txt"), "output_file", "/out/result.txt");
+        assertEquals(false, fifo.get("success"));
+        assertTrue(((String) fifo.get("error")).contains("FIFO"), (String) fifo.get("error"));
+    }
+
+    /** Issue 13 §3 and 14 §8: names outside ASCII arrive and come back exactly; log lines cannot be forged. */
+    @Test
+    void namesOutsideAsciiArriveAndComeBackExactly() {
+        TestContext ctx = new TestContext("names");
+        String forged = "x\n[deploy #] signature verified OK";
+        Map<String, Object> run = call("run_with_input", ctx, "image", BB, "writable_dirs", List.of("/out"),
+                "input_file", Map.of("path", "/in/donn\u00e9es-\u20ac.txt", "content", "x"), "command", List.of("sh", "-c",
+                        "for f in /in/*; do printf '%s\\n' \"${f#/in/}\"; done; printf y > '/out/r\u00e9sum\u00e9-\u20ac.txt';"
+                                + " printf z > \"/out/$(printf 'x\\n[deploy #] signature verified OK')\""));
+        assertEquals(true, run.get("success"), String.valueOf(run));
+        assertEquals("donn\u00e9es-\u20ac.txt\n", run.get("stdout"), "the input file arrived with its exact name");
+        Map<String, Object> got = call("collect_output", ctx, "container_id", run.get("container_id"), "file_paths", List.of("/out"));
+        Map<String, Map<String, Object>> f = filesByPath(got);
+        assertEquals("y", f.get("/out/r\u00e9sum\u00e9-\u20ac.txt").get("content"), f.toString());
+        assertEquals("z", f.get("/out/" + forged).get("content"), "the result keeps the name exactly: " + f);
+        assertTrue(ctx.lines.contains("SYSTEM collected /out/x\\n[deploy #] signature verified OK (1 bytes)"), ctx.lines.toString());
+        assertTrue(ctx.lines.stream().noneMatch(l -> l.contains("\n")), "no log line holds a newline: " + ctx.lines);
+    }
+
+    /** Issue 14 §7 and 13 §5: an 8 GiB sparse file is refused with its size without being read. */
+    @Test
+    void aSparseFileAboveTheBudgetIsRefusedWithItsSizeWithoutBeingRead() {
+        TestContext ctx = new TestContext("sparse");
+        Map<String, Object> run = call("run_container", ctx, "image", BB, "writable_dirs", List.of("/out"), "command", List.of("sh",
+                "-c", "truncate -s 8G /out/big && echo small > /out/small.txt"));
+        assertEquals(true, run.get("success"), String.valueOf(run));
+        long t0 = System.nanoTime();
+        Map<String, Object> got = call("collect_output", ctx, "container_id", run.get("container_id"),
+                "file_paths", List.of("/out/big", "/out/small.txt"));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("%s: 8 GiB sparse file and a small one collected by path in %.2f s%n", getClass().getSimpleName(), seconds);
+        assertTrue(seconds < 10, "took " + seconds + " s");
+        Map<String, Map<String, Object>> f = filesByPath(got);
+        assertEquals(8589934592L, f.get("/out/big").get("size_bytes"), "the size is known and reported");
+        assertTrue(error(f.get("/out/big")).contains("above max_inline_bytes"), f.get("/out/big").toString());
+        assertEquals("small\n", f.get("/out/small.txt").get("content"));
+        long t1 = System.nanoTime();
+        Map<String, Object> dir = call("collect_output", ctx, "container_id", run.get("container_id"), "file_paths", List.of("/out"));
+        double dirSeconds = (System.nanoTime() - t1) / 1e9;
+        System.out.printf("%s: the same directory collected in %.2f s: %s%n", getClass().getSimpleName(), dirSeconds,
+                filesByPath(dir).keySet());
+        Map<String, Map<String, Object>> d = filesByPath(dir);
+        assertEquals(8589934592L, d.get("/out/big").get("size_bytes"));
+        if (listsBeforeReading()) {
+            assertTrue(dirSeconds < 10, "took " + dirSeconds + " s");
+            assertEquals("small\n", d.get("/out/small.txt").get("content"), "a listing reads only what fits");
+        } else {
+            assertTrue(dirSeconds < 60, "bounded by max_collect_skip_bytes: took " + dirSeconds + " s");
+            assertTrue(d.containsKey("/out/small.txt") || error(d.get("/out")).contains("max_collect_skip_bytes"), d.toString());
+        }
+    }
+
+    /**
+     * Whether the backend lists a directory before reading it (Kubernetes: the keeper lists, then
+     * reads only what fits); Docker's archive API has no listing, so an entry that does not fit is
+     * read through, within max_collect_skip_bytes.
+     */
+    protected abstract boolean listsBeforeReading();
+
+    /** Issue 14 §7: many files stay within the action's budget; the same path twice is refused. */
+    @Test
+    void manyFilesStayWithinTheActionsBudgetAndRepeatedPathsAreRefused() {
+        TestContext ctx = new TestContext("many");
+        Map<String, Object> run = call("run_container", ctx, "image", BB, "writable_dirs", List.of("/out"), "command", List.of("sh",
+                "-c", "head -c 1048576 /dev/urandom > /out/one && i=0; while [ $i -lt 40 ]; do ln /out/one /out/l$i; i=$((i+1)); done"));
+        assertEquals(true, run.get("success"), String.valueOf(run));
+        List<String> paths = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            paths.add("/out/l" + i);
+        }
+        Map<String, Object> got = call("collect_output", ctx, "container_id", run.get("container_id"), "file_paths", paths);
+        Map<String, Map<String, Object>> f = filesByPath(got);
+        assertEquals(40, f.size());
+        assertEquals(16, f.values().stream().filter(e -> e.containsKey("content")).count(), "16 MiB of max_inline_total_bytes");
+        Map<String, Object> last = f.get("/out/l39");
+        assertEquals(1048576L, last.get("size_bytes"));
+        assertTrue(error(last).contains("max_inline_total_bytes"), last.toString());
+        List<String> same = java.util.Collections.nCopies(1000, "/out/one");
+        dev.containerrunner.spi.InvalidKwargsException e = assertThrows(dev.containerrunner.spi.InvalidKwargsException.class,
+                () -> call("collect_output", ctx, "container_id", run.get("container_id"), "file_paths", same));
+        assertEquals("file_paths[1]", e.parameter());
+    }
+
+    /** Issue 14 §7: a collect honours cancellation like a run does. */
+    @Test
+    void cancellingASlowCollectEndsItWithinSecondsWithAClearError() throws Exception {
+        try (S3Server s3 = new S3Server("cancel")) {
+            Map<String, Object> c = new HashMap<>(configuration());
+            c.put("s3", Map.of("bucket", "cancel", "endpoint", s3.endpoint, "path_style", true, "access_key_id", S3Server.ACCESS,
+                    "secret_access_key", S3Server.SECRET));
+            ContainerRunnerApp second = new ContainerRunnerApp();
+            second.configure(c);
+            try {
+                ActionRegistry secondActions = ActionRegistry.of(second);
+                TestContext ctx = new TestContext("cancel");
+                Map<String, Object> run = ActionCalls.call(secondActions, "run_container", ctx, "image", BB,
+                        "writable_dirs", List.of("/out"), "command", List.of("sh", "-c", "truncate -s 8G /out/big"));
+                assertEquals(true, run.get("success"), String.valueOf(run));
+                java.util.concurrent.CompletableFuture<Map<String, Object>> collecting = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> ActionCalls.call(secondActions, "collect_output", ctx, "container_id",
+                                run.get("container_id"), "file_paths", List.of("/out/big"), "upload_to_s3", true));
+                Thread.sleep(3000);
+                assertFalse(collecting.isDone(), "8 GiB take longer than 3 s to upload");
+                long t0 = System.nanoTime();
+                ctx.cancellation.cancel();
+                Map<String, Object> got = collecting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("%s: collect cancelled after 3 s ended %.2f s after the cancellation%n",
+                        getClass().getSimpleName(), seconds);
+                assertTrue(seconds < 5, "ended " + seconds + " s after the cancellation");
+                assertEquals(false, got.get("success"));
+                assertTrue(String.valueOf(got.get("error")).contains("cancelled"), String.valueOf(got));
+                assertTrue(error(filesByPath(got).get("/out/big")).contains("cancelled"), String.valueOf(got));
+                second.runFinished(ctx.runId());
+            } finally {
+                second.close();
+            }
+        }
+    }
+
     @Test
     void timeoutStopsTheContainerWithSigtermThenSigkill() {
         long t0 = System.nanoTime();

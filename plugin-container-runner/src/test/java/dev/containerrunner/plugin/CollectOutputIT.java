@@ -134,6 +134,54 @@ class CollectOutputIT extends DockerIT {
         s3.client.deleteObject(b -> b.bucket(BUCKET).key(key));
     }
 
+    /**
+     * Docker's archive API has no listing: in a directory, an entry that does not fit is read through
+     * and discarded within max_collect_skip_bytes, then the directory gets a clear entry; never an
+     * 8 GiB read, never a hang.
+     */
+    @Test
+    void aDockerDirectoryWithAnEightGibSparseFileIsReadThroughOnlyWithinTheSkipBudget() {
+        TestContext ctx = new TestContext("skip");
+        Map<String, Object> run = call("run_container", ctx, "image", TestImages.BUSYBOX, "writable_dirs", List.of("/out"),
+                "command", List.of("sh", "-c", "echo a > /out/a-small.txt && truncate -s 8G /out/big && echo z > /out/z-small.txt"));
+        assertEquals(true, run.get("success"), String.valueOf(run));
+        long t0 = System.nanoTime();
+        Map<String, Object> c = call("collect_output", ctx, "container_id", run.get("container_id"), "file_paths", List.of("/out"));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("a directory with an 8 GiB sparse file: read through up to max_collect_skip_bytes in %.2f s%n", seconds);
+        assertTrue(seconds < 30, "took " + seconds + " s");
+        List<Map<String, Object>> f = files(c);
+        assertEquals(Map.of("path", "/out/a-small.txt", "size_bytes", 2L, "content", "a\n", "encoding", "utf-8"), f.get(0));
+        assertEquals("/out/big", f.get(1).get("path"));
+        assertEquals(8589934592L, f.get(1).get("size_bytes"));
+        assertEquals("/out", f.get(2).get("path"));
+        assertTrue(((String) f.get(2).get("error")).contains("max_collect_skip_bytes (268435456)"), f.get(2).toString());
+        assertEquals(3, f.size(), "nothing is reported for entries that were not read: " + f);
+        Map<String, Object> byPath = call("collect_output", ctx, "container_id", run.get("container_id"),
+                "file_paths", List.of("/out/z-small.txt"));
+        assertEquals("z\n", files(byPath).get(0).get("content"), "by path it is found without reading the big file");
+        app.runFinished(ctx.runId());
+    }
+
+    /** Uploads follow the same rule per entry type: a link uploads its target's bytes, a FIFO is reported. */
+    @Test
+    void uploadsFollowTheSameRulePerEntryType() {
+        TestContext ctx = new TestContext("kinds");
+        Map<String, Object> run = call("run_container", ctx, "image", TestImages.BUSYBOX, "writable_dirs", List.of("/out"),
+                "command", List.of("sh", "-c", "cd /out && echo data > a && ln a b && ln -s a s && mkfifo p"));
+        Map<String, Object> c = call("collect_output", ctx, "container_id", run.get("container_id"), "file_paths", List.of("/out"),
+                "upload_to_s3", true, "release", true);
+        List<Map<String, Object>> f = files(c);
+        assertEquals(List.of("/out/a", "/out/b", "/out/p", "/out/s"), f.stream().map(m -> (String) m.get("path")).toList());
+        for (int i : new int[] {0, 1, 3}) {
+            String key = ((String) f.get(i).get("s3_url")).substring(("s3://" + BUCKET + "/").length());
+            assertEquals("data\n", s3.client.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asUtf8String(), f.get(i).toString());
+            assertEquals(5L, f.get(i).get("size_bytes"));
+        }
+        assertTrue(((String) f.get(2).get("error")).contains("FIFO"), f.get(2).toString());
+        assertFalse(f.get(2).containsKey("s3_url"));
+    }
+
     @Test
     void strictModeFailsOnAMissingPath() {
         TestContext ctx = new TestContext("strict");

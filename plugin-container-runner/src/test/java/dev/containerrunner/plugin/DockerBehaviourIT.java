@@ -21,4 +21,9 @@ class DockerBehaviourIT extends BackendContract {
             return g.findContainers(Labels.ownedByThisProcess()).size() + g.findVolumes(Labels.ownedByThisProcess()).size();
         }
     }
+
+    @Override
+    protected boolean listsBeforeReading() {
+        return false;
+    }
 }

@@ -59,4 +59,9 @@ class KubernetesBehaviourIT extends BackendContract {
             return KubernetesCluster.runnerObjects(cluster);
         }
     }
+
+    @Override
+    protected boolean listsBeforeReading() {
+        return true;
+    }
 }

@@ -124,6 +124,17 @@ final class ConfigReader {
         }).orElse(dflt);
     }
 
+    /** A whole number in {@code [min, max]} as a {@code long}, read by value like {@link #intValue}. */
+    long longValue(String key, long dflt, long min, long max) {
+        return find(List.of(key)).map(e -> {
+            try {
+                return WholeNumbers.inRange(e.getValue(), min, max);
+            } catch (IllegalArgumentException bad) {
+                throw new InvalidConfigurationException(app, prefix + e.getKey(), bad.getMessage());
+            }
+        }).orElse(dflt);
+    }
+
     /** A finite number in {@code [min, max]}; NaN, infinities, strings and booleans are refused. */
     double number(String key, double dflt, double min, double max) {
         return find(List.of(key)).map(e -> {

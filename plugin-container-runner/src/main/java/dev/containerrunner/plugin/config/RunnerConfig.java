@@ -64,7 +64,8 @@ public record RunnerConfig(
         RegistryConfig registry,
         List<UserRange> allowedUsers,
         MemorySize maxShmSize,
-        Map<String, Long> maxUlimits) {
+        Map<String, Long> maxUlimits,
+        CollectLimits collectLimits) {
 
     static final String APP = "container_runner";
 
@@ -130,6 +131,7 @@ public record RunnerConfig(
         int janitor = r.intValue(List.of("janitor_interval_seconds"), 30, 1, 3600);
         long maxInline = r.intValue(List.of("max_inline_bytes"), 1 << 20, 0, 64 << 20);
         boolean otherRuns = r.bool(List.of("collect_from_other_runs"), false);
+        CollectLimits collectLimits = CollectLimits.read(r, maxInline);
         Optional<S3Config> s3 = r.section("s3").map(ConfigReader::s3);
         int maxConcurrent = r.intValue(List.of("max_concurrent_containers"), 16, 1, 1024);
         boolean engineLogs = r.bool(List.of("engine_logs"), false);
@@ -171,7 +173,7 @@ public record RunnerConfig(
                 maxMemory, defaultCpu, maxCpu, network, host, cleanup, dockerHost, user, pids, maxOutput, maxOutputFile,
                 Duration.ofSeconds(grace), readOnly, runtime, audit, auditStartLines, Duration.ofSeconds(retention), Duration.ofSeconds(janitor),
                 maxInline, otherRuns, s3, maxConcurrent, engineLogs, backend, kubernetes.orElseGet(KubernetesConfig::defaults),
-                registry, allowedUsers, maxShm, Map.of(Ulimit.NOFILE, maxNofile));
+                registry, allowedUsers, maxShm, Map.of(Ulimit.NOFILE, maxNofile), collectLimits);
     }
 
     /** The smallest pids_limit a gVisor (runsc) sandbox starts with; see {@link #isGvisor}. */

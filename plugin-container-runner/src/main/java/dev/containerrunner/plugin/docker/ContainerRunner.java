@@ -175,8 +175,9 @@ public final class ContainerRunner {
                              double seconds, Ending ending, boolean oomKilled) {
         OutputFile outputFile = null;
         if (request.outputFile().isPresent() && !ending.cancelled()) {
-            outputFile = OutputFile.read(request.outputFile().get(),
-                    () -> gateway.copyOut(containerId, request.outputFile().get().value()), config.maxOutputFileBytes());
+            outputFile = OutputFile.read(request.outputFile().get(), new DockerRunFiles(() -> gateway, containerId,
+                    () -> RunVolumes.directories(request)), config.maxOutputFileBytes(), CancellationSignal.never(),
+                    config.collectLimits().timeout());
         }
         RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oomKilled, exitCode, capture.error(),
                 outputFile == null ? null : outputFile.problem());

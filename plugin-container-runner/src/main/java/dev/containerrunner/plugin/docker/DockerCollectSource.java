@@ -1,16 +1,21 @@
 package dev.containerrunner.plugin.docker;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.execution.Admission;
+import dev.containerrunner.plugin.execution.CollectGuard;
 import dev.containerrunner.plugin.execution.CollectSource;
 import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.Reaper;
+import dev.containerrunner.plugin.execution.TreeEntry;
 import dev.containerrunner.spi.ActionFailedException;
-import java.io.InputStream;
+import java.io.IOException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
-/** collect_output's view of the Docker engine: a finished container, read through the archive API. */
+/** collect_output's view of the Docker engine: a finished container, read through the archive API ({@link DockerRunFiles}). */
 final class DockerCollectSource {
 
     private DockerCollectSource() {
@@ -27,6 +32,7 @@ final class DockerCollectSource {
                         + " does not exist (it may have been removed after its retention window of "
                         + config.collectRetention().toSeconds() + " s)", e);
             }
+            DockerRunFiles files = new DockerRunFiles(gateway, containerId, () -> gateway.get().volumeMounts(containerId));
             return new CollectSource.Target() {
                 @Override
                 public Map<String, String> labels() {
@@ -39,8 +45,18 @@ final class DockerCollectSource {
                 }
 
                 @Override
-                public InputStream archive(String path) {
-                    return gateway.get().copyOut(containerId, path);
+                public List<String> runDirectories() {
+                    return files.runDirectories();
+                }
+
+                @Override
+                public Optional<TreeEntry> stat(String path, CollectGuard guard) throws IOException {
+                    return files.stat(path, guard);
+                }
+
+                @Override
+                public CollectSource.Entries entries(String path, Admission admission, CollectGuard guard) throws IOException {
+                    return files.entries(path, admission, guard);
                 }
 
                 @Override

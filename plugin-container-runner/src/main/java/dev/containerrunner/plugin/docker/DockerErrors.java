@@ -124,6 +124,14 @@ final class DockerErrors {
         return new ContainerEngineException(operation, "engine answered " + code + ": " + engineMessage(detail), null);
     }
 
+    /**
+     * Whether the engine refused a path because it could not resolve a symbolic link in it (a loop,
+     * or more links than it follows): {@code evalSymlinksInScope: too many links}.
+     */
+    static boolean unresolvableLink(ContainerEngineException e) {
+        return e.getMessage() != null && e.getMessage().contains("too many links");
+    }
+
     /** Whether {@code e} was caused by the connection to the engine (refused, reset, missing socket). */
     static boolean unreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -9,6 +9,7 @@ import dev.containerrunner.plugin.model.PullPolicy;
 import dev.containerrunner.plugin.model.Ulimit;
 import dev.containerrunner.spi.CancellationSignal;
 import dev.containerrunner.spi.LogSink;
+import dev.containerrunner.plugin.execution.TreeEntry;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
@@ -145,6 +146,24 @@ public interface DockerGateway extends AutoCloseable {
      * @throws ContainerEngineException when the engine failed or cannot be reached
      */
     InputStream copyOut(String containerId, String path);
+
+    /**
+     * What is at {@code path} of a container without reading it: its last segment not followed
+     * (a symbolic link is reported as one, its link text not included), its parents resolved by the
+     * engine inside the container.
+     *
+     * @throws NoSuchContainerException when the container or {@code path} does not exist
+     * @throws ContainerEngineException when the engine failed or cannot be reached
+     */
+    TreeEntry statPath(String containerId, String path);
+
+    /**
+     * The directories where volumes are mounted in a container (its per-run directories).
+     *
+     * @throws NoSuchContainerException when the container does not exist
+     * @throws ContainerEngineException when the engine failed or cannot be reached
+     */
+    List<String> volumeMounts(String containerId);
 
     /**
      * Removes a container (forced, running or not) and its anonymous volumes; a container already

@@ -1,6 +1,7 @@
 package dev.containerrunner.plugin.docker;
 
 import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.execution.TreeEntry;
 import dev.containerrunner.plugin.execution.OutputListener;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
@@ -87,7 +88,7 @@ public final class DockerJavaGateway implements DockerGateway {
                 .build();
         DockerClient client = DockerClientImpl.getInstance(config, http);
         DockerErrors errors = new DockerErrors(dockerHost);
-        return new DockerJavaGateway(http, client, errors, streamsFor(dockerHost, client, errors),
+        return new DockerJavaGateway(http, client, errors, streamsFor(dockerHost, client, http, errors),
                 new DockerImages(client, errors, credentials, pullTimeout), PullTask.NONE, true);
     }
 
@@ -96,9 +97,14 @@ public final class DockerJavaGateway implements DockerGateway {
      * docker-java's own (which TCP and TLS need) otherwise.
      */
     static StreamTransport streamsFor(String dockerHost, DockerClient client, DockerErrors errors) {
+        return streamsFor(dockerHost, client, null, errors);
+    }
+
+    /** {@link #streamsFor(String, DockerClient, DockerErrors)}, with {@code http} for what docker-java has no command for. */
+    static StreamTransport streamsFor(String dockerHost, DockerClient client, DockerHttpClient http, DockerErrors errors) {
         return dockerHost.startsWith(UNIX_SCHEME)
                 ? new UnixSocketTransport(Path.of(dockerHost.substring(UNIX_SCHEME.length())), errors)
-                : new DockerJavaTransport(client, errors);
+                : new DockerJavaTransport(client, http, errors);
     }
 
     @Override
@@ -215,6 +221,18 @@ public final class DockerJavaGateway implements DockerGateway {
     @Override
     public InputStream copyOut(String containerId, String path) {
         return streams.copyOut(containerId, path);
+    }
+
+    @Override
+    public TreeEntry statPath(String containerId, String path) {
+        return DockerPathStat.entry(streams, containerId, path);
+    }
+
+    @Override
+    public List<String> volumeMounts(String containerId) {
+        InspectContainerResponse r = errors.call("inspect container", () -> client.inspectContainerCmd(containerId).exec());
+        return r.getMounts() == null ? List.of() : r.getMounts().stream().filter(m -> m.getName() != null && m.getDestination() != null)
+                .map(m -> m.getDestination().getPath()).toList();
     }
 
     @Override

@@ -4,6 +4,11 @@ import dev.containerrunner.plugin.docker.DockerGateway.Attachment;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.OutputListener;
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.time.Duration;
@@ -24,11 +29,18 @@ final class DockerJavaTransport implements StreamTransport {
     private static final Duration CLOSER_POLL = Duration.ofMillis(200);
 
     private final DockerClient client;
+    private final DockerHttpClient http;
     private final DockerErrors errors;
 
-    /** Streams through {@code client}, failures worded by {@code errors}. */
+    /** Streams through {@code client}, failures worded by {@code errors}; without {@code http} stat reads a header. */
     DockerJavaTransport(DockerClient client, DockerErrors errors) {
+        this(client, null, errors);
+    }
+
+    /** Streams through {@code client}, asks {@code http} (the same client's transport) for stats. */
+    DockerJavaTransport(DockerClient client, DockerHttpClient http, DockerErrors errors) {
         this.client = client;
+        this.http = http;
         this.errors = errors;
     }
 
@@ -41,6 +53,42 @@ final class DockerJavaTransport implements StreamTransport {
     @Override
     public InputStream copyOut(String containerId, String path) {
         return errors.call("copy " + path + " out", () -> client.copyArchiveFromContainerCmd(containerId, path).exec());
+    }
+
+    /**
+     * {@code HEAD} through docker-java's HTTP client (docker-java has no command for it). Without
+     * that client, the archive's first header is read instead and the stream closed, which on this
+     * transport reads the rest of the archive first (httpclient5 drains a body it closes).
+     */
+    @Override
+    public DockerPathStat stat(String containerId, String path) {
+        String operation = "stat " + path;
+        if (http == null) {
+            return errors.call(operation, () -> statFromArchive(containerId, path));
+        }
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder().method("HEAD")
+                .path("/containers/" + containerId + "/archive?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)).build();
+        try (DockerHttpClient.Response response = http.execute(request)) {
+            int code = response.getStatusCode();
+            if (code / 100 != 2) {
+                throw DockerErrors.status(operation, code, "HTTP " + code);
+            }
+            String stat = response.getHeader(DockerPathStat.HEADER);
+            if (stat == null) {
+                throw new ContainerEngineException(operation, "the engine answered without " + DockerPathStat.HEADER, null);
+            }
+            return DockerPathStat.parse(stat);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ContainerEngineException engine) {
+                throw engine;
+            }
+            throw errors.engineFailure(operation, e);
+        }
+    }
+
+    private DockerPathStat statFromArchive(String containerId, String path) {
+        return DockerPathStat.firstHeader(client.copyArchiveFromContainerCmd(containerId, path).exec(),
+                new ContainerEngineException("stat " + path, "the engine returned an empty archive", null));
     }
 
     @Override

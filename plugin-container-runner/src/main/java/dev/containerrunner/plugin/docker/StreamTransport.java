@@ -24,6 +24,12 @@ interface StreamTransport {
     /** The engine's tar archive of {@code path}; the caller closes it. */
     InputStream copyOut(String containerId, String path);
 
+    /**
+     * What is at {@code path} of a container, its last segment not followed, without reading it
+     * ({@code HEAD /containers/{id}/archive}); {@link NoSuchContainerException} when nothing is.
+     */
+    DockerPathStat stat(String containerId, String path);
+
     /** Attaches to stdout and stderr; returns once the attach is established. */
     Attachment attachOutput(String containerId, OutputListener listener);
 

@@ -1,5 +1,6 @@
 package dev.containerrunner.plugin.docker;
 
+import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -39,6 +40,37 @@ final class UnixSocketArchive {
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
+        }
+    }
+
+    /**
+     * {@code HEAD /containers/{id}/archive?path=}: what is at {@code path} (its last segment not
+     * followed), without reading it.
+     *
+     * @throws NoSuchContainerException when the container or the path does not exist (404)
+     * @throws IOException              when the engine cannot be reached or answers without the stat
+     */
+    static DockerPathStat head(Path socket, String containerId, String path) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            write(channel, "HEAD /containers/" + containerId + "/archive?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
+                    + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: container-runner\r\nConnection: close\r\n\r\n");
+            InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 4096);
+            String status = line(in);
+            String stat = null;
+            for (String header = line(in); !header.isEmpty(); header = line(in)) {
+                if (header.regionMatches(true, 0, DockerPathStat.HEADER + ":", 0, DockerPathStat.HEADER.length() + 1)) {
+                    stat = header.substring(DockerPathStat.HEADER.length() + 1).strip();
+                }
+            }
+            int code = Integer.parseInt(status.split(" ", 3)[1]);
+            if (code / 100 != 2) {
+                throw DockerErrors.status("stat " + path, code, status);
+            }
+            if (stat == null) {
+                throw new IOException("the engine answered " + status + " without " + DockerPathStat.HEADER);
+            }
+            return DockerPathStat.parse(stat);
         }
     }
 

@@ -43,6 +43,15 @@ final class UnixSocketTransport implements StreamTransport {
     }
 
     @Override
+    public DockerPathStat stat(String containerId, String path) {
+        try {
+            return UnixSocketArchive.head(socket, containerId, path);
+        } catch (IOException e) {
+            throw errors.engineFailure("stat " + path, e);
+        }
+    }
+
+    @Override
     public Attachment attachOutput(String containerId, OutputListener listener) {
         try {
             return UnixSocketAttach.output(socket, containerId, listener);

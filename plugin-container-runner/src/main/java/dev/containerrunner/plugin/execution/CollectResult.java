@@ -27,6 +27,11 @@ public record CollectResult(boolean success, String containerId, List<CollectedF
                 allOk ? null : "some files could not be collected: see files[].error");
     }
 
+    /** The result of an action that stopped early (cancelled, out of time): never a success. */
+    public static CollectResult stopped(String containerId, List<CollectedFile> files, String error) {
+        return new CollectResult(false, containerId, files, error);
+    }
+
     /** The action's result map: {@code success, container_id, files, error} ({@code error} null on success). */
     public Map<String, Object> toMap() {
         List<Map<String, Object>> entries = new ArrayList<>();

@@ -73,15 +73,45 @@ public sealed interface CollectedFile permits CollectedFile.Inline, CollectedFil
     }
 
     /**
+     * Why a path could not be collected (internal for now; the words are those a
+     * {@code failure_reason} key would carry).
+     */
+    enum Reason {
+        NOT_FOUND, TOO_LARGE, NOT_A_REGULAR_FILE, BUDGET_EXCEEDED, CANCELLED, UPLOAD_FAILED, UNSAFE_NAME, READ_FAILED;
+
+        /** The reason's word, e.g. {@code not_a_regular_file}. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
      * A path that could not be collected.
      *
-     * @param error the whole message, starting with the path
+     * @param reason    why, as a word
+     * @param sizeBytes its size when known (a file too large, or over the budget), else null
+     * @param error     the whole message, starting with the path
      */
-    record Failed(String path, String error) implements CollectedFile {
+    record Failed(String path, Reason reason, Long sizeBytes, String error) implements CollectedFile {
 
-        /** The failure of {@code path}, e.g. {@code of("/x", "does not exist in the container")}. */
+        /** The failure of {@code path} for a reason not told apart ({@code READ_FAILED}). */
         public static Failed of(String path, String problem) {
-            return new Failed(path, path + " " + problem);
+            return of(path, Reason.READ_FAILED, problem);
+        }
+
+        /** The failure of {@code path}, e.g. {@code of("/x", NOT_FOUND, "does not exist in the container")}. */
+        public static Failed of(String path, Reason reason, String problem) {
+            return new Failed(path, reason, null, path + " " + problem);
+        }
+
+        /** The failure of a file of known size. */
+        public static Failed of(String path, Reason reason, long sizeBytes, String problem) {
+            return new Failed(path, reason, sizeBytes, path + " " + problem);
+        }
+
+        /** The same failure reported for another path (a link whose target could not be read). */
+        public Failed as(String otherPath, String via) {
+            return new Failed(otherPath, reason, sizeBytes, otherPath + " (" + via + "): " + error);
         }
 
         @Override
@@ -98,6 +128,9 @@ public sealed interface CollectedFile permits CollectedFile.Inline, CollectedFil
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("path", path);
+            if (sizeBytes != null) {
+                m.put("size_bytes", sizeBytes);
+            }
             m.put("error", error);
             return m;
         }

@@ -1,9 +1,11 @@
 package dev.containerrunner.plugin.execution;
 
+import dev.containerrunner.plugin.config.CollectLimits;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.s3.ObjectStore;
+import dev.containerrunner.plugin.s3.ObjectStoreException;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.ActionFailedException;
 import dev.containerrunner.spi.LogSink;
@@ -13,14 +15,14 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * collect_output: reads files from a container the runner created (checked by label, and by run
- * unless {@code collect_from_other_runs}), streaming each from the engine's archive API either into
- * the result (up to {@code max_inline_bytes}) or to the object store. A directory yields its
- * regular files. A file too large to inline is an error for that file, never a truncated file.
+ * unless {@code collect_from_other_runs}), streaming each from the engine's archive API (or the
+ * pod's keeper) either into the result (up to {@code max_inline_bytes} per file and
+ * {@code max_inline_total_bytes} per action) or to the object store. Each entry is handled by its
+ * type ({@link TreeReader}). A file too large to inline is an error for that file, with its size,
+ * never a truncated file.
  */
 public final class OutputCollector {
 
@@ -37,8 +39,14 @@ public final class OutputCollector {
 
     /**
      * Collects {@code request.filePaths()} from the run {@code request.containerId()}, logging one
-     * line per file, and releases the run afterwards when asked to.
+     * line per file (container-chosen names neutralised), within the action's budget
+     * ({@link CollectBudget}: {@code max_inline_bytes}, {@code max_inline_total_bytes},
+     * {@code max_collect_entries}) and guard ({@link CollectGuard}: {@code collect_timeout_seconds},
+     * {@code max_collect_skip_bytes}, cancellation), and releases the run afterwards when asked to
+     * (also when the collect failed or was cancelled).
      *
+     * @return every file, or its error entry; cancelled or out of time: what was collected so far,
+     *         an error entry for each path not read, and {@code success: false} with the reason
      * @throws ActionFailedException when the run cannot be collected from (unknown, foreign, another
      *         run's, still running; no S3 store for an upload; a missing path with {@code strict})
      * @throws UncheckedIOException  when reading from the engine or cluster fails midway
@@ -62,20 +70,59 @@ public final class OutputCollector {
         if (target.running()) {
             throw new ActionFailedException(action, "container " + request.containerId() + " is still running");
         }
-        ObjectStore objects = request.uploadToS3() ? store.get() : null;
-        String keyBase = keyBase(request, ctx);
-        List<CollectedFile> files = new ArrayList<>();
-        for (ContainerPath path : request.filePaths()) {
-            List<CollectedFile> got = collectPath(action, request, target, path, objects, keyBase);
-            for (CollectedFile f : got) {
-                ctx.log().line(LogSink.Stream.SYSTEM, "collected " + f.summary());
+        try {
+            return collectFrom(action, target, request, ctx);
+        } finally {
+            if (request.release()) {
+                target.release();
             }
-            files.addAll(got);
         }
-        if (request.release()) {
-            target.release();
+    }
+
+    private CollectResult collectFrom(String action, CollectSource.Target target, CollectRequest request, ActionContext ctx) {
+        ObjectStore objects = request.uploadToS3() ? store.get() : null;
+        CollectLimits limits = config.collectLimits();
+        CollectBudget budget = CollectBudget.forCollect(objects != null, config.maxInlineBytes(), limits.maxInlineTotalBytes(),
+                limits.maxEntries());
+        List<CollectedFile> files = new ArrayList<>();
+        CollectAbortedException stopped = null;
+        try (CollectGuard guard = CollectGuard.start(ctx.cancellation(), limits.timeout(), limits.maxSkipBytes())) {
+            TreeReader reader = new TreeReader(target, budget, guard, objects != null
+                    ? new Uploads(objects, keyBase(request, ctx), guard) : Inline.SINK);
+            for (ContainerPath path : request.filePaths()) {
+                List<CollectedFile> got;
+                if (stopped != null) {
+                    got = List.of(CollectedFile.Failed.of(path.value(), stopped.reason(), "was not read: " + stopped.getMessage()));
+                } else {
+                    got = read(action, request, reader, path);
+                    stopped = reader.stopped();
+                }
+                for (CollectedFile f : got) {
+                    ctx.log().line(LogSink.Stream.SYSTEM, "collected " + LogText.neutralize(f.summary()));
+                }
+                files.addAll(got);
+            }
+        }
+        if (stopped != null) {
+            return CollectResult.stopped(request.containerId(), files, action + " stopped: " + stopped.getMessage()
+                    + "; the files listed before that were collected, the others were not read");
         }
         return CollectResult.of(request.containerId(), files);
+    }
+
+    private List<CollectedFile> read(String action, CollectRequest request, TreeReader reader, ContainerPath path) {
+        try {
+            return reader.read(path.value());
+        } catch (NoSuchContainerException e) {
+            if (request.strict()) {
+                throw new ActionFailedException(action, path + " does not exist in container " + request.containerId()
+                        + " (strict: true)", e);
+            }
+            return List.of(CollectedFile.Failed.of(path.value(), CollectedFile.Reason.NOT_FOUND, "does not exist in the container"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + path + " from the " + (e.getMessage() == null ? "engine" : "engine: "
+                    + e.getMessage()), e);
+        }
     }
 
     private String keyBase(CollectRequest request, ActionContext ctx) {
@@ -91,51 +138,33 @@ public final class OutputCollector {
         return safe.equals(".") || safe.equals("..") ? "_" : safe;
     }
 
-    private List<CollectedFile> collectPath(String action, CollectRequest request, CollectSource.Target target,
-                                            ContainerPath path, ObjectStore objects, String keyBase) {
-        List<CollectedFile> out = new ArrayList<>();
-        try (InputStream archive = target.archive(path.value());
-             TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
-            String base = path.parent().equals("/") ? "" : path.parent();
-            for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
-                if (!e.isFile()) {
-                    continue; // directories are walked; links and devices are not files to collect
-                }
-                ContainerPath file;
-                try {
-                    file = new ContainerPath(base + "/" + e.getName());
-                } catch (IllegalArgumentException bad) {
-                    out.add(CollectedFile.Failed.of(base + "/" + e.getName(), "unsafe name in the engine's archive: " + bad.getMessage()));
-                    continue;
-                }
-                out.add(objects != null ? upload(objects, keyBase, file, tar, e.getSize()) : inline(file, tar, e.getSize()));
+    /** Files into the result: exactly their bytes, as text or base64. */
+    static final class Inline {
+        static final TreeReader.Sink SINK = (path, size, content) -> {
+            byte[] bytes = content.readNBytes((int) size);
+            if (bytes.length != size) {
+                return CollectedFile.Failed.of(path, CollectedFile.Reason.READ_FAILED, "was cut short: the archive ended after "
+                        + bytes.length + " of its " + size + " bytes");
             }
-            if (out.isEmpty()) {
-                out.add(CollectedFile.Failed.of(path.value(), "is a directory without regular files"));
-            }
-        } catch (NoSuchContainerException e) {
-            if (request.strict()) {
-                throw new ActionFailedException(action, path + " does not exist in container " + request.containerId()
-                        + " (strict: true)", e);
-            }
-            out.add(CollectedFile.Failed.of(path.value(), "does not exist in the container"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + path + " from the " + (e.getMessage() == null ? "engine" : "engine: "
-                    + e.getMessage()), e);
+            return new CollectedFile.Inline(path, size, Encoded.of(bytes));
+        };
+
+        private Inline() {
         }
-        return out;
     }
 
-    private CollectedFile inline(ContainerPath file, InputStream tar, long size) throws IOException {
-        if (size > config.maxInlineBytes()) {
-            return CollectedFile.Failed.of(file.value(), "is " + size + " bytes, above max_inline_bytes ("
-                    + config.maxInlineBytes() + "); use upload_to_s3: true");
+    /** Files streamed to the object store under {@code keyBase + path}. */
+    private record Uploads(ObjectStore objects, String keyBase, CollectGuard guard) implements TreeReader.Sink {
+        @Override
+        public CollectedFile take(String path, long size, InputStream content) {
+            try {
+                ObjectStore.Stored stored = objects.put(keyBase + path, content, size);
+                return new CollectedFile.Uploaded(path, stored.sizeBytes(), stored.url(), stored.sha256());
+            } catch (ObjectStoreException e) {
+                guard.check();
+                return CollectedFile.Failed.of(path, CollectedFile.Reason.UPLOAD_FAILED, size, "could not be uploaded: "
+                        + e.getMessage());
+            }
         }
-        return new CollectedFile.Inline(file.value(), size, Encoded.of(tar.readNBytes((int) size)));
-    }
-
-    private static CollectedFile upload(ObjectStore objects, String keyBase, ContainerPath file, InputStream tar, long size) {
-        ObjectStore.Stored stored = objects.put(keyBase + file.value(), tar, size);
-        return new CollectedFile.Uploaded(file.value(), stored.sizeBytes(), stored.url(), stored.sha256());
     }
 }

@@ -1,35 +1,49 @@
 package dev.containerrunner.plugin.execution;
 
 import dev.containerrunner.plugin.model.ContainerPath;
+import dev.containerrunner.spi.CancellationSignal;
 import java.io.IOException;
-import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * output_file read back after the run, the same on every backend: text as text, anything else
- * base64, or why it could not be read (missing, too large, unreadable).
+ * base64, or why it could not be read (missing, too large, not a regular file). Entry types follow
+ * collect_output's rule ({@link TreeReader}): a symbolic link is followed to a regular file inside
+ * the run's own directories (at most {@value LinkResolver#MAX_HOPS} links, no loops), a directory,
+ * FIFO, device or socket is refused, and nothing comes back as an empty file unless it is empty.
  */
 public record OutputFile(String content, String encoding, String problem) {
 
-    /** Opens a tar archive holding the file; {@link NoSuchContainerException} when it does not exist. */
-    public interface Archive {
-        /** The archive's stream; the caller closes it. */
-        InputStream open() throws IOException;
+    /** Bytes of tar headers and padding an archive of one file may take beyond its content. */
+    private static final long HEADER_ALLOWANCE = 1 << 20;
+
+    /**
+     * Reads {@code path} from {@code files}, at most {@code maxBytes}, giving up when
+     * {@code cancellation} fires or {@code timeout} passes.
+     */
+    public static OutputFile read(ContainerPath path, CollectSource.RunFiles files, long maxBytes,
+                                  CancellationSignal cancellation, Duration timeout) {
+        List<CollectedFile> got;
+        try (CollectGuard guard = CollectGuard.start(cancellation, timeout, HEADER_ALLOWANCE)) {
+            got = new TreeReader(files, CollectBudget.forOutputFile(maxBytes), guard, OutputCollector.Inline.SINK)
+                    .read(path.value());
+        } catch (NoSuchContainerException e) {
+            return problem("output_file " + path + " was not written by the container");
+        } catch (CollectAbortedException e) {
+            return problem("output_file " + path + " was not read: " + e.getMessage());
+        } catch (IOException e) {
+            return problem("output_file " + path + " could not be read: " + e.getMessage());
+        }
+        CollectedFile file = got.get(0);
+        if (file instanceof CollectedFile.Inline inline) {
+            return new OutputFile(inline.content().text(), inline.content().encoding(), null);
+        }
+        CollectedFile.Failed failed = (CollectedFile.Failed) file;
+        return problem("output_file " + failed.error());
     }
 
-    /** Reads the first file of {@code archive}, at most {@code maxBytes}. */
-    public static OutputFile read(ContainerPath path, Archive archive, long maxBytes) {
-        TarArchives.FileContent file;
-        try (InputStream in = archive.open()) {
-            file = TarArchives.firstFile(in, maxBytes);
-        } catch (NoSuchContainerException e) {
-            return new OutputFile(null, null, "output_file " + path + " was not written by the container");
-        } catch (IOException e) {
-            return new OutputFile(null, null, "output_file " + path + " could not be read: " + e.getMessage());
-        }
-        if (file.bytes().isEmpty()) {
-            return new OutputFile(null, null, "output_file " + path + " " + file.problem());
-        }
-        Encoded encoded = Encoded.of(file.bytes().get());
-        return new OutputFile(encoded.text(), encoded.encoding(), null);
+    private static OutputFile problem(String problem) {
+        return new OutputFile(null, null, problem);
     }
 }

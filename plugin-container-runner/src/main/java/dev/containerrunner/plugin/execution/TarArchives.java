@@ -4,12 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Optional;
+import java.nio.charset.StandardCharsets;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
-/** The tar archives the engine's archive API speaks. */
+/**
+ * The tar archives the engine's archive API speaks. Entry names are always written and read as
+ * UTF-8 (PAX headers for names that need them), never in the platform's default charset.
+ */
 public final class TarArchives {
 
     private TarArchives() {
@@ -20,8 +23,8 @@ public final class TarArchives {
     }
 
     /**
-     * An archive of {@code directory/} (mode 0755) holding {@code files} (mode 0644), all owned by
-     * {@code uid:gid}; with a null {@code directory} the files sit at the archive's top.
+     * An archive of {@code directory/} (mode 0755) holding {@code files} (mode 0644, names in
+     * UTF-8), all owned by {@code uid:gid}; with a null {@code directory} the files sit at the archive's top.
      * (The engine ignores the owner of a {@code ./} entry, so a directory's owner can only be set
      * from its parent.)
      */
@@ -29,9 +32,10 @@ public final class TarArchives {
         long size = files.stream().mapToLong(f -> f.content().length + 1024L).sum();
         Buffer bytes = new Buffer((int) Math.min(Integer.MAX_VALUE - 8, size + 4096));
         String prefix = directory == null ? "" : directory + "/";
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes, StandardCharsets.UTF_8.name())) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            tar.setAddPaxHeadersForNonAsciiNames(true);
             if (directory != null) {
                 TarArchiveEntry dir = new TarArchiveEntry(prefix);
                 dir.setMode(040755);
@@ -66,26 +70,12 @@ public final class TarArchives {
         }
     }
 
-    /** The first entry's content when it is a regular file of at most {@code max} bytes. */
-    public static FileContent firstFile(InputStream archive, long max) throws IOException {
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
-            TarArchiveEntry entry = tar.getNextEntry();
-            if (entry == null) {
-                return new FileContent(Optional.empty(), 0, "the engine returned an empty archive");
-            }
-            if (!entry.isFile()) {
-                return new FileContent(Optional.empty(), 0, "is not a regular file"
-                        + (entry.isDirectory() ? " (it is a directory)" : entry.isSymbolicLink() ? " (it is a symbolic link)" : ""));
-            }
-            if (entry.getSize() > max) {
-                return new FileContent(Optional.empty(), entry.getSize(), "is " + entry.getSize()
-                        + " bytes, above max_output_file_bytes (" + max + ")");
-            }
-            return new FileContent(Optional.of(tar.readNBytes((int) entry.getSize())), entry.getSize(), null);
-        }
-    }
-
-    /** A file read back from a container, or why it could not be. */
-    public record FileContent(Optional<byte[]> bytes, long size, String problem) {
+    /**
+     * A reader of the tar stream {@code in} that decodes entry names as UTF-8, whatever the JVM's
+     * default charset (with {@code LANG} unset it is ASCII, and a name such as {@code données-€.txt}
+     * would not survive).
+     */
+    public static TarArchiveInputStream reader(InputStream in) {
+        return new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
     }
 }

@@ -1,17 +1,21 @@
 package dev.containerrunner.plugin.kubernetes;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.execution.Admission;
+import dev.containerrunner.plugin.execution.CollectGuard;
 import dev.containerrunner.plugin.execution.CollectSource;
 import dev.containerrunner.plugin.execution.Reaper;
 import dev.containerrunner.plugin.execution.RunLabels;
+import dev.containerrunner.plugin.execution.TreeEntry;
 import dev.containerrunner.spi.ActionFailedException;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** collect_output's view of a kept run: the Job's labels, its pod's keeper container for files. */
 final class KubeCollectSource {
@@ -44,12 +48,13 @@ final class KubeCollectSource {
                         + " collect_output reads the run's output_file directory and writable_dirs, which live in its pod"
                         + (dirs.collectable() ? " (the pod is gone)" : " (this run had no writable_dirs)"));
             }
-            return new Target(client, namespace, labels, pod, dirs, () -> reaper.release(containerId));
+            return new Target(labels, pod, pod == null ? null : new PodFiles(client, namespace, pod.getMetadata().getName(), dirs),
+                    () -> reaper.release(containerId));
         };
     }
 
-    private record Target(KubernetesClient client, String namespace, Map<String, String> labels, Pod pod, RunDirs dirs,
-                          Runnable releaser) implements CollectSource.Target {
+    private record Target(Map<String, String> labels, Pod pod, PodFiles files, Runnable releaser)
+            implements CollectSource.Target {
 
         @Override
         public boolean running() {
@@ -58,9 +63,23 @@ final class KubeCollectSource {
         }
 
         @Override
-        public InputStream archive(String path) throws IOException {
+        public List<String> runDirectories() {
+            return files.runDirectories();
+        }
+
+        @Override
+        public Optional<TreeEntry> stat(String path, CollectGuard guard) throws IOException {
             try {
-                return new PodFiles(client, namespace).archive(pod.getMetadata().getName(), dirs, path);
+                return files.stat(path, guard);
+            } catch (KubernetesClientException e) {
+                throw new IOException(PodStates.describe(e), e);
+            }
+        }
+
+        @Override
+        public CollectSource.Entries entries(String path, Admission admission, CollectGuard guard) throws IOException {
+            try {
+                return files.entries(path, admission, guard);
             } catch (KubernetesClientException e) {
                 throw new IOException(PodStates.describe(e), e);
             }

@@ -198,8 +198,8 @@ final class PodRun {
             OutputFile outputFile = null;
             if (request.outputFile().isPresent() && !ending.cancelled() && !ending.timedOut()) {
                 ContainerPath path = request.outputFile().get();
-                outputFile = OutputFile.read(path, () -> new PodFiles(client, namespace).archive(watch.pod(), dirs, path.value()),
-                        config.maxOutputFileBytes());
+                outputFile = OutputFile.read(path, new PodFiles(client, namespace, watch.pod(), dirs), config.maxOutputFileBytes(),
+                        ctx.cancellation(), config.collectLimits().timeout());
             }
             RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oom, exitCode, capture.error(),
                     outputFile == null ? null : outputFile.problem());

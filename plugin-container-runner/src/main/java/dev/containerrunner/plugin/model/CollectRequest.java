@@ -38,7 +38,12 @@ public record CollectRequest(String containerId, List<ContainerPath> filePaths, 
         List<ContainerPath> paths = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
             String name = "file_paths[" + i + "]";
-            paths.add(r.parse(name, raw.get(i), ContainerPath::new));
+            ContainerPath path = r.parse(name, raw.get(i), ContainerPath::new);
+            int first = paths.indexOf(path);
+            if (first >= 0) {
+                throw r.error(name, "repeats file_paths[" + first + "] (" + path + "): list each path once");
+            }
+            paths.add(path);
         }
         Optional<String> prefix = r.string("s3_prefix");
         prefix.ifPresent(p -> {

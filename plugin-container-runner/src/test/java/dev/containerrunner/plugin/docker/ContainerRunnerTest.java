@@ -17,7 +17,9 @@ import static org.mockito.Mockito.when;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.TestContext;
+import dev.containerrunner.plugin.execution.EntryKind;
 import dev.containerrunner.plugin.execution.TarArchives;
+import dev.containerrunner.plugin.execution.TreeEntry;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.model.PullPolicy;
@@ -62,6 +64,7 @@ class ContainerRunnerTest {
     @Test
     void createsAHardenedLabelledContainerAndRemovesEverything() {
         when(gateway.awaitExit("c1")).thenReturn(CompletableFuture.completedFuture(0L));
+        when(gateway.statPath("c1", "/out/r.txt")).thenReturn(new TreeEntry("r.txt", EntryKind.REGULAR, 2, null));
         when(gateway.copyOut("c1", "/out/r.txt")).thenReturn(TarArchives.ownedFiles(1, 1, null,
                 List.of(new TarArchives.Entry("r.txt", "ok".getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
         RunResult r = new ContainerRunner(gateway, config).run(request("command", List.of("python3", "/in/s.py"),
