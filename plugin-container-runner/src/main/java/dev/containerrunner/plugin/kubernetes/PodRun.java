@@ -197,7 +197,7 @@ final class PodRun {
                         config.maxOutputFileBytes());
             }
             RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oom, exitCode, capture.error(),
-                    outputFile == null ? null : outputFile.problem());
+                    outputFile == null ? null : outputFile.problem(), streams.inputProblem().orElse(null));
             String imageId = ending.main() == null ? null : ending.main().getImageID();
             return RunResult.builder(attempt, request.reportsOutputFile())
                     .image(request.requestedImage(), PodStates.digestOf(imageId))
