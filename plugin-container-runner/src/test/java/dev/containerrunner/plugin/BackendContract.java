@@ -151,6 +151,27 @@ public abstract class BackendContract implements ContainerKnobsContract {
     }
 
     @Test
+    void largeStdinArrivesWholeAtASlowReader() {
+        // the reader starts late, so the runner's sends back up: on Kubernetes this lost whole pieces
+        // ("Send pending" in the JDK WebSocket) and still reported success
+        String input = "x".repeat(16 << 20) + "\nend";
+        TestContext ctx = new TestContext("slowstdin");
+        Map<String, Object> r = call("run_with_input", ctx, "image", BB,
+                "command", List.of("sh", "-c", "sleep 3; wc -c"), "input_data", input, "timeout_seconds", 60);
+        assertEquals(true, r.get("success"), r.get("error") + " " + ctx.lines);
+        assertEquals(String.valueOf((16 << 20) + 4), ((String) r.get("stdout")).strip());
+    }
+
+    @Test
+    void aContainerThatReadsPartOfItsInputAndExitsZeroSucceeds() {
+        TestContext ctx = new TestContext("partread");
+        Map<String, Object> r = call("run_with_input", ctx, "image", BB,
+                "command", List.of("head", "-c", "5"), "input_data", "z".repeat(16 << 20), "timeout_seconds", 60);
+        assertEquals(true, r.get("success"), r.get("error") + " " + ctx.lines);
+        assertEquals("zzzzz", r.get("stdout"));
+    }
+
+    @Test
     void aContainerThatExitsWithoutReadingItsInputEndsCleanly() {
         long t0 = System.nanoTime();
         Map<String, Object> r = call("run_with_input", new TestContext("noread"), "image", BB,

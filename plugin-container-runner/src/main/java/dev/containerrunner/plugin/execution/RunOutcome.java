@@ -23,7 +23,9 @@ public enum RunOutcome {
     /** Exit 0, but output_file is missing, too large or unreadable. */
     OUTPUT_FILE_FAILED("failed"),
     /** Exit 0, but reading stdout/stderr failed. */
-    OUTPUT_READ_FAILED("failed");
+    OUTPUT_READ_FAILED("failed"),
+    /** Exit 0, but the runner could not deliver all of input_data to the container's stdin while it ran. */
+    INPUT_NOT_DELIVERED("failed");
 
     private final String auditName;
 

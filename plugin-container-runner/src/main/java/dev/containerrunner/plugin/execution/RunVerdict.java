@@ -9,7 +9,7 @@ import java.time.Duration;
  * {@link Wording}, not copies of the ladder.
  *
  * <p>Precedence: cancelled, timed out, OOM-killed, unexplained SIGKILL (137), other non-zero exit
- * (or none), output read failure, output_file problem, success.
+ * (or none), input_data not delivered, output read failure, output_file problem, success.
  *
  * @param cancelled         the task was cancelled while (or before) the container ran
  * @param timedOut          the runner stopped it at the timeout
@@ -17,9 +17,16 @@ import java.time.Duration;
  * @param exitCode          the exit code, null when there is none (stopped before it ended)
  * @param outputReadError   why reading stdout/stderr failed, null when it did not
  * @param outputFileProblem why output_file could not be delivered, null when it was (or was not asked for)
+ * @param inputProblem      why input_data was not delivered whole, null when it was (or none was given)
  */
 public record RunVerdict(boolean cancelled, boolean timedOut, boolean oomKilled, Long exitCode, Throwable outputReadError,
-                         String outputFileProblem) {
+                         String outputFileProblem, String inputProblem) {
+
+    /** A verdict of a run whose input_data, if any, was delivered whole. */
+    public RunVerdict(boolean cancelled, boolean timedOut, boolean oomKilled, Long exitCode, Throwable outputReadError,
+                      String outputFileProblem) {
+        this(cancelled, timedOut, oomKilled, exitCode, outputReadError, outputFileProblem, null);
+    }
 
     /** Exit status of a process killed by SIGKILL. */
     public static final long SIGKILL_EXIT = 137;
@@ -55,6 +62,9 @@ public record RunVerdict(boolean cancelled, boolean timedOut, boolean oomKilled,
         if (exitCode == null || exitCode != 0) {
             return RunOutcome.EXIT_CODE;
         }
+        if (inputProblem != null) {
+            return RunOutcome.INPUT_NOT_DELIVERED;
+        }
         if (outputReadError != null) {
             return RunOutcome.OUTPUT_READ_FAILED;
         }
@@ -74,6 +84,7 @@ public record RunVerdict(boolean cancelled, boolean timedOut, boolean oomKilled,
             case EXIT_CODE -> "the container exited with code " + exitCode;
             case OUTPUT_READ_FAILED -> "reading the container's " + words.output() + " failed: " + outputReadError.getMessage();
             case OUTPUT_FILE_FAILED -> outputFileProblem;
+            case INPUT_NOT_DELIVERED -> inputProblem;
         };
     }
 

@@ -202,7 +202,7 @@ final class PodRun {
                         ctx.cancellation(), config.collectLimits().timeout());
             }
             RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oom, exitCode, capture.error(),
-                    outputFile == null ? null : outputFile.problem());
+                    outputFile == null ? null : outputFile.problem(), streams.inputProblem().orElse(null));
             String imageId = ending.main() == null ? null : ending.main().getImageID();
             String error = verdict.error(RunVerdict.Wording.KUBERNETES, request.timeout(), config.stopGrace(), request.memory());
             if (verdict.outcome() == RunOutcome.EXIT_CODE && t != null && COULD_NOT_START.contains(t.getReason())

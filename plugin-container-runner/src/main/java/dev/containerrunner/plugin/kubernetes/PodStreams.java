@@ -40,8 +40,9 @@ final class PodStreams implements AutoCloseable {
     }
 
     /**
-     * The main container ended (or was stopped): reads the log to its end (at most 10 s) and ends the
-     * capture. {@code pod} is null when there never was one.
+     * The main container ended (or was stopped): reads the log to its end (at most 10 s), ends the
+     * capture and lets the stdin feed end (at most 10 s more; then it is stopped). {@code pod} is
+     * null when there never was one.
      *
      * @param ended whether the container has a terminated state (its log can be read when the runner
      *     never saw it running)
@@ -54,6 +55,14 @@ final class PodStreams implements AutoCloseable {
             log.line(LogSink.Stream.SYSTEM, "the pod's log did not end within " + DRAIN.toSeconds() + " s; closing it");
         }
         capture.onEnd(logs == null ? null : logs.failure());
+        if (stdin != null) {
+            stdin.finish(DRAIN);
+        }
+    }
+
+    /** Why input_data was not delivered whole ({@link StdinFeed#problem}); empty when it was or none was given. Valid after {@link #finish}. */
+    Optional<String> inputProblem() {
+        return stdin == null ? Optional.empty() : stdin.problem();
     }
 
     private void output(byte[] bytes) {
