@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.containerrunner.plugin.docker.ContainerSpec;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.Labels;
@@ -195,7 +196,7 @@ class CollectOutputIT extends DockerIT {
     @Test
     void containersNotMadeByTheRunnerOrFromAnotherRunAreRefused() {
         DockerGateway g = app.gateway();
-        String foreign = g.createContainer(new DockerGateway.ContainerSpec(TestImages.BUSYBOX, null, List.of("true"), Map.of(),
+        String foreign = g.createContainer(new ContainerSpec(TestImages.BUSYBOX, null, List.of("true"), Map.of(),
                 "65534", 6L << 20, 100_000_000L, 16, "none", false, false, List.of(), Map.of("purpose", "not-ours"), null, false));
         try {
             ActionFailedException e = assertThrows(ActionFailedException.class, () -> call("collect_output",

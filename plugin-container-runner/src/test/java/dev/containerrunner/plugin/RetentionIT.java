@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.containerrunner.plugin.docker.ContainerSpec;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.Labels;
@@ -54,11 +55,11 @@ class RetentionIT extends DockerIT {
         expired.put(Labels.OWNER, "1@some-other-host");
         expired.put(Labels.EXPIRES_AT, Long.toString(Instant.now().minusSeconds(1).getEpochSecond()));
         String volume = raw.createVolume("container-runner-crashed-test", dead);
-        String running = raw.createContainer(new DockerGateway.ContainerSpec(TestImages.BUSYBOX, null, List.of("sleep", "600"),
+        String running = raw.createContainer(new ContainerSpec(TestImages.BUSYBOX, null, List.of("sleep", "600"),
                 Map.of(), "65534", 16L << 20, 100_000_000L, 16, "none", false, false,
                 List.of(new DockerGateway.VolumeMount(volume, "/data")), dead, null, false));
         raw.start(running);
-        String stale = raw.createContainer(new DockerGateway.ContainerSpec(TestImages.BUSYBOX, null, List.of("true"),
+        String stale = raw.createContainer(new ContainerSpec(TestImages.BUSYBOX, null, List.of("true"),
                 Map.of(), "65534", 16L << 20, 100_000_000L, 16, "none", false, false, List.of(), expired, null, false));
         try {
             start(baseConfig()); // the first use of the engine sweeps

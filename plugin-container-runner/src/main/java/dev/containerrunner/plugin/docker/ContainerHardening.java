@@ -1,6 +1,6 @@
 package dev.containerrunner.plugin.docker;
 
-import dev.containerrunner.plugin.docker.DockerGateway.ContainerSpec;
+import dev.containerrunner.plugin.docker.ContainerSpec;
 import dev.containerrunner.plugin.docker.DockerGateway.VolumeMount;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.Capability;

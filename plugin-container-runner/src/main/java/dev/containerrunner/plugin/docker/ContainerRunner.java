@@ -3,7 +3,7 @@ package dev.containerrunner.plugin.docker;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.ContainerWatch.Ending;
 import dev.containerrunner.plugin.docker.DockerGateway.Attachment;
-import dev.containerrunner.plugin.docker.DockerGateway.ContainerSpec;
+import dev.containerrunner.plugin.docker.ContainerSpec;
 import dev.containerrunner.plugin.docker.DockerGateway.ContainerState;
 import dev.containerrunner.plugin.docker.DockerGateway.ImageInfo;
 import dev.containerrunner.plugin.execution.ContainerEngineException;

@@ -6,7 +6,6 @@ import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.OutputListener;
 import dev.containerrunner.plugin.model.ImageReference;
 import dev.containerrunner.plugin.model.PullPolicy;
-import dev.containerrunner.plugin.model.Ulimit;
 import dev.containerrunner.spi.CancellationSignal;
 import dev.containerrunner.spi.LogSink;
 import dev.containerrunner.plugin.execution.TreeEntry;
@@ -265,45 +264,5 @@ public interface DockerGateway extends AutoCloseable {
 
     /** A named volume mounted into a container. */
     record VolumeMount(String volume, String target) {
-    }
-
-    /**
-     * Everything needed to create a hardened container. {@code engineLogs}: keep the engine's own
-     * copy of the output (json-file, capped at 10 MiB); otherwise the log driver is {@code none} and
-     * the attach is the only copy. {@code workingDir} null: the image's; {@code shmSizeBytes} null:
-     * the engine's default {@code /dev/shm}; {@code ulimits} empty: the engine's limits.
-     */
-    record ContainerSpec(
-            String image,
-            List<String> entrypoint,
-            List<String> cmd,
-            Map<String, String> environment,
-            String user,
-            long memoryBytes,
-            long nanoCpus,
-            long pidsLimit,
-            String networkMode,
-            boolean openStdin,
-            boolean readOnlyRootFilesystem,
-            List<VolumeMount> volumes,
-            Map<String, String> labels,
-            String runtime,
-            boolean engineLogs,
-            String workingDir,
-            Long shmSizeBytes,
-            List<Ulimit> ulimits) {
-
-        public ContainerSpec {
-            ulimits = List.copyOf(ulimits);
-        }
-
-        /** A spec with the image's working directory and the engine's /dev/shm and limits. */
-        public ContainerSpec(String image, List<String> entrypoint, List<String> cmd, Map<String, String> environment,
-                             String user, long memoryBytes, long nanoCpus, long pidsLimit, String networkMode, boolean openStdin,
-                             boolean readOnlyRootFilesystem, List<VolumeMount> volumes, Map<String, String> labels,
-                             String runtime, boolean engineLogs) {
-            this(image, entrypoint, cmd, environment, user, memoryBytes, nanoCpus, pidsLimit, networkMode, openStdin,
-                    readOnlyRootFilesystem, volumes, labels, runtime, engineLogs, null, null, List.of());
-        }
     }
 }

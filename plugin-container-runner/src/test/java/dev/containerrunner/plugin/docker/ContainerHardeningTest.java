@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import dev.containerrunner.plugin.docker.DockerGateway.ContainerSpec;
+import dev.containerrunner.plugin.docker.ContainerSpec;
 import dev.containerrunner.plugin.docker.DockerGateway.VolumeMount;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.Capability;

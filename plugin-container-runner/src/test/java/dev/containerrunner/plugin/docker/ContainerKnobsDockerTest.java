@@ -20,7 +20,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.core.command.CreateContainerCmdImpl;
 import dev.containerrunner.plugin.config.RunnerConfig;
-import dev.containerrunner.plugin.docker.DockerGateway.ContainerSpec;
+import dev.containerrunner.plugin.docker.ContainerSpec;
 import dev.containerrunner.plugin.docker.DockerGateway.VolumeMount;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.TestContext;
@@ -200,6 +200,8 @@ class ContainerKnobsDockerTest {
         when(gateway.inspect("c1")).thenReturn(new DockerGateway.ContainerState(false, 0L, false, null, Map.of(), null));
         when(gateway.copyOut(eq("c1"), anyString())).thenReturn(dev.containerrunner.plugin.execution.TarArchives.ownedFiles(1, 1,
                 null, List.of(new dev.containerrunner.plugin.execution.TarArchives.Entry("r.txt", new byte[] {'x'}))));
+        when(gateway.statPath(eq("c1"), anyString())).thenReturn(new dev.containerrunner.plugin.execution.TreeEntry("r.txt",
+                dev.containerrunner.plugin.execution.EntryKind.REGULAR, 1, null));
         return gateway;
     }
 

@@ -70,9 +70,9 @@ class ContainerRunnerTest {
         RunResult r = new ContainerRunner(gateway, config).run(request("command", List.of("python3", "/in/s.py"),
                 "input_file", Map.of("path", "/in/s.py", "content", "print(1)"), "output_file", "/out/r.txt",
                 "memory_limit", "64m", "cpu_limit", 0.5), ctx);
-        ArgumentCaptor<DockerGateway.ContainerSpec> spec = ArgumentCaptor.forClass(DockerGateway.ContainerSpec.class);
+        ArgumentCaptor<ContainerSpec> spec = ArgumentCaptor.forClass(ContainerSpec.class);
         verify(gateway).createContainer(spec.capture());
-        DockerGateway.ContainerSpec s = spec.getValue();
+        ContainerSpec s = spec.getValue();
         assertEquals("sha256:abc", s.image(), "runs exactly the resolved image id");
         assertEquals("65534:65534", s.user());
         assertEquals("none", s.networkMode());
@@ -159,7 +159,7 @@ class ContainerRunnerTest {
         when(gateway.awaitExit("c1")).thenReturn(CompletableFuture.completedFuture(0L));
         new ContainerRunner(gateway, config).run(request("input_data", "abc"), ctx);
         verify(gateway).attachStdin(eq("c1"), eq("abc".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        ArgumentCaptor<DockerGateway.ContainerSpec> spec = ArgumentCaptor.forClass(DockerGateway.ContainerSpec.class);
+        ArgumentCaptor<ContainerSpec> spec = ArgumentCaptor.forClass(ContainerSpec.class);
         verify(gateway).createContainer(spec.capture());
         assertTrue(spec.getValue().openStdin());
         verify(gateway).ensureImage("docker.io/library/python:3.11-slim", PullPolicy.IF_NOT_PRESENT);
@@ -172,7 +172,7 @@ class ContainerRunnerTest {
         when(gateway.awaitExit("c1")).thenReturn(CompletableFuture.completedFuture(0L));
         new ContainerRunner(gateway, retaining).run(request(), ctx);
         verify(gateway, never()).removeContainer(anyString());
-        ArgumentCaptor<DockerGateway.ContainerSpec> spec = ArgumentCaptor.forClass(DockerGateway.ContainerSpec.class);
+        ArgumentCaptor<ContainerSpec> spec = ArgumentCaptor.forClass(ContainerSpec.class);
         verify(gateway).createContainer(spec.capture());
         Map<String, String> labels = spec.getValue().labels();
         assertEquals("120", labels.get(Labels.RETENTION));

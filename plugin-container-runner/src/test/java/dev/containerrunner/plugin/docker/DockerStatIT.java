@@ -30,7 +30,7 @@ class DockerStatIT {
         DockerErrors errors = new DockerErrors(SOCKET);
         DockerHttpClient http = new ApacheDockerHttpClient.Builder().dockerHost(URI.create(SOCKET)).build();
         try (DockerJavaGateway gateway = DockerJavaGateway.connect(SOCKET)) {
-            String id = gateway.createContainer(new DockerGateway.ContainerSpec(TestImages.BUSYBOX, null, List.of("sh", "-c",
+            String id = gateway.createContainer(new ContainerSpec(TestImages.BUSYBOX, null, List.of("sh", "-c",
                     "mkdir /tmp/out && cd /tmp/out && echo hello > a && ln -s a s && mkfifo p && truncate -s 8G big"
                             + " && ln -s l2 l1 && ln -s l1 l2"), Map.of(), "65534", 32L << 20, 500_000_000L, 16, "none", false, false,
                     List.of(), Map.of("purpose", "stat-test"), null, false));
