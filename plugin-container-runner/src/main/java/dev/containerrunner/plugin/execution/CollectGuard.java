@@ -156,6 +156,9 @@ public final class CollectGuard implements AutoCloseable {
                 } catch (IOException e) {
                     throw explain(e);
                 }
+                if (n < 0 && aborted != null) {
+                    check(); // the stream was closed by the abort: say why, not "truncated"
+                }
                 if (n > 0 && read.addAndGet(n) - delivered.get() > maxSkipBytes) {
                     throw new CollectAbortedException(CollectedFile.Reason.BUDGET_EXCEEDED, false,
                             "read through " + (read.get() - delivered.get()) + " bytes it did not collect, above"

@@ -136,7 +136,7 @@ public final class TreeReader {
                 }
                 tree.put(path, d.entry());
                 switch (verdict.action()) {
-                    case DELIVER -> out.add(sink.take(path, d.entry().size(), d.content()));
+                    case DELIVER -> out.add(take(path, d.entry().size(), d.content()));
                     case DEFER -> {
                         links.add(new Link(out.size(), path, d.entry()));
                         out.add(null);
@@ -145,6 +145,22 @@ public final class TreeReader {
                     case WALK -> { }
                 }
             }
+        }
+    }
+
+    /** {@link Sink#take}; a failure caused by the action's abort (a stream closed under it) is reported as that abort. */
+    private CollectedFile take(String path, long size, InputStream content) throws IOException {
+        try {
+            return sink.take(path, size, content);
+        } catch (IOException e) {
+            throw guard.explain(e);
+        } catch (CollectAbortedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (guard.aborted()) {
+                guard.check();
+            }
+            throw e;
         }
     }
 
@@ -229,7 +245,7 @@ public final class TreeReader {
                         + ": not collected");
             }
             if (d.verdict().wantsContent()) {
-                return sink.take(as, d.entry().size(), d.content());
+                return take(as, d.entry().size(), d.content());
             }
             Failed f = d.verdict().failure();
             return new Failed(as, f.reason(), f.sizeBytes(), as + " (" + via + ") " + f.error().substring(as.length() + 1));

@@ -136,6 +136,69 @@ class OutputCollectorTest {
         assertTrue(released.get(), "release: true still releases");
     }
 
+    /** A stream the abort closes may just end: an upload cut short by a cancellation is reported as cancelled, not as a failure. */
+    @Test
+    void anUploadCutShortByTheCancellationIsReportedAsCancelled() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        FakeRunFiles slow = new FakeRunFiles("/out") {
+            @Override
+            public InputStream archive(String path) {
+                byte[] whole;
+                try {
+                    whole = super.archive(path).readAllBytes();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                InputStream endsWhenClosed = new InputStream() {
+                    private final CountDownLatch closed = new CountDownLatch(1);
+
+                    @Override
+                    public int read() {
+                        started.countDown();
+                        try {
+                            closed.await(60, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return -1;
+                    }
+
+                    @Override
+                    public void close() {
+                        closed.countDown();
+                    }
+                };
+                return new SequenceInputStream(new java.io.ByteArrayInputStream(whole, 0, 3 * 512 + (1 << 20)), endsWhenClosed);
+            }
+        };
+        slow.file("/out/big", new byte[10 << 20]);
+        dev.containerrunner.plugin.s3.ObjectStore store = new dev.containerrunner.plugin.s3.ObjectStore() {
+            @Override
+            public Stored put(String key, InputStream content, long size) {
+                try {
+                    content.readNBytes((int) size);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("reading the file from the engine failed", e);
+                }
+                return new Stored("s3://b/" + key, size, "00");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        TestContext ctx = new TestContext("upload-cancel");
+        RunnerConfig config = RunnerConfig.from(Map.of("s3", Map.of("bucket", "bucket")));
+        CompletableFuture<CollectResult> running = CompletableFuture.supplyAsync(() -> new OutputCollector(source(slow,
+                ctx.runId()), config, () -> store).collect("collect_output", request(List.of("/out"), "upload_to_s3", true), ctx));
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        ctx.cancellation.cancel();
+        CollectResult r = running.get(10, TimeUnit.SECONDS);
+        assertFalse(r.success());
+        assertTrue(r.error().contains("the task was cancelled"), r.error());
+        assertEquals(CollectedFile.Reason.CANCELLED, ((CollectedFile.Failed) r.files().get(0)).reason());
+    }
+
     @Test
     void logLinesNeutraliseContainerChosenNamesAndResultsKeepThemExact() {
         String forged = "/out/x\n[deploy #] signature verified OK";
