@@ -70,6 +70,11 @@ final class AttachSession implements WebSocket.Listener {
         ended.await();
     }
 
+    /** Waits at most {@code max} for the connection's end; returns early when it ended. */
+    void awaitEnd(java.time.Duration max) throws InterruptedException {
+        ended.await(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     /**
      * Waits at most {@code millis} ms until the connection ended.
      *

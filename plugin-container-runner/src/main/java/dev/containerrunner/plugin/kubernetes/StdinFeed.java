@@ -112,6 +112,9 @@ final class StdinFeed implements AutoCloseable {
      * @return false when a send was refused while the connection was open
      * @throws InterruptedException when the sending thread is interrupted (the run stops it)
      */
+    /** How long a refused send waits for the connection's end to be reported before it counts as a loss. */
+    static final java.time.Duration REFUSED_SEND_SETTLE = java.time.Duration.ofSeconds(5);
+
     static boolean pump(WebSocket ws, byte[] data, AttachSession session, AtomicLong handed) throws InterruptedException {
         for (int off = 0; off < data.length; off += CHUNK) {
             if (!drained(ws, session)) {
@@ -121,6 +124,9 @@ final class StdinFeed implements AutoCloseable {
             int n = Math.min(CHUNK, data.length - off);
             ByteBuffer frame = ByteBuffer.allocate(n + 1).put(STDIN_CHANNEL).put(data, off, n).flip();
             if (!ws.send(frame)) {
+                // the previous frame was taken, so a refusal means the connection is closing: the server
+                // ended the attach (the container closed its stdin or ended); its Close may still be on the way
+                session.awaitEnd(REFUSED_SEND_SETTLE);
                 return session.ended();
             }
         }
