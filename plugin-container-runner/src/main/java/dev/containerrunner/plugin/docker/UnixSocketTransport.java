@@ -26,51 +26,47 @@ final class UnixSocketTransport implements StreamTransport {
 
     @Override
     public void copyInto(String containerId, String directory, InputStream archive) {
-        try {
+        io("copy into " + directory, () -> {
             UnixSocketArchive.put(socket, containerId, directory, archive);
-        } catch (IOException e) {
-            throw errors.engineFailure("copy into " + directory, e);
-        }
+            return null;
+        });
     }
 
     @Override
     public InputStream copyOut(String containerId, String path) {
-        try {
-            return UnixSocketArchive.get(socket, containerId, path);
-        } catch (IOException e) {
-            throw errors.engineFailure("copy " + path + " out", e);
-        }
+        return io("copy " + path + " out", () -> UnixSocketArchive.get(socket, containerId, path));
     }
 
     @Override
     public DockerPathStat stat(String containerId, String path) {
-        try {
-            return UnixSocketArchive.head(socket, containerId, path);
-        } catch (IOException e) {
-            throw errors.engineFailure("stat " + path, e);
-        }
+        return io("stat " + path, () -> UnixSocketArchive.head(socket, containerId, path));
     }
 
     @Override
     public Attachment attachOutput(String containerId, OutputListener listener) {
-        try {
-            return UnixSocketAttach.output(socket, containerId, listener);
-        } catch (IOException e) {
-            throw errors.engineFailure("attach", e);
-        }
+        return io("attach", () -> UnixSocketAttach.output(socket, containerId, listener));
     }
 
     @Override
     public Attachment attachStdin(String containerId, byte[] data) {
-        try {
-            return UnixSocketAttach.stdin(socket, containerId, data);
-        } catch (IOException e) {
-            throw errors.engineFailure("attach stdin", e);
-        }
+        return io("attach stdin", () -> UnixSocketAttach.stdin(socket, containerId, data));
     }
 
     @Override
     public String toString() {
         return "unix socket " + socket;
+    }
+
+    /** An I/O step on the socket whose failure is the engine's, worded once for every stream. */
+    private interface IoStep<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T io(String operation, IoStep<T> step) {
+        try {
+            return step.run();
+        } catch (IOException e) {
+            throw errors.engineFailure(operation, e);
+        }
     }
 }
