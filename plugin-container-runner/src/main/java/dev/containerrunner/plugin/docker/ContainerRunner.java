@@ -6,6 +6,7 @@ import dev.containerrunner.plugin.docker.DockerGateway.Attachment;
 import dev.containerrunner.plugin.docker.ContainerSpec;
 import dev.containerrunner.plugin.docker.DockerGateway.ContainerState;
 import dev.containerrunner.plugin.docker.DockerGateway.ImageInfo;
+import dev.containerrunner.plugin.execution.AttemptTracker;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.ImageNotAvailableException;
 import dev.containerrunner.plugin.execution.Labels;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,19 +46,19 @@ public final class ContainerRunner {
 
     private final DockerGateway gateway;
     private final RunnerConfig config;
-    private final Consumer<String> removeLater;
+    private final AttemptTracker attempts;
     private final ContainerWatch watch;
 
     /** A runner whose failed removals are left to the janitor's next sweep. */
     public ContainerRunner(DockerGateway gateway, RunnerConfig config) {
-        this(gateway, config, attempt -> { });
+        this(gateway, config, AttemptTracker.NONE);
     }
 
-    /** {@code removeLater} receives attempts whose removal failed, for the janitor to retry. */
-    public ContainerRunner(DockerGateway gateway, RunnerConfig config, Consumer<String> removeLater) {
+    /** {@code attempts} learns of each attempt in flight and of removals that failed (for the reaper). */
+    public ContainerRunner(DockerGateway gateway, RunnerConfig config, AttemptTracker attempts) {
         this.gateway = gateway;
         this.config = config;
-        this.removeLater = removeLater;
+        this.attempts = attempts;
         this.watch = new ContainerWatch(gateway, config.stopGrace());
     }
 
@@ -99,6 +99,7 @@ public final class ContainerRunner {
         CancellationSignal.Registration cancelRegistration = null;
         RuntimeException failure = null;
         boolean keep = false;
+        AttemptTracker.Hold hold = attempts.begin(attemptId); // retention begins at the hand-back, below
         try {
             volumes.create(attemptId, labels);
             containerId = gateway.createContainer(spec(request, image, labels, volumes));
@@ -132,13 +133,17 @@ public final class ContainerRunner {
             failure = e;
             throw e;
         } finally {
-            closeAll(stdin, output, cancelRegistration);
-            if (keep) {
-                log.line(LogSink.Stream.SYSTEM, "keeping container " + shortId(containerId) + " for collect_output: removed "
-                        + (config.cleanupAfterRun() ? "when the workflow run ends or " : "") + "at most "
-                        + config.collectRetention().toSeconds() + " s after it exited");
-            } else if (!cleanUp(containerId, volumes.created(), log, failure)) {
-                removeLater.accept(attemptId);
+            try {
+                closeAll(stdin, output, cancelRegistration);
+                if (keep) {
+                    log.line(LogSink.Stream.SYSTEM, "keeping container " + shortId(containerId) + " for collect_output: removed "
+                            + (config.cleanupAfterRun() ? "when the workflow run ends or " : "") + "at most "
+                            + config.collectRetention().toSeconds() + " s after this result");
+                } else if (!cleanUp(containerId, volumes.created(), log, failure)) {
+                    attempts.removeLater(attemptId);
+                }
+            } finally {
+                hold.close();
             }
         }
     }

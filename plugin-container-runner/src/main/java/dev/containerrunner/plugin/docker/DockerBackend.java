@@ -103,7 +103,7 @@ public final class DockerBackend implements ContainerBackend {
     @Override
     public RunResult run(RunRequest request, ActionContext ctx) {
         try (ContainerSlots.Slot slot = session.acquireSlot(ctx)) {
-            return new ContainerRunner(gateway().forTask(ctx.log(), ctx.cancellation()), config, reaper()::removeLater)
+            return new ContainerRunner(gateway().forTask(ctx.log(), ctx.cancellation()), config, reaper())
                     .run(request, ctx);
         }
     }

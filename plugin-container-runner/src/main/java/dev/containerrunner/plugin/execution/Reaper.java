@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>its owner process is gone (same host, no process with that pid and start time), or</li>
  *   <li>its hard bound {@code expires-at} has passed (running or not), or</li>
- *   <li>its main container ended longer than its retention ago.</li>
+ *   <li>its main container ended, and its result was handed back (for the attempts of this
+ *       process, see {@link AttemptTracker}), longer than its retention ago.</li>
  * </ul>
  * Sweeps run when the backend first connects (reaping at start-up) and then every
  * {@code janitor_interval_seconds}; each also retries the removals that failed earlier. At the end
@@ -31,13 +34,15 @@ import org.slf4j.LoggerFactory;
  *
  * @apiNote Thread-safe: sweeps run on one daemon thread, the other methods on task threads.
  */
-public final class Reaper implements AutoCloseable {
+public final class Reaper implements AttemptTracker, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
 
     private final ReaperStrategy<?> strategy;
     private final Clock clock;
     private final Set<String> retry = ConcurrentHashMap.newKeySet();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> handedBack = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
     private boolean closed;
 
@@ -76,9 +81,21 @@ public final class Reaper implements AutoCloseable {
         }
     }
 
-    /** Remembers an attempt whose removal failed (e.g. the engine was down); every sweep retries it. */
+    @Override
     public void removeLater(String attemptId) {
         retry.add(attemptId);
+    }
+
+    @Override
+    public Hold begin(String attempt) {
+        inFlight.add(attempt);
+        AtomicBoolean closed = new AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) {
+                handedBack.put(attempt, clock.instant()); // before leaving inFlight: a sweep always sees one of them
+                inFlight.remove(attempt);
+            }
+        };
     }
 
     /**
@@ -102,12 +119,15 @@ public final class Reaper implements AutoCloseable {
     private <R extends ReaperStrategy.Run> int removeDue(ReaperStrategy<R> s, Instant now) {
         List<R> due = new ArrayList<>();
         List<R> living = new ArrayList<>();
-        for (R run : s.list()) {
+        List<R> listed = s.list();
+        for (R run : listed) {
             (run.labels().ownerIsGone() || run.labels().expired(now) ? due : living).add(run);
         }
+        forgetHandedBackBefore(now, listed);
+        living.removeIf(run -> inFlight.contains(String.valueOf(run.labels().attempt())));
         Map<R, Instant> finished = living.isEmpty() ? Map.of() : s.mainFinishedAt(living);
         for (R run : living) {
-            Instant end = finished.get(run);
+            Instant end = retentionStart(finished.get(run), run.labels().attempt());
             if (end != null && run.labels().retentionOver(end, now)) {
                 due.add(run);
             }
@@ -119,6 +139,18 @@ public final class Reaper implements AutoCloseable {
             }
         }
         return removed;
+    }
+
+    private Instant retentionStart(Instant exited, String attempt) {
+        Instant back = attempt == null ? null : handedBack.get(attempt);
+        return exited == null || back == null || exited.isAfter(back) ? exited : back;
+    }
+
+    /** Hand-back times of attempts no longer listed (removed by their run or a sweep) are forgotten. */
+    private <R extends ReaperStrategy.Run> void forgetHandedBackBefore(Instant listedAt, List<R> listed) {
+        Set<String> present = new HashSet<>();
+        listed.forEach(run -> present.add(run.labels().attempt()));
+        handedBack.entrySet().removeIf(e -> !present.contains(e.getKey()) && e.getValue().isBefore(listedAt));
     }
 
     /**

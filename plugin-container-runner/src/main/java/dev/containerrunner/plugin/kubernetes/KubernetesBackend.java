@@ -90,7 +90,7 @@ public final class KubernetesBackend implements ContainerBackend {
         return withOwnClassLoader(() -> {
             try (ContainerSlots.Slot slot = session.acquireSlot(ctx)) {
                 KubeConnector.Connection c = session.connection();
-                return new PodRun(c.client(), c.namespace(), config, session.reaper()::removeLater, c.pods()).run(request, ctx);
+                return new PodRun(c.client(), c.namespace(), config, session.reaper(), c.pods()).run(request, ctx);
             }
         });
     }

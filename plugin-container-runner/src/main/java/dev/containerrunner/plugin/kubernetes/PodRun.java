@@ -1,6 +1,7 @@
 package dev.containerrunner.plugin.kubernetes;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.execution.AttemptTracker;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.OutputCapture;
 import dev.containerrunner.plugin.execution.OutputFile;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -43,15 +43,15 @@ final class PodRun {
     private final KubernetesClient client;
     private final String namespace;
     private final RunnerConfig config;
-    private final Consumer<String> removeLater;
+    private final AttemptTracker attempts;
     private final PodCache pods;
     private final JobControl jobs;
 
-    PodRun(KubernetesClient client, String namespace, RunnerConfig config, Consumer<String> removeLater, PodCache pods) {
+    PodRun(KubernetesClient client, String namespace, RunnerConfig config, AttemptTracker attempts, PodCache pods) {
         this.client = client;
         this.namespace = namespace;
         this.config = config;
-        this.removeLater = removeLater;
+        this.attempts = attempts;
         this.pods = pods;
         this.jobs = new JobControl(client, namespace);
     }
@@ -106,6 +106,7 @@ final class PodRun {
             Optional<Secret> pullSecret = pullSecret(objects); // credentials read now: nothing exists yet if they fail
             boolean keep = false;
             RuntimeException failure = null;
+            AttemptTracker.Hold hold = attempts.begin(attempt); // retention begins at the hand-back, below
             try {
                 jobs.create(objects, pullSecret); // from here on something may exist: cleaned up below whatever happens
                 PodWatch.Ending ending = watch.settle(watch.await());
@@ -122,13 +123,17 @@ final class PodRun {
                 failure = e;
                 throw e;
             } finally {
-                streams.close();
-                if (keep) {
-                    log.line(LogSink.Stream.SYSTEM, "keeping job " + objects.name() + " for collect_output: deleted "
-                            + (config.cleanupAfterRun() ? "when the workflow run ends or " : "") + "at most "
-                            + config.collectRetention().toSeconds() + " s after it exited");
-                } else {
-                    cleanUp(failure);
+                try {
+                    streams.close();
+                    if (keep) {
+                        log.line(LogSink.Stream.SYSTEM, "keeping job " + objects.name() + " for collect_output: deleted "
+                                + (config.cleanupAfterRun() ? "when the workflow run ends or " : "") + "at most "
+                                + config.collectRetention().toSeconds() + " s after this result");
+                    } else {
+                        cleanUp(failure);
+                    }
+                } finally {
+                    hold.close();
                 }
             }
         }
@@ -182,7 +187,7 @@ final class PodRun {
             try {
                 deleteRun(client, namespace, attempt, Duration.ZERO);
             } catch (RuntimeException e) {
-                removeLater.accept(attempt);
+                attempts.removeLater(attempt);
                 if (failure != null) {
                     failure.addSuppressed(e);
                 } else {

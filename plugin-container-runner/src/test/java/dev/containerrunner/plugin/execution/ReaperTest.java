@@ -113,6 +113,56 @@ class ReaperTest {
                 "the end of a run is asked for once per sweep, only for runs not already due");
     }
 
+    /** A clock the test moves. */
+    static final class MovingClock extends Clock {
+        Instant now = NOW;
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void retentionOfThisProcesssAttemptsBeginsWhenTheResultIsHandedBack() {
+        MovingClock clock = new MovingClock();
+        Reaper r = new Reaper(strategy, clock);
+        strategy.add(run("slow-hand-back"));
+        strategy.add(run("other-process-run", Labels.OWNER, "1@another-host"));
+        strategy.finished.put("slow-hand-back", NOW.minusSeconds(120)); // exited long before the action returned
+        strategy.finished.put("other-process-run", NOW.minusSeconds(120));
+        AttemptTracker.Hold hold = r.begin("slow-hand-back");
+        assertEquals(1, r.sweep(), "in flight: not reaped for retention; another process's run: by its exit time");
+        assertEquals(List.of("other-process-run"), strategy.deleted);
+
+        hold.close();
+        clock.now = NOW.plusSeconds(59);
+        assertEquals(0, r.sweep(), "59 s after the hand-back, with 60 s of retention");
+        clock.now = NOW.plusSeconds(60);
+        hold.close(); // idempotent: the hand-back time stays the first
+        assertEquals(1, r.sweep());
+        assertEquals(List.of("other-process-run", "slow-hand-back"), strategy.deleted);
+    }
+
+    @Test
+    void anAttemptInFlightIsStillBoundByItsHardExpiry() {
+        strategy.add(run("in-flight", Labels.EXPIRES_AT, Long.toString(NOW.getEpochSecond())));
+        try (AttemptTracker.Hold hold = reaper.begin("in-flight")) {
+            assertEquals(1, reaper.sweep());
+        }
+        assertEquals(List.of("in-flight"), strategy.deleted);
+    }
+
     @Test
     void noRunsAskNothingMoreThanTheList() {
         assertEquals(0, reaper.sweep());
