@@ -3,6 +3,7 @@
 # socket). Otherwise, as root with apt, installs Debian's docker.io, starts dockerd in the background
 # (no systemd needed) and waits until `docker info` answers.
 set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LOG=${DOCKERD_LOG:-/var/log/container-runner-dockerd.log}
 
 answers() { timeout 10 docker info >/dev/null 2>&1; }
@@ -45,8 +46,8 @@ fi
 
 echo "docker engine: starting dockerd (log: $LOG) ..." >&2
 t0=$(date +%s%N)
-# setsid: the engine must outlive the shell that started it.
-setsid nohup /usr/sbin/dockerd >>"$LOG" 2>&1 < /dev/null &
+# detached: the engine outlives the shell that started it and holds none of its descriptors
+"$HERE/detach.sh" /usr/sbin/dockerd >>"$LOG" 2>&1 &
 for _ in $(seq 1 240); do
   if answers; then
     echo "docker engine: ready after $(( ($(date +%s%N) - t0) / 1000000 )) ms ($(docker version -f '{{.Server.Version}}'))"

@@ -14,6 +14,7 @@
 # Needs root, Debian 12 and a running Docker engine (scripts/ensure-docker.sh).
 set -euo pipefail
 
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 DIR=${CONTAINER_RUNNER_K8S_DIR:-/var/cache/container-runner/k8s}
 BIN=$DIR/bin
 RUN=$DIR/run
@@ -98,7 +99,7 @@ wait_for() { # wait_for SECONDS description command...
 
 start() { # start NAME command... : background process with its pid file and log
   local name=$1; shift
-  setsid nohup "$@" > "$RUN/log/$name.log" 2>&1 < /dev/null &
+  "$HERE/detach.sh" "$@" > "$RUN/log/$name.log" 2>&1 &
   echo $! > "$RUN/$name.pid"
 }
 

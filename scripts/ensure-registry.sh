@@ -275,8 +275,9 @@ start() {
     user=(setpriv --reuid=docker-registry --regid=docker-registry --init-groups --inh-caps=-all)
   fi
   if [ "$(stat -c %s "$LOG" 2>/dev/null || echo 0)" -gt 10485760 ]; then mv -f "$LOG" "$LOG.1"; fi
-  # setsid: the registry must outlive the shell that started it (exec chain keeps the pid)
-  setsid nohup "${user[@]}" /usr/bin/docker-registry serve "$DIR/config.yml" >>"$LOG" 2>&1 < /dev/null 9>&- &
+  # detached: the registry outlives the shell that started it and holds none of its descriptors
+  # (exec chain keeps the pid)
+  "$HERE/detach.sh" "${user[@]}" /usr/bin/docker-registry serve "$DIR/config.yml" >>"$LOG" 2>&1 &
   echo $! > "$PIDFILE"
   for _ in $(seq 1 100); do
     if [ "$(code_anonymous)" = 401 ]; then
