@@ -1,6 +1,7 @@
 package dev.containerrunner.plugin;
 
 import dev.containerrunner.plugin.audit.AuditLog;
+import dev.containerrunner.plugin.config.PodProfiles;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.execution.ContainerBackend;
@@ -108,7 +109,11 @@ final class ContainerActions {
                                 + c.maxUlimits().get(Ulimit.NOFILE) + "); Docker only"),
                 ParameterSpec.optional("user", ParameterType.STRING, d.user().toString(),
                         "numeric 'uid' or 'uid:gid' to run as (never 0); another than the configured user must be in"
-                                + " allowed_users"));
+                                + " allowed_users"),
+                ParameterSpec.optional("profile", ParameterType.STRING,
+                        c.profiles().byName().containsKey(PodProfiles.DEFAULT) ? PodProfiles.DEFAULT : null,
+                        "a pod profile of the configuration (node placement, priority, requests, storage); Kubernetes only;"
+                                + " default: the profile named 'default', if configured"));
     }
 
     private void validate(String action, Map<String, Object> kwargs) {

@@ -83,6 +83,7 @@ public final class AuditRecord {
         fields.put("stdin_bytes", request.inputData().map(b -> b.length).orElse(null));
         fields.put("input_file", request.inputFile().map(f -> f.path().value()).orElse(null));
         fields.put("output_file", request.outputFile().map(Object::toString).orElse(null));
+        fields.put("profile", request.profile().orElse(null));
         return this;
     }
 

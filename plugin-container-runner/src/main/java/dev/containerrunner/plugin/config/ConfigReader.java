@@ -204,6 +204,61 @@ final class ConfigReader {
         return value instanceof String s ? "the string '" + s + "'" : String.valueOf(value);
     }
 
+    /** The keys written in this section, as written (for refusals that must come before {@link #rejectUnknown}). */
+    Set<String> keys() {
+        return java.util.Collections.unmodifiableSet(section.keySet());
+    }
+
+    /** The value of {@code key} as parsed (marked known), empty when absent or null. */
+    Optional<Object> value(String key) {
+        return find(List.of(key)).map(Map.Entry::getValue);
+    }
+
+    /** A finite number in {@code [min, max]} when present; NaN, infinities, strings and booleans are refused. */
+    Optional<Double> optionalNumber(String key, double min, double max) {
+        return find(List.of(key)).map(e -> number(key, 0, min, max));
+    }
+
+    /** A whole number in {@code [min, max]} when present, read by value like {@link #intValue}. */
+    Optional<Long> optionalWhole(String key, long min, long max) {
+        return find(List.of(key)).map(e -> longValue(key, 0, min, max));
+    }
+
+    /** An object of strings to strings, e.g. {@code node_selector: {pool: batch}}; other value types are refused. */
+    Map<String, String> stringMap(String key) {
+        return find(List.of(key)).map(e -> {
+            check(e.getValue() instanceof Map<?, ?> m && m.values().stream().allMatch(v -> v instanceof String), key,
+                    "must be an object whose values are strings (quote numbers and booleans)");
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            ((Map<?, ?>) e.getValue()).forEach((k, v) -> out.put(String.valueOf(k), (String) v));
+            return out;
+        }).orElse(Map.of());
+    }
+
+    /** A list of objects, one reader per item with keys named {@code key[i].field} in errors. */
+    List<ConfigReader> objectList(String key) {
+        return find(List.of(key)).map(e -> {
+            check(e.getValue() instanceof List<?>, key, "must be a list of objects");
+            List<ConfigReader> out = new java.util.ArrayList<>();
+            List<?> items = (List<?>) e.getValue();
+            for (int i = 0; i < items.size(); i++) {
+                String item = prefix + key + "[" + i + "]";
+                if (!(items.get(i) instanceof Map<?, ?> m)) {
+                    throw new InvalidConfigurationException(app, item, "must be an object");
+                }
+                Map<String, Object> nested = new java.util.LinkedHashMap<>();
+                m.forEach((mk, mv) -> nested.put(String.valueOf(mk), mv));
+                out.add(new ConfigReader(app, nested, item + "."));
+            }
+            return out;
+        }).orElse(List.of());
+    }
+
+    /** An error naming {@code key} (under this reader's prefix), for the caller to throw. */
+    InvalidConfigurationException error(String key, String problem) {
+        return new InvalidConfigurationException(app, key.startsWith(prefix) ? key : prefix + key, problem);
+    }
+
     void rejectUnknown() {
         for (String k : section.keySet()) {
             if (!known.contains(k)) {

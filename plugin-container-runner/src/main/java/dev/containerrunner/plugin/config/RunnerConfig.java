@@ -30,6 +30,7 @@ import java.util.Optional;
  *             the configured {@code user} is always allowed)
  * @param maxShmSize the largest {@code shm_size} a task may ask for ({@code max_shm_size})
  * @param maxUlimits the largest hard value of each accepted {@code ulimits} name ({@code max_ulimits})
+ * @param profiles the pod profiles ({@code profiles}; Kubernetes only), one of which a run may name
  */
 public record RunnerConfig(
         List<ImagePattern> allowedImages,
@@ -65,7 +66,8 @@ public record RunnerConfig(
         List<UserRange> allowedUsers,
         MemorySize maxShmSize,
         Map<String, Long> maxUlimits,
-        CollectLimits collectLimits) {
+        CollectLimits collectLimits,
+        PodProfiles profiles) {
 
     static final String APP = "container_runner";
 
@@ -142,6 +144,7 @@ public record RunnerConfig(
             throw new InvalidConfigurationException(APP, "backend", e.getMessage());
         }
         Optional<KubernetesConfig> kubernetes = r.section("kubernetes").map(KubernetesConfig::read);
+        PodProfiles profiles = ProfileReader.read(r, maxCpu, maxMemory, runtime);
         if (backend == Backend.KUBERNETES) {
             r.check(!host, "host_network_allowed", "is not supported with backend: kubernetes (pods never share the node's"
                     + " network here)");
@@ -149,6 +152,9 @@ public record RunnerConfig(
             r.check(!engineLogs, "engine_logs", "only applies to backend: docker (the kubelet keeps pod logs)");
         } else {
             r.check(kubernetes.isEmpty(), "kubernetes", "only applies to backend: kubernetes (set backend: kubernetes)");
+            r.check(profiles.isEmpty(), "profiles", "only apply to backend: kubernetes: every profile key places or sizes a"
+                    + " pod (nodes, taints, priority, requests, storage, RuntimeClass), and the Docker backend has no such"
+                    + " thing (its OCI runtime is the runtime key)");
             r.check(runtime.filter(RunnerConfig::isGvisor).isEmpty() || pids >= MIN_GVISOR_PIDS, "pids_limit", "(" + pids
                     + ") is too low for runtime " + runtime.orElse("") + ": under gVisor the pids limit counts the sandbox's own"
                     + " threads (about 45 idle, over 120 with 10 processes, measured), and below " + MIN_GVISOR_PIDS
@@ -173,7 +179,7 @@ public record RunnerConfig(
                 maxMemory, defaultCpu, maxCpu, network, host, cleanup, dockerHost, user, pids, maxOutput, maxOutputFile,
                 Duration.ofSeconds(grace), readOnly, runtime, audit, auditStartLines, Duration.ofSeconds(retention), Duration.ofSeconds(janitor),
                 maxInline, otherRuns, s3, maxConcurrent, engineLogs, backend, kubernetes.orElseGet(KubernetesConfig::defaults),
-                registry, allowedUsers, maxShm, Map.of(Ulimit.NOFILE, maxNofile), collectLimits);
+                registry, allowedUsers, maxShm, Map.of(Ulimit.NOFILE, maxNofile), collectLimits, profiles);
     }
 
     /** The smallest pids_limit a gVisor (runsc) sandbox starts with; see {@link #isGvisor}. */

@@ -64,10 +64,17 @@ public final class DockerBackend implements ContainerBackend {
      * refuses to start). The CPU count is asked once, at the first check; when the engine cannot be
      * reached then, the CPU check waits for the next one (the run itself then fails saying so).
      *
-     * @throws InvalidKwargsException naming {@code cpu_limit} or {@code working_dir}
+     * A {@code profile} is refused: profiles are Kubernetes pod settings, with no Docker equivalent.
+     *
+     * @throws InvalidKwargsException naming {@code profile}, {@code cpu_limit} or {@code working_dir}
      */
     @Override
     public void check(RunRequest request) {
+        request.profile().ifPresent(p -> {
+            throw new InvalidKwargsException(request.action(), "profile", "('" + p + "') is not supported with backend: docker:"
+                    + " pod profiles (node placement, tolerations, priority, requests, ephemeral storage, RuntimeClass) apply"
+                    + " to backend: kubernetes only; leave profile out on Docker (its OCI runtime is the runtime key)");
+        });
         request.workingDir().map(ContainerPath::value).filter(w -> config.readOnlyRootFilesystem() && w.startsWith(TMP + "/")
                 && request.runDirectories().stream().noneMatch(d -> w.equals(d) || w.startsWith(d + "/"))).ifPresent(w -> {
                     throw new InvalidKwargsException(request.action(), "working_dir", "(" + w + ") is inside " + TMP + ", which"

@@ -168,6 +168,8 @@ final class PodSpecs {
                     .endTemplate()
                 .endSpec()
                 .build();
+        // after the hardening, and touching none of it (pod profiles: placement, priority, resources)
+        config.profiles().resolve(request.profile()).ifPresent(p -> ProfileSpec.applyTo(p, job.getSpec().getTemplate()));
         Optional<NetworkPolicy> policy = Optional.empty();
         if (request.network() == NetworkMode.NONE && k.networkPolicy()) {
             policy = Optional.of(new NetworkPolicyBuilder()

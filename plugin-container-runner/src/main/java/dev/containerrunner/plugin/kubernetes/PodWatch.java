@@ -86,6 +86,7 @@ final class PodWatch {
      * Polls until the main container has terminated, the timeout passed or the task was cancelled.
      *
      * @throws ImageNotAvailableException when the node cannot get the image or the helper image
+     * @throws UnschedulableException when the scheduler refused the pod on every node for placement reasons
      * @throws ContainerEngineException when the pod did not start within the start timeout, failed,
      *     or was deleted by someone else, or when the thread was interrupted
      * @throws KubernetesClientException when the API fails
@@ -102,6 +103,11 @@ final class PodWatch {
                     events.podCreated(pod);
                 }
                 faults.checkHelpers(p);
+                if (runningSince == 0) {
+                    SchedulerVerdict.placementRefused(p).ifPresent(message -> {
+                        throw new UnschedulableException(pod, message);
+                    });
+                }
                 ContainerStatus main = PodStates.main(p);
                 if (main != null) {
                     last = main;

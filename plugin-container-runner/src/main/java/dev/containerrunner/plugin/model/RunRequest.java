@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * @param ulimits        resource limits of the container's processes ({@link Ulimit}); empty: the engine's
  * @param user           the numeric user and group the container runs as (the configured {@code user}
  *                       unless the request names another; the policy checks it against {@code allowed_users})
+ * @param profile        the pod profile the request names ({@code profile}); empty: the configured
+ *                       {@code default} profile, if any (resolved by the policy and the Kubernetes backend)
  */
 public record RunRequest(
         String action,
@@ -43,7 +45,8 @@ public record RunRequest(
         Optional<ContainerPath> workingDir,
         Optional<MemorySize> shmSize,
         List<Ulimit> ulimits,
-        ContainerUser user) {
+        ContainerUser user,
+        Optional<String> profile) {
 
     /** The longest {@code timeout_seconds} (and {@code max_timeout}) there can be: 7 days. */
     public static final long LONGEST_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -125,7 +128,17 @@ public record RunRequest(
         }
         ContainerUser user = r.string("user").map(u -> r.parse("user", u, ContainerUser::parse)).orElse(defaults.user());
         return new RunRequest(action, imageText, image, command, args, env, Duration.ofSeconds(timeout), memory, cpu,
-                network, pull, input, inputFile, outputFile, writable, workingDir, shm, Ulimit.read(r, "ulimits"), user);
+                network, pull, input, inputFile, outputFile, writable, workingDir, shm, Ulimit.read(r, "ulimits"), user,
+                profile(r));
+    }
+
+    /** The {@code profile} kwarg: a non-empty name when given (whether it is configured is the policy's check). */
+    private static Optional<String> profile(KwargsReader r) {
+        Optional<String> profile = r.string("profile");
+        if (profile.isPresent() && profile.get().isBlank()) {
+            throw r.error("profile", "must name a configured profile (leave it out for the profile named 'default', if any)");
+        }
+        return profile;
     }
 
     /**

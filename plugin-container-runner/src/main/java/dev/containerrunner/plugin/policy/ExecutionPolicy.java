@@ -58,6 +58,7 @@ public final class ExecutionPolicy {
                     + " in the configuration (allowed now: none, bridge)");
         }
         checkKnobs(request);
+        ProfilePolicy.check(request, config.profiles());
     }
 
     /** user against allowed_users, shm_size against max_shm_size, ulimits against max_ulimits. */
