@@ -98,7 +98,7 @@ public final class AuditFile implements AuditSink {
                         + " stdout redirected to a file, /dev/stdout would mix audit lines into the CLI's JSON document)");
             }
         }
-        String kind = nonRegularKind();
+        String kind = Files.exists(path) ? nonRegularKind() : null; // a part of a missing path: createParent says which
         if (kind != null) {
             throw new IOException("is " + kind + ", not a regular file");
         }
