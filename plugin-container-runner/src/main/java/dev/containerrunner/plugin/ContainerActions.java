@@ -77,7 +77,8 @@ final class ContainerActions {
                         "remove the container and its volumes right after collecting"))
                 .handler((kwargs, ctx) -> backend.get().collect(COLLECT_OUTPUT, CollectRequest.from(COLLECT_OUTPUT, kwargs), ctx)
                         .toMap())
-                .validator(kwargs -> CollectRequest.from(COLLECT_OUTPUT, kwargs))
+                .validator(kwargs -> new ExecutionPolicy(config.get()).check(COLLECT_OUTPUT, CollectRequest.from(COLLECT_OUTPUT,
+                        kwargs)))
                 .build());
     }
 

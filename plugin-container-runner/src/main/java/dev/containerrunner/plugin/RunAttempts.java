@@ -57,7 +57,7 @@ final class RunAttempts {
             new ExecutionPolicy(c).check(request);
         } catch (PolicyDeniedException e) {
             throw recorded(AuditRecord.attempt("validate", action, null, null, null).backend(c.backend().wireName())
-                    .request(request, request.user().toString(), c.pidsLimit())
+                    .request(request, request.user().toString(), c.appliedPidsLimit())
                     .registry(request.image().domain(), credentialSource(c, request))
                     .outcome(AuditRecord.Outcome.DENIED, e.getMessage()), e);
         }
@@ -82,7 +82,7 @@ final class RunAttempts {
         } catch (InvalidKwargsException e) {
             throw recorded(record.outcome(AuditRecord.Outcome.INVALID, e.getMessage()), e);
         }
-        record.request(request, request.user().toString(), c.pidsLimit()).registry(request.image().domain(), credentialSource(c, request));
+        record.request(request, request.user().toString(), c.appliedPidsLimit()).registry(request.image().domain(), credentialSource(c, request));
         try {
             new ExecutionPolicy(c).check(request);
         } catch (PolicyDeniedException e) {

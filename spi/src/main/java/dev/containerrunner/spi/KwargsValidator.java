@@ -6,8 +6,9 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Checks kwargs against an action's {@link ParameterSpec}s: unknown names, missing required ones
- * and JSON types. Apps still validate values (ranges, formats) when they parse kwargs.
+ * Checks kwargs against an action's {@link ParameterSpec}s: unknown names, missing required ones,
+ * null values (a parameter given as null is refused, never read as "use the default": leave it
+ * out for that) and JSON types. Apps still validate values (ranges, formats) when they parse kwargs.
  */
 public final class KwargsValidator {
 
@@ -35,11 +36,10 @@ public final class KwargsValidator {
             ParameterSpec spec = action.parameter(e.getKey()).orElseThrow(() -> new InvalidKwargsException(
                     action.name(), e.getKey(), "is not accepted; allowed parameters: " + names(action)));
             Object value = e.getValue();
-            if (value == null) {
-                if (spec.required()) {
-                    throw new InvalidKwargsException(action.name(), spec.name(), "is required and cannot be null");
-                }
-                continue; // null means "use the default"
+            if (value == null) { // never "use the default": leaving the parameter out says that
+                throw new InvalidKwargsException(action.name(), spec.name(), spec.required() ? "is required and cannot be null"
+                        : "must not be null; leave it out to use its default" + (spec.defaultValue() == null ? ""
+                        : " (" + spec.defaultValue() + ")"));
             }
             if (!deferred.test(value) && !spec.type().accepts(value)) {
                 throw new InvalidKwargsException(action.name(), spec.name(),

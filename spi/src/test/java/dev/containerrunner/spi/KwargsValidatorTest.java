@@ -53,6 +53,16 @@ class KwargsValidatorTest {
     }
 
     @Test
+    void anOptionalParameterGivenAsNullIsRefusedNotDefaulted() {
+        Map<String, Object> kwargs = new HashMap<>();
+        kwargs.put("image", "x");
+        kwargs.put("timeout_seconds", null);
+        InvalidKwargsException e = assertThrows(InvalidKwargsException.class, () -> KwargsValidator.validate(action, kwargs));
+        assertEquals("timeout_seconds", e.parameter());
+        assertTrue(e.getMessage().contains("must not be null; leave it out to use its default"), e.getMessage());
+    }
+
+    @Test
     void requiredNullOrMissingIsRefused() {
         Map<String, Object> kwargs = new HashMap<>();
         kwargs.put("image", null);

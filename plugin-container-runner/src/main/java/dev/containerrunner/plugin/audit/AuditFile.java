@@ -48,6 +48,7 @@ public final class AuditFile implements AuditSink {
 
     private final Path path;
     private final Opener opener;
+    private final List<Path> streams;
     private boolean torn; // guarded by this: the last append stopped in the middle of its line
 
     /** The file at {@code path} (relative paths resolve against the working directory); does no I/O. */
@@ -56,8 +57,14 @@ public final class AuditFile implements AuditSink {
     }
 
     AuditFile(Path path, Opener opener) {
+        this(path, opener, AuditDestination.PROCESS_STREAMS);
+    }
+
+    /** With other files standing for this process's stdout and stderr (tests). */
+    AuditFile(Path path, Opener opener, List<Path> streams) {
         this.path = path.toAbsolutePath();
         this.opener = opener;
+        this.streams = List.copyOf(streams);
     }
 
     /** The absolute path. */
@@ -75,7 +82,9 @@ public final class AuditFile implements AuditSink {
      * {@code /sys}, {@code /dev/fd} and {@code /dev/std{in,out,err}} (as written, before links are
      * followed: they may resolve to whatever file a stream was redirected to); creates missing
      * parent directories and the file (empty), requires a regular file (after symbolic links: not a directory, device
-     * such as {@code /dev/full} or {@code /dev/null}, FIFO or socket), opens it for appending (which
+     * such as {@code /dev/full} or {@code /dev/null}, FIFO or socket), refuses a path that resolves
+     * through symbolic links into {@code /proc}, {@code /sys} or {@code /dev}, or that is the same
+     * file as this process's stdout or stderr ({@link AuditDestination}), opens it for appending (which
      * fails on a read-only or immutable file, a read-only file system, missing permissions), and
      * requires {@link #MIN_FREE_BYTES} free on its file system.
      *
@@ -89,11 +98,12 @@ public final class AuditFile implements AuditSink {
                         + " stdout redirected to a file, /dev/stdout would mix audit lines into the CLI's JSON document)");
             }
         }
-        createParent();
-        String kind = nonRegularKind();
+        String kind = Files.exists(path) ? nonRegularKind() : null; // a part of a missing path: createParent says which
         if (kind != null) {
             throw new IOException("is " + kind + ", not a regular file");
         }
+        AuditDestination.check(path, streams); // before any directory is made on the way
+        createParent();
         try (WritableByteChannel ignored = opener.open(path)) {
             // opening for appending is the check
         } catch (IOException e) {

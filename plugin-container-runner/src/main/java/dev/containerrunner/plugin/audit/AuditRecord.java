@@ -64,8 +64,13 @@ public final class AuditRecord {
         return this;
     }
 
-    /** What was asked for: image, command, environment names (never values), limits, network, files. */
-    public AuditRecord request(RunRequest request, String user, long pidsLimit) {
+    /**
+     * What was asked for: image, command, environment names (never values), limits, network, files.
+     *
+     * @param pidsLimit the pids limit the container gets; empty where none is applied (Kubernetes):
+     *                  {@code limits.pids_limit} is then null
+     */
+    public AuditRecord request(RunRequest request, String user, java.util.OptionalLong pidsLimit) {
         fields.put("image_requested", request.requestedImage());
         fields.put("image_resolved", request.image().canonical());
         fields.put("command", request.command().orElse(null));
@@ -75,7 +80,7 @@ public final class AuditRecord {
         limits.put("timeout_seconds", request.timeout().toSeconds());
         limits.put("memory_limit", request.memory().toString());
         limits.put("cpu_limit", request.cpu());
-        limits.put("pids_limit", pidsLimit);
+        limits.put("pids_limit", pidsLimit.isPresent() ? pidsLimit.getAsLong() : null);
         fields.put("limits", limits);
         fields.put("network", request.network().wireName());
         fields.put("pull_policy", request.pullPolicy().wireName());

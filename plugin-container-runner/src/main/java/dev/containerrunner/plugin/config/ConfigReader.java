@@ -2,6 +2,7 @@ package dev.containerrunner.plugin.config;
 
 import dev.containerrunner.plugin.model.ContainerUser;
 import dev.containerrunner.plugin.model.MemorySize;
+import dev.containerrunner.plugin.model.WellFormedText;
 import dev.containerrunner.plugin.model.WholeNumbers;
 import dev.containerrunner.spi.InvalidConfigurationException;
 import java.util.HashSet;
@@ -11,7 +12,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Reads typed values from a configuration section, naming the key in every error. */
+/**
+ * Reads typed values from a configuration section, naming the key in every error.
+ *
+ * <p>Strict at the one place keys are looked up ({@link #find}): a key given as {@code null}
+ * (YAML {@code ~} or an empty value read as null, JSON {@code null}) is refused naming it and its
+ * default, never read as "use the default" (leave the key out for that), at every depth
+ * ({@code kubernetes.*}, {@code s3.*}, {@code registries[HOST].*}, {@code max_ulimits.*}). Every
+ * string read (values, list elements, the keys of {@link #entries}) must be well-formed Unicode
+ * ({@code WellFormedText}), and the keys of nested objects must be strings.
+ */
 final class ConfigReader {
 
     private final String app;
@@ -31,12 +41,23 @@ final class ConfigReader {
 
     /** A nested object, read with keys named {@code name.key} in errors. */
     Optional<ConfigReader> section(String name) {
-        return find(List.of(name)).map(e -> {
+        return find(List.of(name), "none").map(e -> {
             check(e.getValue() instanceof Map<?, ?>, name, "must be an object");
-            Map<String, Object> nested = new java.util.LinkedHashMap<>();
-            ((Map<?, ?>) e.getValue()).forEach((k, v) -> nested.put(String.valueOf(k), v));
-            return new ConfigReader(app, nested, prefix + name + ".");
+            return new ConfigReader(app, nested(name, (Map<?, ?>) e.getValue()), prefix + name + ".");
         });
+    }
+
+    /** The entries of the object at {@code name}, whose keys must be well-formed strings. */
+    private Map<String, Object> nested(String name, Map<?, ?> given) {
+        Map<String, Object> nested = new java.util.LinkedHashMap<>();
+        given.forEach((k, v) -> nested.put(key(name, k), v));
+        return nested;
+    }
+
+    private String key(String name, Object key) {
+        check(key instanceof String, name, "has the key " + describe(key) + "; keys must be strings (quote them)");
+        WellFormedText.problem((String) key).ifPresent(p -> check(false, name, "has a key that " + p));
+        return (String) key;
     }
 
     /**
@@ -45,16 +66,14 @@ final class ConfigReader {
      */
     java.util.Map<String, ConfigReader> entries(String name) {
         java.util.Map<String, ConfigReader> out = new java.util.LinkedHashMap<>();
-        find(List.of(name)).ifPresent(e -> {
+        find(List.of(name), "{}").ifPresent(e -> {
             check(e.getValue() instanceof Map<?, ?>, name, "must be an object whose keys are names and values objects");
-            ((Map<?, ?>) e.getValue()).forEach((k, v) -> {
+            nested(name, (Map<?, ?>) e.getValue()).forEach((k, v) -> {
                 String key = prefix + name + "[" + k + "]";
                 if (!(v instanceof Map<?, ?> m)) {
-                    throw new InvalidConfigurationException(app, key, "must be an object");
+                    throw new InvalidConfigurationException(app, key, v == null ? NOT_NULL + " the entry or give it as an object" : "must be an object");
                 }
-                Map<String, Object> nested = new java.util.LinkedHashMap<>();
-                m.forEach((mk, mv) -> nested.put(String.valueOf(mk), mv));
-                out.put(String.valueOf(k), new ConfigReader(app, nested, key + "."));
+                out.put(k, new ConfigReader(app, nested(name + "[" + k + "]", m), key + "."));
             });
         });
         return out;
@@ -96,17 +115,28 @@ final class ConfigReader {
         }
     }
 
-    /** The first of {@code keys} (a name and its aliases) present; two of them at once is an error. */
-    private Optional<Map.Entry<String, Object>> find(List<String> keys) {
+    private static final String NOT_NULL = "must not be null; omit";
+
+    /**
+     * The first of {@code keys} (a name and its aliases) present; two of them at once is an error,
+     * and so is one given as null ({@code dflt} describes the default in that error).
+     */
+    private Optional<Map.Entry<String, Object>> find(List<String> keys, Object dflt) {
         known.addAll(keys);
         Map.Entry<String, Object> found = null;
         for (String k : keys) {
-            if (section.containsKey(k) && section.get(k) != null) {
+            if (section.containsKey(k)) {
+                check(section.get(k) != null, k, NOT_NULL + " the key for the default (" + dflt + ")");
                 check(found == null, k, "is an alias of '" + keys.get(0) + "'; give only one of " + keys);
                 found = Map.entry(k, section.get(k));
             }
         }
         return Optional.ofNullable(found);
+    }
+
+    /** Whether {@code key} is written in this section (null included), e.g. to refuse a key another key rules out. */
+    boolean given(String key) {
+        return section.containsKey(key);
     }
 
     /**
@@ -115,7 +145,7 @@ final class ConfigReader {
      * wrapped.
      */
     int intValue(List<String> keys, int dflt, int min, int max) {
-        return find(keys).map(e -> {
+        return find(keys, dflt).map(e -> {
             try {
                 return (int) WholeNumbers.inRange(e.getValue(), min, max);
             } catch (IllegalArgumentException bad) {
@@ -126,7 +156,7 @@ final class ConfigReader {
 
     /** A whole number in {@code [min, max]} as a {@code long}, read by value like {@link #intValue}. */
     long longValue(String key, long dflt, long min, long max) {
-        return find(List.of(key)).map(e -> {
+        return find(List.of(key), dflt).map(e -> {
             try {
                 return WholeNumbers.inRange(e.getValue(), min, max);
             } catch (IllegalArgumentException bad) {
@@ -137,7 +167,7 @@ final class ConfigReader {
 
     /** A finite number in {@code [min, max]}; NaN, infinities, strings and booleans are refused. */
     double number(String key, double dflt, double min, double max) {
-        return find(List.of(key)).map(e -> {
+        return find(List.of(key), dflt).map(e -> {
             check(e.getValue() instanceof Number, key, "must be a number from " + min + " to " + max + ", got "
                     + describe(e.getValue()));
             double d = ((Number) e.getValue()).doubleValue();
@@ -147,27 +177,37 @@ final class ConfigReader {
     }
 
     boolean bool(List<String> keys, boolean dflt) {
-        return find(keys).map(e -> {
+        return find(keys, dflt).map(e -> {
             check(e.getValue() instanceof Boolean, e.getKey(), "must be true or false (unquoted), got " + describe(e.getValue()));
             return (Boolean) e.getValue();
         }).orElse(dflt);
     }
 
     String string(String key, String dflt) {
-        return optionalString(key).orElse(dflt);
+        return text(key, dflt).orElse(dflt);
     }
 
     Optional<String> optionalString(String key) {
-        return find(List.of(key)).map(e -> {
+        return text(key, "none");
+    }
+
+    private Optional<String> text(String key, String dflt) {
+        return find(List.of(key), dflt).map(e -> {
             check(e.getValue() instanceof String s && !s.isBlank(), key, "must be a non-empty string");
-            return (String) e.getValue();
+            return wellFormed(key, (String) e.getValue());
         });
     }
 
+    /** {@code s} when it is well-formed Unicode; refused naming {@code key} otherwise. */
+    private String wellFormed(String key, String s) {
+        WellFormedText.problem(s).ifPresent(p -> check(false, key, p));
+        return s;
+    }
+
     MemorySize memory(String key, String dflt) {
-        String text = find(List.of(key)).map(e -> {
+        String text = find(List.of(key), dflt).map(e -> {
             check(e.getValue() instanceof String, key, "must be a string such as '512m'");
-            return (String) e.getValue();
+            return wellFormed(key, (String) e.getValue());
         }).orElse(dflt);
         try {
             return MemorySize.parse(text);
@@ -181,9 +221,10 @@ final class ConfigReader {
      * may already have been read in another base (YAML 1.1 reads {@code 0700} as 448).
      */
     ContainerUser user(String key, ContainerUser dflt) {
-        return find(List.of(key)).map(e -> {
+        return find(List.of(key), "\"" + dflt + "\"").map(e -> {
             check(e.getValue() instanceof String, key, "must be a quoted string 'uid' or 'uid:gid' such as \"65534:65534\","
                     + " got " + describe(e.getValue()));
+            wellFormed(key, (String) e.getValue());
             try {
                 return ContainerUser.parse((String) e.getValue());
             } catch (IllegalArgumentException bad) {
@@ -193,10 +234,14 @@ final class ConfigReader {
     }
 
     List<String> stringList(String key) {
-        return find(List.of(key)).map(e -> {
+        return find(List.of(key), "[]").map(e -> {
             check(e.getValue() instanceof List<?> l && l.stream().allMatch(x -> x instanceof String), key,
                     "must be a list of strings");
-            return ((List<?>) e.getValue()).stream().map(String.class::cast).toList();
+            List<?> list = (List<?>) e.getValue();
+            for (int i = 0; i < list.size(); i++) {
+                wellFormed(key + "[" + i + "]", (String) list.get(i));
+            }
+            return list.stream().map(String.class::cast).toList();
         }).orElse(List.of());
     }
 

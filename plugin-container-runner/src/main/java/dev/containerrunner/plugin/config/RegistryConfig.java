@@ -80,6 +80,8 @@ public record RegistryConfig(RegistryCredentials credentials, boolean requireDig
                     "must be pinned by digest (repo@sha256:...) with require_digest: true; it runs in every pod that"
                             + " needs it");
         }
+        r.check(backend != Backend.KUBERNETES || !r.given("pull_timeout_seconds"), "pull_timeout_seconds", "only applies"
+                + " to backend: docker: on Kubernetes the kubelet pulls, within kubernetes.start_timeout_seconds; leave it out");
         int pullTimeout = r.intValue(List.of("pull_timeout_seconds"), 600, 1, LONGEST_PULL_SECONDS);
         return new RegistryConfig(new RegistryCredentials(logins, dockerConfig), requireDigest, Duration.ofSeconds(pullTimeout));
     }

@@ -150,6 +150,10 @@ public record RunnerConfig(
                     + " network here)");
             r.check(dockerHost.isEmpty(), "docker_host", "only applies to backend: docker");
             r.check(!engineLogs, "engine_logs", "only applies to backend: docker (the kubelet keeps pod logs)");
+            r.check(!r.given("pids_limit"), "pids_limit", "only applies to backend: docker: a pod has no per-container pids"
+                    + " limit (the kubelet's podPidsLimit is a node setting); leave it out and set podPidsLimit on the nodes");
+            r.check(!r.given("max_ulimits"), "max_ulimits", "only applies to backend: docker: the ulimits kwarg is refused on"
+                    + " Kubernetes (a pod has no field for them; the node's runtime sets them for every pod); leave it out");
         } else {
             r.check(kubernetes.isEmpty(), "kubernetes", "only applies to backend: kubernetes (set backend: kubernetes)");
             r.check(profiles.isEmpty(), "profiles", "only apply to backend: kubernetes: every profile key places or sizes a"
@@ -193,6 +197,14 @@ public record RunnerConfig(
 
     /** The engine refuses memory limits under 6 MiB. */
     public static final long MIN_MEMORY = MemorySize.ENGINE_MINIMUM;
+
+    /**
+     * The pids limit each container really gets: {@link #pidsLimit()} on Docker, empty on Kubernetes
+     * (a pod has no per-container pids limit), so the audit line never claims a limit not applied.
+     */
+    public java.util.OptionalLong appliedPidsLimit() {
+        return backend == Backend.KUBERNETES ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(pidsLimit);
+    }
 
     /** The {@link #user()} as numbers. */
     public ContainerUser userIds() {

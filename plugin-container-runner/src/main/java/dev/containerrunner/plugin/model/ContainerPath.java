@@ -6,6 +6,10 @@ import java.util.List;
  * An absolute path inside a container, e.g. {@code /input/script.py}: no {@code ..} or {@code .}
  * segments, no empty segments, no control characters, not {@code /} itself, and not under
  * {@code /proc}, {@code /sys} or {@code /dev}.
+ *
+ * <p>Normalised here, the one place paths are parsed: a trailing {@code /} is dropped ({@code /out/}
+ * is {@code /out}), so equal directories compare equal. A path that must name a file is read with
+ * {@link #file}, which refuses a trailing {@code /}.
  */
 public record ContainerPath(String value) {
 
@@ -33,6 +37,20 @@ public record ContainerPath(String value) {
             }
         }
         value = trimmed;
+    }
+
+    /**
+     * A path that names a file ({@code input_file.path}, {@code output_file}): as the constructor,
+     * and a trailing {@code /} (which names a directory) is refused.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static ContainerPath file(String value) {
+        if (value != null && value.length() > 1 && value.endsWith("/")) {
+            throw new IllegalArgumentException("'" + value + "' ends with '/', which names a directory; a file path names"
+                    + " a file (e.g. '" + value.substring(0, value.length() - 1) + "')");
+        }
+        return new ContainerPath(value);
     }
 
     /** The directory holding this path, e.g. {@code /input}; {@code /} for a top-level name. */

@@ -12,9 +12,17 @@ import java.util.Optional;
  * Reads typed values from kwargs at the edge, naming the parameter in every error. Numbers are read
  * by value and range ({@link WholeNumbers}), never wrapped.
  *
+ * <p>Strict at the one place values are taken ({@link #raw}): a parameter given as {@code null}
+ * (YAML {@code ~}, JSON {@code null}) is refused, never read as "use the default" — leave it out
+ * for that; at every depth (e.g. {@code ulimits.nofile}, {@code input_file.encoding}). Every string
+ * read (values, list elements, map keys such as environment names) must be well-formed Unicode
+ * ({@link WellFormedText}), and map keys must be strings.
+ *
  * @apiNote not thread-safe to share while the kwargs map changes; a reader per request
  */
 public final class KwargsReader {
+
+    private static final String NOT_NULL = "must not be null; leave it out to use its default";
 
     private final String action;
     private final Map<String, Object> kwargs;
@@ -35,19 +43,43 @@ public final class KwargsReader {
         return new InvalidKwargsException(action, parameter, problem);
     }
 
-    /** The value as given, empty when missing or null. */
+    /**
+     * The value as given, empty when missing.
+     *
+     * @throws InvalidKwargsException when it is given as null
+     */
     public Optional<Object> raw(String name) {
-        return Optional.ofNullable(kwargs.get(name));
+        Object value = kwargs.get(name);
+        if (value == null && kwargs.containsKey(name)) {
+            throw error(name, NOT_NULL);
+        }
+        return Optional.ofNullable(value);
     }
 
-    /** A string; any other type is refused. */
+    /** A string; any other type, and a string that is not well-formed Unicode, are refused. */
     public Optional<String> string(String name) {
         return raw(name).map(v -> {
             if (!(v instanceof String s)) {
                 throw error(name, "must be a string, got " + ParameterType.describe(v));
             }
-            return s;
+            return text(name, s);
         });
+    }
+
+    /** {@code s} when it is well-formed Unicode ({@link WellFormedText}); refused naming {@code name} otherwise. */
+    private String text(String name, String s) {
+        return parse(name, s, WellFormedText::check);
+    }
+
+    /** The key of a map entry of {@code name}: a well-formed string. */
+    private String key(String name, Object key) {
+        if (!(key instanceof String k)) {
+            throw error(name, "has the key " + ParameterType.describe(key) + "; keys must be strings (quote them)");
+        }
+        WellFormedText.problem(k).ifPresent(p -> {
+            throw error(name, "has a key that " + p);
+        });
+        return k;
     }
 
     /** A string that must be present. */
@@ -115,7 +147,7 @@ public final class KwargsReader {
                 if (s.indexOf('\0') >= 0) {
                     throw error(name + "[" + i + "]", "must not contain NUL characters");
                 }
-                out.add(s);
+                out.add(text(name + "[" + i + "]", s));
             }
             return List.copyOf(out);
         });
@@ -129,11 +161,15 @@ public final class KwargsReader {
             }
             Map<String, String> out = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : map.entrySet()) {
+                String key = key(name, e.getKey());
+                if (e.getValue() == null) {
+                    throw error(name + "." + key, NOT_NULL + " (an empty string is \"\")");
+                }
                 if (!(e.getValue() instanceof String s)) {
-                    throw error(name + "." + e.getKey(), "must be a string, got " + ParameterType.describe(e.getValue())
+                    throw error(name + "." + key, "must be a string, got " + ParameterType.describe(e.getValue())
                             + " (quote numbers and booleans)");
                 }
-                out.put(String.valueOf(e.getKey()), s);
+                out.put(key, text(name + "." + key, s));
             }
             return out;
         });
@@ -147,7 +183,7 @@ public final class KwargsReader {
             }
             Map<String, Object> nested = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                String key = String.valueOf(e.getKey());
+                String key = key(name, e.getKey());
                 if (!allowedKeys.contains(key)) {
                     throw error(name + "." + key, "is not accepted; allowed keys: " + allowedKeys);
                 }

@@ -7,7 +7,10 @@ import java.util.regex.Pattern;
 
 /**
  * A memory size such as {@code 512m}: a whole number and an optional unit b, k, m or g
- * (case-insensitive, binary; {@code kb}/{@code mb}/{@code gb} are the same units).
+ * (case-insensitive, binary; {@code kb}/{@code mb}/{@code gb} are the same units). The grammar, as
+ * the README documents it: {@code [1-9][0-9]*} then nothing, {@code b}, {@code k}, {@code m},
+ * {@code g}, {@code kb}, {@code mb} or {@code gb}, in any case ({@code 4G}, {@code 1Gb},
+ * {@code 512MB}); k = 1024 bytes, m = 1024 k, g = 1024 m (so {@code 1gb} is 1 GiB, not 10^9).
  *
  * <p>Read by value: no sign, no leading zero, no whitespace, and a size that does not fit in a
  * {@code long} number of bytes is refused, never wrapped.
@@ -16,7 +19,8 @@ public record MemorySize(long bytes) implements Comparable<MemorySize> {
 
     /** The engine refuses memory limits under 6 MiB. */
     public static final long ENGINE_MINIMUM = 6L << 20;
-    public static final String FORM = "a positive whole number with an optional unit b, k, m or g (e.g. '512m', '2g')";
+    public static final String FORM = "a positive whole number with an optional unit b, k, m or g (e.g. '512m', '2g';"
+            + " case-insensitive; binary: k = 1024; kb, mb and gb mean k, m and g)";
     private static final Pattern SIZE = Pattern.compile("([0-9]+)([bkmg]|[kmg]b)?", Pattern.CASE_INSENSITIVE);
 
     public MemorySize {

@@ -103,7 +103,7 @@ public record RunRequest(
         PullPolicy pull = r.string("pull_policy").map(p -> r.parse("pull_policy", p, PullPolicy::parse)).orElse(defaults.pullPolicy());
         Optional<byte[]> input = r.string("input_data").map(s -> s.getBytes(StandardCharsets.UTF_8));
         Optional<InputFile> inputFile = r.object("input_file", INPUT_FILE_KEYS).map(RunRequest::inputFile);
-        Optional<ContainerPath> outputFile = r.string("output_file").map(p -> r.parse("output_file", p, ContainerPath::new));
+        Optional<ContainerPath> outputFile = r.string("output_file").map(p -> r.parse("output_file", p, ContainerPath::file));
         if (outputFile.isPresent() && outputFile.get().parent().equals("/")) {
             throw r.error("output_file", "must be inside a directory (e.g. /output/" + outputFile.get().fileName()
                     + "): the directory is mounted from a temporary volume the container can write");
@@ -115,9 +115,12 @@ public record RunRequest(
         }
         for (int i = 0; i < rawDirs.size(); i++) {
             ContainerPath dir = r.parse("writable_dirs[" + i + "]", rawDirs.get(i), ContainerPath::new);
-            if (!writable.contains(dir)) {
-                writable.add(dir);
+            int first = writable.indexOf(dir);
+            if (first >= 0) {
+                throw r.error("writable_dirs[" + i + "]", "(" + rawDirs.get(i) + ") repeats writable_dirs[" + first + "] ("
+                        + rawDirs.get(first) + "): both are " + dir + "; list each directory once");
             }
+            writable.add(dir);
         }
         Optional<ContainerPath> workingDir = r.string("working_dir").map(p -> r.parse("working_dir", p, ContainerPath::new));
         RunPaths.check(r, inputFile, outputFile, writable, workingDir);
@@ -171,7 +174,7 @@ public record RunRequest(
         String content = f.string("input_file.content")
                 .orElseThrow(() -> f.error("input_file.content", "is required (the file's text, or base64 with encoding: base64)"));
         ContainerPath path = f.parse("input_file.path", f.string("input_file.path")
-                .orElseThrow(() -> f.error("input_file.path", "is required (an absolute path such as /input/data.txt)")), ContainerPath::new);
+                .orElseThrow(() -> f.error("input_file.path", "is required (an absolute path such as /input/data.txt)")), ContainerPath::file);
         if (path.parent().equals("/")) {
             throw f.error("input_file.path", "must be inside a directory (e.g. /input/" + path.fileName()
                     + "): the directory is mounted from a temporary volume");

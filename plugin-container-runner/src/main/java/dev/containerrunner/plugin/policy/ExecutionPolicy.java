@@ -1,6 +1,7 @@
 package dev.containerrunner.plugin.policy;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.model.ContainerUser;
 import dev.containerrunner.plugin.model.ImageReference;
 import dev.containerrunner.plugin.model.NetworkMode;
@@ -59,6 +60,19 @@ public final class ExecutionPolicy {
         }
         checkKnobs(request);
         ProfilePolicy.check(request, config.profiles());
+    }
+
+    /**
+     * Throws {@link PolicyDeniedException} naming the parameter when a collect_output request asks
+     * for what the configuration does not provide: {@code upload_to_s3: true} without {@code s3}.
+     * Checked when the workflow is validated, so nothing upstream runs first.
+     */
+    public void check(String action, CollectRequest request) {
+        if (request.uploadToS3() && config.s3().isEmpty()) {
+            throw new PolicyDeniedException(action, "upload_to_s3", "is true but no S3 store is configured (configure"
+                    + " apps.container_runner.s3: {bucket, region, endpoint, ...}, or leave upload_to_s3 out to return the"
+                    + " files inline)");
+        }
     }
 
     /** user against allowed_users, shm_size against max_shm_size, ulimits against max_ulimits. */

@@ -23,6 +23,22 @@ class MemorySizeTest {
         assertEquals(true, e.getMessage().contains("b, k, m or g"), e.getMessage());
     }
 
+    /** Issue 14 re-run, finding 13: every spelling accepted before stays accepted, read as binary units. */
+    @ParameterizedTest
+    @CsvSource({"1, 1", "7B, 7", "1k, 1024", "1K, 1024", "1kb, 1024", "1KB, 1024", "1Kb, 1024", "1kB, 1024",
+        "512mb, 536870912", "512Mb, 536870912", "1gb, 1073741824", "1GB, 1073741824", "4G, 4294967296", "4gB, 4294967296"})
+    void acceptsTheDocumentedGrammarInAnyCaseWithBinaryUnits(String text, long bytes) {
+        assertEquals(bytes, MemorySize.parse(text).bytes());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1bb", "1kib", "1gib", "1t", "1tb", "1mbb", "1 g", "1gB "})
+    void refusesWhatTheGrammarDoesNotName(String text) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemorySize.parse(text));
+        assertEquals(true, e.getMessage().contains("case-insensitive; binary: k = 1024; kb, mb and gb mean k, m and g"),
+                e.getMessage());
+    }
+
     @ParameterizedTest
     @CsvSource({"512m, 512m", "1024m, 1g", "1536m, 1536m", "100, 100b"})
     void printsShortestForm(String in, String out) {
