@@ -79,25 +79,14 @@ final class ConfigReader {
         return out;
     }
 
+    /** The app these keys configure, for errors made outside this reader. */
+    String app() {
+        return app;
+    }
+
     /** The key prefix of this reader's errors, e.g. {@code registries[HOST].}; empty at the top. */
     String prefix() {
         return prefix;
-    }
-
-    S3Config s3() {
-        String bucket = optionalString("bucket").orElseThrow(() -> new InvalidConfigurationException(app, prefix + "bucket",
-                "is required when s3 is configured"));
-        check(bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"), "bucket", "is not a valid S3 bucket name");
-        String region = string("region", "us-east-1");
-        Optional<String> endpoint = optionalString("endpoint");
-        endpoint.ifPresent(e -> checked("endpoint", () -> Endpoints.s3Endpoint(e)));
-        boolean pathStyle = bool(List.of("path_style"), false);
-        Optional<String> key = optionalString("access_key_id");
-        Optional<String> secret = optionalString("secret_access_key");
-        check(key.isPresent() == secret.isPresent(), key.isPresent() ? "secret_access_key" : "access_key_id",
-                "must be given together with " + (key.isPresent() ? "access_key_id" : "secret_access_key"));
-        rejectUnknown();
-        return new S3Config(bucket, region, endpoint, pathStyle, key, secret);
     }
 
     /** Runs {@code validation}, turning its {@link IllegalArgumentException} into an error naming {@code key}. */
@@ -116,7 +105,6 @@ final class ConfigReader {
     }
 
     private static final String NOT_NULL = "must not be null; omit";
-
     /**
      * The first of {@code keys} (a name and its aliases) present; two of them at once is an error,
      * and so is one given as null ({@code dflt} describes the default in that error).
@@ -145,31 +133,28 @@ final class ConfigReader {
      * wrapped.
      */
     int intValue(List<String> keys, int dflt, int min, int max) {
-        return find(keys, dflt).map(e -> {
-            try {
-                return (int) WholeNumbers.inRange(e.getValue(), min, max);
-            } catch (IllegalArgumentException bad) {
-                throw new InvalidConfigurationException(app, prefix + e.getKey(), bad.getMessage());
-            }
-        }).orElse(dflt);
+        return whole(keys, dflt, min, max).map(Long::intValue).orElse(dflt);
     }
 
     /** A whole number in {@code [min, max]} as a {@code long}, read by value like {@link #intValue}. */
     long longValue(String key, long dflt, long min, long max) {
-        return find(List.of(key), dflt).map(e -> {
+        return whole(List.of(key), dflt, min, max).orElse(dflt);
+    }
+
+    private Optional<Long> whole(List<String> keys, Object dflt, long min, long max) {
+        return find(keys, dflt).map(e -> {
             try {
                 return WholeNumbers.inRange(e.getValue(), min, max);
             } catch (IllegalArgumentException bad) {
                 throw new InvalidConfigurationException(app, prefix + e.getKey(), bad.getMessage());
             }
-        }).orElse(dflt);
+        });
     }
 
     /** A finite number in {@code [min, max]}; NaN, infinities, strings and booleans are refused. */
     double number(String key, double dflt, double min, double max) {
         return find(List.of(key), dflt).map(e -> {
-            check(e.getValue() instanceof Number, key, "must be a number from " + min + " to " + max + ", got "
-                    + describe(e.getValue()));
+            check(e.getValue() instanceof Number, key, "must be a number from " + min + " to " + max + ", got " + describe(e.getValue()));
             double d = ((Number) e.getValue()).doubleValue();
             check(d >= min && d <= max, key, "must be a finite number from " + min + " to " + max + ", got " + e.getValue());
             return d;
@@ -254,24 +239,24 @@ final class ConfigReader {
         return java.util.Collections.unmodifiableSet(section.keySet());
     }
 
-    /** The value of {@code key} as parsed (marked known), empty when absent or null. */
+    /** The value of {@code key} as parsed (marked known), empty when absent; null is refused. */
     Optional<Object> value(String key) {
-        return find(List.of(key)).map(Map.Entry::getValue);
+        return find(List.of(key), "none").map(Map.Entry::getValue);
     }
 
     /** A finite number in {@code [min, max]} when present; NaN, infinities, strings and booleans are refused. */
     Optional<Double> optionalNumber(String key, double min, double max) {
-        return find(List.of(key)).map(e -> number(key, 0, min, max));
+        return find(List.of(key), "none").map(e -> number(key, 0, min, max));
     }
 
     /** A whole number in {@code [min, max]} when present, read by value like {@link #intValue}. */
     Optional<Long> optionalWhole(String key, long min, long max) {
-        return find(List.of(key)).map(e -> longValue(key, 0, min, max));
+        return whole(List.of(key), "none", min, max);
     }
 
     /** An object of strings to strings, e.g. {@code node_selector: {pool: batch}}; other value types are refused. */
     Map<String, String> stringMap(String key) {
-        return find(List.of(key)).map(e -> {
+        return find(List.of(key), "{}").map(e -> {
             check(e.getValue() instanceof Map<?, ?> m && m.values().stream().allMatch(v -> v instanceof String), key,
                     "must be an object whose values are strings (quote numbers and booleans)");
             Map<String, String> out = new java.util.LinkedHashMap<>();
@@ -282,7 +267,7 @@ final class ConfigReader {
 
     /** A list of objects, one reader per item with keys named {@code key[i].field} in errors. */
     List<ConfigReader> objectList(String key) {
-        return find(List.of(key)).map(e -> {
+        return find(List.of(key), "[]").map(e -> {
             check(e.getValue() instanceof List<?>, key, "must be a list of objects");
             List<ConfigReader> out = new java.util.ArrayList<>();
             List<?> items = (List<?>) e.getValue();

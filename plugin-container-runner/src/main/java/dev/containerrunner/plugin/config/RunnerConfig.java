@@ -134,7 +134,7 @@ public record RunnerConfig(
         long maxInline = r.intValue(List.of("max_inline_bytes"), 1 << 20, 0, 64 << 20);
         boolean otherRuns = r.bool(List.of("collect_from_other_runs"), false);
         CollectLimits collectLimits = CollectLimits.read(r, maxInline);
-        Optional<S3Config> s3 = r.section("s3").map(ConfigReader::s3);
+        Optional<S3Config> s3 = r.section("s3").map(S3Config::read);
         int maxConcurrent = r.intValue(List.of("max_concurrent_containers"), 16, 1, 1024);
         boolean engineLogs = r.bool(List.of("engine_logs"), false);
         Backend backend;
