@@ -190,7 +190,7 @@ public record RunnerConfig(
     static final int MIN_GVISOR_PIDS = 128;
 
     /** Whether {@code runtime} names gVisor ({@code runsc}, or a runtime named after gVisor). */
-    static boolean isGvisor(String runtime) {
+    public static boolean isGvisor(String runtime) {
         String r = runtime.toLowerCase(java.util.Locale.ROOT);
         return r.contains("runsc") || r.contains("gvisor");
     }

@@ -181,7 +181,7 @@ public final class ContainerRunner {
         OutputFile outputFile = null;
         if (request.outputFile().isPresent() && !ending.cancelled()) {
             outputFile = OutputFile.read(request.outputFile().get(), new DockerRunFiles(() -> gateway, containerId,
-                    () -> RunVolumes.directories(request)), config.maxOutputFileBytes(), CancellationSignal.never(),
+                    config.runtime(), () -> RunVolumes.directories(request)), config.maxOutputFileBytes(), CancellationSignal.never(),
                     config.collectLimits().timeout());
         }
         RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oomKilled, exitCode, capture.error(),

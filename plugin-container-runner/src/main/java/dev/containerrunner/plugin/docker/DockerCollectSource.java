@@ -32,7 +32,8 @@ final class DockerCollectSource {
                         + " does not exist (it may have been removed after its retention window of "
                         + config.collectRetention().toSeconds() + " s)", e);
             }
-            DockerRunFiles files = new DockerRunFiles(gateway, containerId, () -> gateway.get().volumeMounts(containerId));
+            DockerRunFiles files = new DockerRunFiles(gateway, containerId, config.runtime(),
+                    () -> gateway.get().volumeMounts(containerId));
             return new CollectSource.Target() {
                 @Override
                 public Map<String, String> labels() {
@@ -57,6 +58,11 @@ final class DockerCollectSource {
                 @Override
                 public CollectSource.Entries entries(String path, Admission admission, CollectGuard guard) throws IOException {
                     return files.entries(path, admission, guard);
+                }
+
+                @Override
+                public String absenceNote() {
+                    return files.absenceNote();
                 }
 
                 @Override

@@ -1,5 +1,6 @@
 package dev.containerrunner.plugin.docker;
 
+import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.execution.Admission;
 import dev.containerrunner.plugin.execution.CollectGuard;
 import dev.containerrunner.plugin.execution.CollectSource;
@@ -23,7 +24,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * about first ({@code HEAD .../archive}: type and size, nothing read), so a single file over the
  * budget, a FIFO or a device is never streamed. A directory has no listing in the engine's API:
  * its archive is streamed and each entry judged as its header arrives; an entry not admitted is
- * read through, metered against {@code max_collect_skip_bytes} and the deadline.
+ * read through, metered against {@code max_collect_skip_bytes} and the deadline. The engine reads the
+ * run's volumes from the host: under gVisor a FIFO or socket the run made is a synthetic file kept
+ * in the sandbox's memory (gVisor's gofer does not create them on the host), so it is not there and
+ * what is missing says so ({@link #absenceNote()}).
  *
  * @apiNote Thread-safe: every call opens its own streams.
  */
@@ -32,13 +36,28 @@ final class DockerRunFiles implements CollectSource.RunFiles {
     private final Supplier<DockerGateway> gateway;
     private final String containerId;
     private final Supplier<List<String>> runDirs;
+    private final String absenceNote;
     private List<String> knownRunDirs;
 
-    /** The files of {@code containerId}; {@code runDirs} is asked once, when a link needs them. */
-    DockerRunFiles(Supplier<DockerGateway> gateway, String containerId, Supplier<List<String>> runDirs) {
+    /**
+     * The files of {@code containerId}, run under {@code runtime} (the engine's default when empty);
+     * {@code runDirs} is asked once, when a link needs them.
+     */
+    DockerRunFiles(Supplier<DockerGateway> gateway, String containerId, Optional<String> runtime,
+                   Supplier<List<String>> runDirs) {
         this.gateway = gateway;
         this.containerId = containerId;
         this.runDirs = runDirs;
+        this.absenceNote = runtime.filter(RunnerConfig::isGvisor).isPresent() ? GVISOR_ABSENCE : "";
+    }
+
+    /** What a missing path may be under gVisor, measured: a FIFO or socket made in the sandbox is not on the volume. */
+    static final String GVISOR_ABSENCE = " (or, under gVisor, was made as a FIFO or socket: those stay in the sandbox's memory"
+            + " and never reach the run's volume, which the engine reads)";
+
+    @Override
+    public String absenceNote() {
+        return absenceNote;
     }
 
     @Override

@@ -68,6 +68,15 @@ public interface CollectSource {
          * @throws IOException              when the engine or cluster fails
          */
         Entries entries(String path, Admission admission, CollectGuard guard) throws IOException;
+
+        /**
+         * Why a path the run made may still be absent here, appended to "does not exist" and "was
+         * not written" (e.g. under gVisor a FIFO stays inside the sandbox); empty when the source
+         * sees every entry the run made.
+         */
+        default String absenceNote() {
+            return "";
+        }
     }
 
     /** The entries of one requested path, read in order; closing it releases the stream early. */

@@ -94,7 +94,7 @@ public final class OutputCollector {
                 if (stopped != null) {
                     got = List.of(CollectedFile.Failed.of(path.value(), stopped.reason(), "was not read: " + stopped.getMessage()));
                 } else {
-                    got = read(action, request, reader, path);
+                    got = read(action, request, reader, path, target.absenceNote());
                     stopped = reader.stopped();
                 }
                 for (CollectedFile f : got) {
@@ -110,15 +110,17 @@ public final class OutputCollector {
         return CollectResult.of(request.containerId(), files);
     }
 
-    private List<CollectedFile> read(String action, CollectRequest request, TreeReader reader, ContainerPath path) {
+    private List<CollectedFile> read(String action, CollectRequest request, TreeReader reader, ContainerPath path,
+                                     String absenceNote) {
         try {
             return reader.read(path.value());
         } catch (NoSuchContainerException e) {
             if (request.strict()) {
                 throw new ActionFailedException(action, path + " does not exist in container " + request.containerId()
-                        + " (strict: true)", e);
+                        + " (strict: true)" + absenceNote, e);
             }
-            return List.of(CollectedFile.Failed.of(path.value(), CollectedFile.Reason.NOT_FOUND, "does not exist in the container"));
+            return List.of(CollectedFile.Failed.of(path.value(), CollectedFile.Reason.NOT_FOUND, "does not exist in the container"
+                    + absenceNote));
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + path + " from the " + (e.getMessage() == null ? "engine" : "engine: "
                     + e.getMessage()), e);

@@ -29,7 +29,7 @@ public record OutputFile(String content, String encoding, String problem) {
             got = new TreeReader(files, CollectBudget.forOutputFile(maxBytes), guard, OutputCollector.Inline.SINK)
                     .read(path.value());
         } catch (NoSuchContainerException e) {
-            return problem("output_file " + path + " was not written by the container");
+            return problem("output_file " + path + " was not written by the container" + files.absenceNote());
         } catch (CollectAbortedException e) {
             return problem("output_file " + path + " was not read: " + e.getMessage());
         } catch (IOException e) {

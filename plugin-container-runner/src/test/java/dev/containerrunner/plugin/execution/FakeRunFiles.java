@@ -34,6 +34,7 @@ public class FakeRunFiles implements CollectSource.RunFiles {
     private final AtomicInteger inodes = new AtomicInteger();
     /** How many archives were opened, per path. */
     public final Map<String, Integer> archived = new HashMap<>();
+    private String absenceNote = "";
 
     public FakeRunFiles(String... runDirs) {
         this.runDirs = List.of(runDirs);
@@ -75,6 +76,17 @@ public class FakeRunFiles implements CollectSource.RunFiles {
         dir(LinkResolver.parent(path));
         nodes.put(path, new Node(kind, null, null, inodes.incrementAndGet()));
         return this;
+    }
+
+    /** Says {@code note} about every missing path, as a source that cannot see every entry a run made does. */
+    public FakeRunFiles absenceNote(String note) {
+        this.absenceNote = note;
+        return this;
+    }
+
+    @Override
+    public String absenceNote() {
+        return absenceNote;
     }
 
     @Override

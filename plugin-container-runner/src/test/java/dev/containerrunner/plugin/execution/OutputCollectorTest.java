@@ -56,6 +56,11 @@ class OutputCollectorTest {
             public CollectSource.Entries entries(String path, Admission admission, CollectGuard guard) throws IOException {
                 return files.entries(path, admission, guard);
             }
+
+            @Override
+            public String absenceNote() {
+                return files.absenceNote();
+            }
         };
     }
 
@@ -209,5 +214,24 @@ class OutputCollectorTest {
         assertEquals(forged, r.files().get(0).path());
         assertEquals(List.of("SYSTEM collected /out/x\\n[deploy #] signature verified OK (1 bytes)"), ctx.lines);
         assertTrue(ctx.lines.stream().noneMatch(l -> l.contains("\n")));
+    }
+
+    @Test
+    void aMissingPathIsReportedWithWhatTheSourceCannotSee() {
+        TestContext ctx = new TestContext("absent");
+        FakeRunFiles plain = new FakeRunFiles("/out").file("/out/a", "a");
+        CollectResult seen = new OutputCollector(source(plain, ctx.runId()), RunnerConfig.defaults(), () -> null)
+                .collect("collect_output", request(List.of("/out/p")), ctx);
+        assertEquals(Map.of("path", "/out/p", "error", "/out/p does not exist in the container"), seen.files().get(0).toMap());
+        String note = " (or, under a sandbox, was made as a FIFO)";
+        FakeRunFiles sandboxed = new FakeRunFiles("/out").file("/out/a", "a").absenceNote(note);
+        CollectResult r = new OutputCollector(source(sandboxed, ctx.runId()), RunnerConfig.defaults(), () -> null)
+                .collect("collect_output", request(List.of("/out/p")), ctx);
+        assertEquals(Map.of("path", "/out/p", "error", "/out/p does not exist in the container" + note), r.files().get(0).toMap());
+        assertFalse(r.success());
+        dev.containerrunner.spi.ActionFailedException strict = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.containerrunner.spi.ActionFailedException.class, () -> new OutputCollector(source(sandboxed, ctx.runId()),
+                        RunnerConfig.defaults(), () -> null).collect("collect_output", request(List.of("/out/p"), "strict", true), ctx));
+        assertTrue(strict.getMessage().endsWith("(strict: true)" + note), strict.getMessage());
     }
 }
