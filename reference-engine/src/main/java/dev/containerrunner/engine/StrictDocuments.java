@@ -36,8 +36,10 @@ import java.util.regex.Pattern;
  *   <li>YAML aliases, anchors, merge keys ({@code <<}) and tags other than {@code !!str}
  *       ({@link StrictYamlFactory});</li>
  *   <li>numbers that would not arrive as written: floats beyond the 64-bit range ({@code 1e400}),
- *       non-zero floats that would become 0 ({@code 1e-400}), YAML's {@code .nan}/{@code .inf}, and
- *       YAML integers with a leading zero (YAML 1.1 reads {@code 017} as octal 15).</li>
+ *       non-zero floats that would become 0 ({@code 1e-400}), and every unquoted YAML number not
+ *       written as JSON writes numbers ({@code 017}, {@code 0x10}, {@code 1_000}, {@code +1},
+ *       {@code .inf}, more than 1000 digits: {@link YamlNumbers});</li>
+ *   <li>keys and strings holding an unpaired UTF-16 surrogate (JSON or YAML {@code "\ud800"}).</li>
  * </ul>
  * Integers of any size arrive exactly (Integer, Long or BigInteger); JSON itself has no NaN.
  */
@@ -63,8 +65,6 @@ final class StrictDocuments {
     private static final ObjectMapper TREE = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
-    private static final Pattern YAML_LEADING_ZERO = Pattern.compile("[-+]?0[0-9_]+");
-    private static final Pattern YAML_NON_FINITE = Pattern.compile("[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)");
 
     private StrictDocuments() {
     }
@@ -127,24 +127,30 @@ final class StrictDocuments {
             throw refused(origin, p.currentTokenLocation(), p, "YAML merge key '<<' is not supported (anchors and aliases"
                     + " are refused): write the keys out", null);
         }
-        if (token == JsonToken.VALUE_NUMBER_INT && yaml && YAML_LEADING_ZERO.matcher(p.getText()).matches()) {
-            throw refused(origin, p.currentTokenLocation(), p, "number " + p.getText() + " has a leading zero, which YAML"
-                    + " 1.1 reads as octal (" + p.getNumberValue() + "): write it without the zero, or quote it for a string", null);
+        if (token == JsonToken.FIELD_NAME || token == JsonToken.VALUE_STRING) {
+            checkUnicode(p, token, origin);
         }
         if (token == JsonToken.VALUE_NUMBER_FLOAT) {
-            checkFloat(p, yaml, origin);
+            checkFloat(p, origin);
         }
         if (token == JsonToken.VALUE_EMBEDDED_OBJECT) {
             throw refused(origin, p.currentTokenLocation(), p, "unsupported value (binary data); use a string", null);
         }
     }
 
-    private static void checkFloat(JsonParser p, boolean yaml, String origin) throws IOException {
-        String text = p.getText();
-        if (yaml && YAML_NON_FINITE.matcher(text).matches()) {
-            throw refused(origin, p.currentTokenLocation(), p, "'" + text + "' is refused: NaN and infinities are not"
-                    + " numbers a task can use", null);
+    /** Refuses a key or string holding half a surrogate pair ({@code "\ud800"} escapes): it is not Unicode text. */
+    private static void checkUnicode(JsonParser p, JsonToken token, String origin) throws IOException {
+        String text = token == JsonToken.FIELD_NAME ? p.currentName() : p.getText();
+        int at = UnicodeText.unpairedSurrogate(text);
+        if (at >= 0) {
+            throw refused(origin, p.currentTokenLocation(), p, (token == JsonToken.FIELD_NAME ? "key" : "string")
+                    + " contains an unpaired surrogate " + String.format("\\u%04x", (int) text.charAt(at))
+                    + "; strings must be valid Unicode", null);
         }
+    }
+
+    private static void checkFloat(JsonParser p, String origin) throws IOException {
+        String text = p.getText();
         double value = p.getDoubleValue();
         if (Double.isInfinite(value)) {
             throw refused(origin, p.currentTokenLocation(), p, "number " + text + " is out of range: floating-point numbers"
@@ -173,7 +179,7 @@ final class StrictDocuments {
         if (!path.isEmpty()) {
             m.append(" (at ").append(path).append(')');
         }
-        return new InvalidDocumentException(m.toString(), line, column, cause);
+        return new InvalidDocumentException(UnicodeText.escapeUnpairedSurrogates(m.toString()), line, column, cause);
     }
 
     private static String describe(JsonToken token) {

@@ -1,6 +1,7 @@
 package dev.containerrunner.engine;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.ObjectCodec;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.IOContext;
@@ -31,10 +32,13 @@ import org.yaml.snakeyaml.events.ScalarEvent;
  *   <li>aliases and anchors ({@code *name}, {@code &name}): refused rather than resolved, which
  *       also rules out alias bombs (billion laughs);</li>
  *   <li>explicit tags except {@code !!str} ({@code !!binary}, {@code !!float}, {@code !custom}...);</li>
- *   <li>a second document ({@code ---} after the first one).</li>
+ *   <li>a second document ({@code ---} after the first one);</li>
+ *   <li>unquoted numbers not written as JSON writes them ({@code 0x10}, {@code 1_000}, {@code +1},
+ *       {@code .inf}, more than 1000 digits...: see {@link YamlNumbers}).</li>
  * </ul>
  * Duplicate keys are refused through {@link StreamReadFeature#STRICT_DUPLICATE_DETECTION}, and the
- * YAML 1.1 words {@code yes/no/on/off/y/n} stay strings ({@code true}/{@code false} are booleans).
+ * YAML 1.1 words {@code yes/no/on/off/y/n} stay strings; the booleans are YAML 1.2 core's
+ * {@code true/True/TRUE} and {@code false/False/FALSE}.
  */
 final class StrictYamlFactory extends YAMLFactory {
 
@@ -78,6 +82,8 @@ final class StrictYamlFactory extends YAMLFactory {
     static final class StrictParser extends YAMLParser {
 
         private int documents;
+        /** Whether the last scalar read was plain: unquoted and untagged (only those can be numbers). */
+        private boolean plainScalar;
 
         StrictParser(IOContext ctxt, int parserFeatures, int formatFeatures, LoaderOptions options, ObjectCodec codec,
                      Reader reader) {
@@ -103,7 +109,22 @@ final class StrictYamlFactory extends YAMLFactory {
             if (tag != null && !STRING_TAG.equals(tag)) {
                 throw refused(event, "YAML tag '" + tag + "' is not supported; only !!str is (or quote the value)");
             }
+            if (event instanceof ScalarEvent s) {
+                plainScalar = s.isPlain() && s.getTag() == null;
+            }
             return event;
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken token = super.nextToken();
+            if (plainScalar && token != null && token.isScalarValue()) {
+                String problem = YamlNumbers.problem(getText(), token);
+                if (problem != null) {
+                    throw new JsonParseException(this, problem, currentTokenLocation());
+                }
+            }
+            return token;
         }
 
         private JsonParseException refused(Event event, String message) {

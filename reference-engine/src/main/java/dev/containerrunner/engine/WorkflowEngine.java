@@ -69,7 +69,8 @@ public final class WorkflowEngine implements AutoCloseable {
                 try {
                     app.app().runFinished(execution.runId());
                 } catch (RuntimeException e) {
-                    LOG.warn("app {} failed to release run {}: {}", app.app().id(), execution.runId(), e.getMessage(), e);
+                    LOG.warn("app {} failed to release run {}: {}", HumanText.line(app.app().id()), execution.runId(),
+                            HumanText.line(e.getMessage()), e);
                 }
             }
         }

@@ -234,8 +234,8 @@ final class WorkflowExecution {
                     return null;
                 });
             } catch (RuntimeException notRecorded) {
-                LOG.warn("app {} could not record that task {} did not start: {}", t.action().app().id(),
-                        t.spec().taskId(), message(notRecorded));
+                LOG.warn("app {} could not record that task {} did not start: {}", HumanText.line(t.action().app().id()),
+                        t.spec().taskId(), HumanText.line(message(notRecorded)));
                 LOG.debug("task {}: taskNotStarted failed", t.spec().taskId(), notRecorded);
                 IllegalStateException both = new IllegalStateException(reason + "; the app could not record it: "
                         + message(notRecorded), e);

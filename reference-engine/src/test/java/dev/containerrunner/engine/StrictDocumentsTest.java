@@ -107,7 +107,8 @@ class StrictDocumentsTest {
         assertEquals(big, yaml("n: 18446744073709551621\n").get("n"));
         assertEquals(big, json("{\"n\": 18446744073709551621}").get("n"));
         assertEquals(big.negate(), yaml("n: -18446744073709551621\n").get("n"));
-        assertEquals(big, yaml("n: 0x10000000000000005\n").get("n"));
+        // was: 0x10000000000000005 read as 2^64+5; hexadecimal is a YAML 1.1 reinterpretation, now refused
+        refused(Format.YAML, "n: 0x10000000000000005\n", "hexadecimal", "write 18446744073709551621");
         assertEquals(new BigInteger("9223372036854775808"), json("{\"n\": 9223372036854775808}").get("n"));
         assertEquals(9223372036854775807L, yaml("n: 9223372036854775807\n").get("n"));
         assertEquals(List.of(big), json("{\"n\": [18446744073709551621]}").get("n"));
@@ -168,5 +169,129 @@ class StrictDocumentsTest {
         Path json = Files.writeString(dir.resolve("w.json"), "{\"a\": 1,}");
         String syntax = assertThrows(InvalidDocumentException.class, () -> Json.readObjectFile(json, "workflow file")).getMessage();
         assertTrue(syntax.startsWith("workflow file " + json + ": line 1"), syntax);
+    }
+
+    @Test
+    void yamlNumbersArriveOnlyAsJsonWritesThemInEveryFile() {
+        Map<String, String> refusedForms = new java.util.LinkedHashMap<>();
+        refusedForms.put("0x10", "0x10 is a YAML 1.1 hexadecimal number (16): write 16, or quote it for a string");
+        refusedForms.put("0X1f", null); // not a number in any YAML: a string (checked below)
+        refusedForms.put("-0x10", "write -16");
+        refusedForms.put("0o10", "0o10 is a YAML 1.2 octal number (8): write 8");
+        refusedForms.put("0b11", "0b11 is a YAML 1.1 binary number (3): write 3");
+        refusedForms.put("+0b1", "binary number (1)");
+        refusedForms.put("1_000", "'_' digit separators, which YAML 1.1 drops (1000): write 1000");
+        refusedForms.put("1__0", "write 10");
+        refusedForms.put("1_0.5", "write 10.5");
+        refusedForms.put("+100", "number +100 has a plus sign, which JSON numbers never have: write 100");
+        refusedForms.put("+1.5", "write 1.5");
+        refusedForms.put(".5", "number .5 is not written as JSON writes numbers: write 0.5");
+        refusedForms.put("-.5", "write -0.5");
+        refusedForms.put("5.", "write 5");
+        refusedForms.put("0100", "leading zero, which YAML 1.1 reads as octal (64)");
+        refusedForms.put("-017", "octal (-15)");
+        refusedForms.put(".inf", "NaN and infinities");
+        refusedForms.put(".NaN", "NaN and infinities");
+        refusedForms.put("9".repeat(1001), "(1001 characters) is too long: a number has at most 1000 characters");
+        refusedForms.put("9".repeat(5000), "(5000 characters) is too long");
+        refusedForms.put("-" + "1".repeat(2000), "too long");
+        refusedForms.put("1." + "5".repeat(1500), "too long");
+        refusedForms.put("0x" + "f".repeat(1500), "too long");
+        String[] slots = {
+            "apps:\n  container_runner:\n    max_timeout: %s\n",                       // configuration, integer key
+            "engine:\n  max_parallel_tasks: %s\n",
+            "apps:\n  container_runner:\n    max_ulimits: {nofile: %s}\n",
+            "tasks:\n  - task_id: t\n    function: apps.x.y\n    kwargs:\n      timeout_seconds: %s\n", // workflow
+            "tasks:\n  - task_id: t\n    function: apps.x.y\n    kwargs:\n      environment: {A: %s}\n",
+            "tasks:\n  - task_id: t\n    function: apps.x.y\n    kwargs:\n      command: [echo, %s]\n",
+        };
+        String[] paths = {"/apps/container_runner/max_timeout", "/engine/max_parallel_tasks",
+            "/apps/container_runner/max_ulimits/nofile", "/tasks/0/kwargs/timeout_seconds", "/tasks/0/kwargs/environment/A",
+            "/tasks/0/kwargs/command/1"};
+        for (int i = 0; i < slots.length; i++) {
+            for (Map.Entry<String, String> form : refusedForms.entrySet()) {
+                String doc = slots[i].formatted(form.getKey());
+                if (form.getValue() == null) {
+                    continue;
+                }
+                InvalidDocumentException e = refused(Format.YAML, doc, form.getValue(), "(at " + paths[i] + ")");
+                assertTrue(e.line() > 0, e.getMessage());
+                // quoted, the same text is a string, as written
+                Map<String, Object> quoted = yaml(slots[i].formatted("'" + form.getKey() + "'"));
+                assertTrue(quoted.toString().contains(form.getKey().substring(0, Math.min(20, form.getKey().length()))));
+            }
+        }
+        assertEquals("0X1f", yaml("n: 0X1f\n").get("n"));
+        assertEquals("0x10", yaml("n: !!str 0x10\n").get("n"));
+        assertEquals("0x10", yaml("n: \"0x10\"\n").get("n"));
+        // forms no YAML reader makes a number stay strings as written (user: 65534:0 is a uid:gid)
+        for (String asWritten : List.of("65534:0", "1:30", "190:20:30", "09", "12e", "0o", "1.2.3", "v1_0")) {
+            assertEquals(asWritten, yaml("n: " + asWritten + "\n").get("n"), asWritten);
+        }
+        // JSON-style numbers arrive as written
+        assertEquals(16, yaml("n: 16\n").get("n"));
+        assertEquals(-5, yaml("n: -5\n").get("n"));
+        assertEquals(0, yaml("n: -0\n").get("n"));
+        assertEquals(100000.0, yaml("n: 1e5\n").get("n"));
+        assertEquals(-1500.0, yaml("n: -1.5E+3\n").get("n"));
+        assertEquals(new BigInteger("9".repeat(1000)), yaml("n: " + "9".repeat(1000) + "\n").get("n"));
+        assertEquals(List.of(1, 2.5), yaml("n: [1, 2.5]\n").get("n"));
+        // JSON refuses the same forms (its own grammar); over-long numbers with the length named
+        refused(Format.JSON, "{\"n\": 0x10}", "line 1");
+        refused(Format.JSON, "{\"n\": +1}", "line 1");
+        refused(Format.JSON, "{\"n\": " + "9".repeat(1001) + "}", "1000");
+    }
+
+    @Test
+    void yamlBooleansAreYaml12CoreWordsOnly() {
+        for (String t : List.of("true", "True", "TRUE")) {
+            assertEquals(true, yaml("v: " + t + "\n").get("v"), t);
+        }
+        for (String f : List.of("false", "False", "FALSE")) {
+            assertEquals(false, yaml("v: " + f + "\n").get("v"), f);
+        }
+        for (String word : List.of("tRUE", "yes", "No", "on", "OFF", "y", "n")) {
+            assertEquals(word, yaml("v: " + word + "\n").get("v"), word);
+        }
+    }
+
+    @Test
+    void unpairedSurrogatesAreRefusedInKeysAndStringsOfBothFormatsAndFiles() throws IOException {
+        String why = "contains an unpaired surrogate \\ud800; strings must be valid Unicode";
+        refused(Format.JSON, "{\"tasks\": [{\"kwargs\": {\"input_data\": \"A\\ud800B\"}}]}", "string " + why,
+                "(at /tasks/0/kwargs/input_data)", "line 1");
+        refused(Format.JSON, "{\"n\": [\"ok\", \"\\udfff\"]}", "unpaired surrogate \\udfff", "(at /n/1)");
+        refused(Format.JSON, "{\"n\": \"x\\ud800\\ud800\"}", "unpaired surrogate \\ud800");
+        refused(Format.JSON, "{\"k\\ud800\": 1}", "line 1"); // Jackson refuses it in a JSON key itself
+        refused(Format.YAML, "tasks:\n  - kwargs:\n      input_data: \"A\\ud800B\\udfffC\"\n", "string " + why,
+                "(at /tasks/0/kwargs/input_data)", "line 3");
+        InvalidDocumentException key = refused(Format.YAML, "env:\n  \"K\\ud800\": v\n", "key " + why, "line 2");
+        assertEquals(-1, UnicodeText.unpairedSurrogate(key.getMessage()), "the message itself is valid Unicode");
+        refused(Format.YAML, "apps:\n  container_runner:\n    allowed_images: [\"a\\udc00\"]\n",
+                "unpaired surrogate \\udc00", "(at /apps/container_runner/allowed_images/0)");
+        // pairs, written raw or as escapes, are fine
+        assertEquals("\uD83C\uDF89", json("{\"n\": \"\\ud83c\\udf89\"}").get("n"));
+        assertEquals("\uD83C\uDF89", yaml("n: \"\\ud83c\\udf89\"\n").get("n"));
+        assertEquals("\uD83C\uDF89", yaml("n: \"\\U0001F389\"\n").get("n"));
+        // through the file readers of workflows and configurations
+        Path wf = Files.writeString(dir.resolve("wf.json"), "{\"tasks\": [{\"task_id\": \"t\", \"kwargs\": {\"x\": \"\\ud800\"}}]}");
+        String m = assertThrows(InvalidDocumentException.class, () -> WorkflowFiles.load(wf)).getMessage();
+        assertTrue(m.startsWith("workflow file " + wf) && m.contains(why) && m.contains("/tasks/0/kwargs/x"), m);
+        Path cfg = Files.writeString(dir.resolve("cfg.yaml"), "apps:\n  container_runner:\n    audit_log: \"/tmp/\\ud800\"\n");
+        m = assertThrows(InvalidDocumentException.class, () -> EngineConfig.load(cfg)).getMessage();
+        assertTrue(m.startsWith("configuration file " + cfg) && m.contains(why) && m.contains("/apps/container_runner/audit_log"), m);
+    }
+
+    @Test
+    void yamlNumberRulesHoldThroughTheFileReaders() throws IOException {
+        Path cfg = Files.writeString(dir.resolve("cfg.yml"), "engine:\n  max_parallel_tasks: 0x10\n");
+        String m = assertThrows(InvalidDocumentException.class, () -> EngineConfig.load(cfg)).getMessage();
+        assertTrue(m.startsWith("configuration file " + cfg + ": line 2") && m.contains("write 16")
+                && m.contains("/engine/max_parallel_tasks"), m);
+        Path wf = Files.writeString(dir.resolve("wf.yaml"), "tasks:\n  - task_id: t\n    function: apps.x.y\n"
+                + "    kwargs:\n      timeout_seconds: 0b11\n");
+        m = assertThrows(InvalidDocumentException.class, () -> WorkflowFiles.load(wf)).getMessage();
+        assertTrue(m.startsWith("workflow file " + wf + ": line 5") && m.contains("write 3")
+                && m.contains("/tasks/0/kwargs/timeout_seconds"), m);
     }
 }

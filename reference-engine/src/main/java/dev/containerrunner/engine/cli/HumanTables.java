@@ -1,5 +1,6 @@
 package dev.containerrunner.engine.cli;
 
+import dev.containerrunner.engine.HumanText;
 import dev.containerrunner.engine.Json;
 import dev.containerrunner.engine.Plan;
 import dev.containerrunner.engine.Workflow;
@@ -27,10 +28,11 @@ final class HumanTables {
             if (sb.length() > 0) {
                 sb.append('\n');
             }
-            sb.append(TextTable.fit(installed.app().id() + " " + installed.app().version() + "  (" + installed.source()
-                    + ")", width)).append('\n');
+            sb.append(TextTable.fit(TextTable.oneLine(installed.app().id() + " " + installed.app().version() + "  ("
+                    + installed.source() + ")"), width)).append('\n');
             for (ActionDefinition action : installed.actions().actions()) {
-                sb.append('\n').append(TextTable.fit("  apps." + installed.app().id() + "." + action.name(), width))
+                sb.append('\n').append(TextTable.fit(TextTable.oneLine("  apps." + installed.app().id() + "."
+                                + action.name()), width))
                         .append('\n');
                 if (!action.description().isEmpty()) {
                     sb.append(TextTable.fit("    " + TextTable.oneLine(action.description()), width)).append('\n');
@@ -62,7 +64,8 @@ final class HumanTables {
                     t.dependencies().isEmpty() ? "-" : String.join(", ", t.dependencies().stream().sorted().toList()));
         }
         int n = plan.tasks().size();
-        return "workflow " + workflow.name() + " " + workflow.version() + ": valid, " + n + (n == 1 ? " task" : " tasks")
+        return "workflow " + HumanText.line(workflow.name()) + " " + HumanText.line(workflow.version()) + ": valid, " + n
+                + (n == 1 ? " task" : " tasks")
                 + "\n" + table.render("", width);
     }
 

@@ -1,5 +1,6 @@
 package dev.containerrunner.engine.cli;
 
+import dev.containerrunner.engine.HumanText;
 import dev.containerrunner.engine.TaskLogListener;
 import dev.containerrunner.engine.TaskOutcome;
 import dev.containerrunner.engine.TaskProgressListener;
@@ -23,7 +24,9 @@ import java.util.function.IntSupplier;
  * and, by {@link ProgressMode}: {@code TTY} a status line updated in place below them (tasks done,
  * running, failed and skipped of the total, elapsed time, the running tasks) redrawn every second;
  * {@code PLAIN} one line per task start and end; both end with a summary table. {@code NONE} adds
- * nothing. Thread-safe: the engine calls it from its task threads.
+ * nothing. Every line goes through {@link HumanText}: a task's line, a reason or a workflow's
+ * name cannot carry a control character to the terminal. Thread-safe: the engine calls it from
+ * its task threads.
  */
 final class ProgressDisplay implements TaskLogListener, TaskProgressListener, AutoCloseable {
 
@@ -77,14 +80,14 @@ final class ProgressDisplay implements TaskLogListener, TaskProgressListener, Au
             case STDERR -> " stderr";
             case SYSTEM -> " #";
         };
-        err.println("[" + taskId + tag + "] " + line);
+        err.println("[" + HumanText.line(taskId) + tag + "] " + HumanText.taskLine(line));
     }
 
     @Override
     public synchronized void started(String taskId) {
         running.put(taskId, System.nanoTime());
         if (mode == ProgressMode.PLAIN) {
-            err.println("workflow: " + taskId + " started [" + counts() + "]");
+            err.println("workflow: " + HumanText.line(taskId) + " started [" + counts() + "]");
         }
         refresh();
     }
@@ -99,7 +102,7 @@ final class ProgressDisplay implements TaskLogListener, TaskProgressListener, Au
             case SKIPPED -> skipped++;
         }
         if (mode == ProgressMode.PLAIN) {
-            StringBuilder line = new StringBuilder("workflow: ").append(outcome.taskId()).append(' ')
+            StringBuilder line = new StringBuilder("workflow: ").append(HumanText.line(outcome.taskId())).append(' ')
                     .append(outcome.status().jsonName());
             if (outcome.status() != TaskOutcome.Status.SKIPPED) {
                 line.append(" in ").append(Durations.seconds(outcome.durationSeconds()));
@@ -164,7 +167,8 @@ final class ProgressDisplay implements TaskLogListener, TaskProgressListener, Au
                 case SKIPPED -> skip++;
             }
         }
-        err.println("workflow: " + run.workflow() + " " + run.version() + " " + (run.succeeded() ? "succeeded" : "failed")
+        err.println("workflow: " + HumanText.line(run.workflow()) + " " + HumanText.line(run.version()) + " "
+                + (run.succeeded() ? "succeeded" : "failed")
                 + " in " + Durations.clock(elapsedSeconds()) + ": " + ok + " succeeded, " + bad + " failed, " + skip
                 + " skipped of " + run.tasks().size());
         err.print(table.render("", 0)); // not cut to the terminal: a long reason wraps rather than lose its end
@@ -177,7 +181,7 @@ final class ProgressDisplay implements TaskLogListener, TaskProgressListener, Au
         if (!running.isEmpty()) {
             long now = System.nanoTime();
             List<String> names = new ArrayList<>();
-            running.forEach((id, since) -> names.add(id + " " + Durations.clock((now - since) / 1e9)));
+            running.forEach((id, since) -> names.add(HumanText.line(id) + " " + Durations.clock((now - since) / 1e9)));
             sb.append("; running: ").append(String.join(", ", names));
         }
         return TextTable.fit(sb.toString(), columns.getAsInt() - 1);

@@ -1,12 +1,13 @@
 package dev.containerrunner.engine.cli;
 
+import dev.containerrunner.engine.HumanText;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * A plain-text table for people: a header row in capitals, columns padded to their widest cell and
- * separated by two spaces, no control sequences. When a width limit is given, the last column is cut
+ * separated by two spaces, no control sequences: cells go through {@link #oneLine}. When a width limit is given, the last column is cut
  * (ending in {@code ...}) so that no row is wider. Not thread-safe.
  */
 final class TextTable {
@@ -21,7 +22,7 @@ final class TextTable {
         this.headers = List.of(headers);
     }
 
-    /** Adds a row; null cells print as empty, line breaks as spaces. */
+    /** Adds a row; null cells print as empty, line breaks as spaces, other control characters escaped ({@link #oneLine}). */
     TextTable row(Object... cells) {
         if (cells.length != headers.size()) {
             throw new IllegalArgumentException(cells.length + " cells for " + headers.size() + " columns");
@@ -73,9 +74,13 @@ final class TextTable {
         return text.substring(0, end) + cut;
     }
 
-    /** {@code text} on one line: tabs and line breaks become spaces. */
+    /**
+     * {@code text} on one line: tabs and line breaks become spaces (a cell's text wraps into one
+     * line), and every other character of {@link HumanText}'s rule is escaped visibly ({@code \x1b},
+     * {@code \u202e}, {@code \u2028}...).
+     */
     static String oneLine(String text) {
-        return text.replace('\t', ' ').replace('\r', ' ').replace('\n', ' ');
+        return HumanText.line(text.replace('\t', ' ').replace('\r', ' ').replace('\n', ' '));
     }
 
     private static String pad(String s, int width) {

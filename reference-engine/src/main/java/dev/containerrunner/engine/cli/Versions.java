@@ -1,5 +1,6 @@
 package dev.containerrunner.engine.cli;
 
+import dev.containerrunner.engine.HumanText;
 import dev.containerrunner.engine.plugins.InstalledApp;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +19,9 @@ final class Versions {
         StringBuilder sb = new StringBuilder("workflow (reference engine) ").append(engine())
                 .append(", Java ").append(Runtime.version()).append('\n');
         for (InstalledApp installed : apps) {
-            sb.append("app ").append(installed.app().id()).append(' ').append(installed.app().version())
-                    .append(" (").append(installed.source()).append(")\n");
+            sb.append("app ").append(HumanText.line(installed.app().id())).append(' ')
+                    .append(HumanText.line(installed.app().version())).append(" (").append(HumanText.line(installed.source().toString()))
+                    .append(")\n");
         }
         return sb.toString();
     }

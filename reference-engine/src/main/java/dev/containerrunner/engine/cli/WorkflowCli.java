@@ -1,6 +1,7 @@
 package dev.containerrunner.engine.cli;
 
 import dev.containerrunner.engine.EngineConfig;
+import dev.containerrunner.engine.HumanText;
 import dev.containerrunner.engine.Json;
 import dev.containerrunner.engine.Plan;
 import dev.containerrunner.engine.Workflow;
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * (unless a person asked for a table with {@code --format table}, or stdout is a terminal, or for
  * {@code --help}/{@code --version}); live task lines, progress and messages go to stderr. Exit
  * codes: 0 all tasks succeeded (or valid), 1 a task failed, 2 invalid workflow, configuration,
- * plugins or usage (nothing ran).
+ * plugins or usage (nothing ran). Every line written for people passes through {@link HumanText}:
+ * no text from a file, a plugin or a container reaches the terminal with control characters.
  */
 public final class WorkflowCli {
 
@@ -48,7 +50,7 @@ public final class WorkflowCli {
     WorkflowCli(PrintStream out, StatusLine stderr, Map<String, String> env, Terminals terminals) {
         this.out = out;
         this.statusLine = stderr;
-        this.err = new PrintStream(stderr, true, StandardCharsets.UTF_8);
+        this.err = new PrintStream(new SafeStderr(stderr), true, StandardCharsets.UTF_8);
         this.env = env;
         this.terminals = terminals;
     }
@@ -75,13 +77,18 @@ public final class WorkflowCli {
         return new BufferedOutputStream(new FileOutputStream(fd), 8192);
     }
 
+    /** The stream {@link #main} installs as {@code System.err}: raw control characters are escaped ({@link SafeStderr}). */
+    PrintStream stderr() {
+        return err;
+    }
+
     /** Runs one command and returns its exit code. */
     public int execute(String[] args) {
         Arguments a;
         try {
             a = Arguments.parse(args, env);
         } catch (Arguments.UsageException e) {
-            err.println("workflow: " + e.getMessage());
+            err.println("workflow: " + HumanText.line(e.getMessage()));
             err.println(Help.USAGE);
             return invalid(e.getMessage());
         }
@@ -191,7 +198,7 @@ public final class WorkflowCli {
     }
 
     private int invalid(TaskAppException e) {
-        err.println("workflow: invalid: " + e.getMessage());
+        err.println("workflow: invalid: " + HumanText.line(e.getMessage())); // the JSON document has it exact
         return invalid(e.getMessage());
     }
 

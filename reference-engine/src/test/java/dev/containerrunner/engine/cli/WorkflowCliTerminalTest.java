@@ -154,4 +154,31 @@ class WorkflowCliTerminalTest {
         assertEquals(0, help.code());
         assertTrue(help.terminal().startsWith("workflow run - validate a workflow, then run it"), help.terminal());
     }
+
+    @Test
+    void onATerminalNothingFromTheWorkflowOrATaskWritesAControlSequence() throws Exception {
+        String hostile = WorkflowCliNeutralisationTest.HOSTILE_JSON;
+        Path wf = Files.writeString(dir.resolve("hostile.json"), "{\"name\": \"w" + hostile + "\", \"tasks\": ["
+                + "{\"task_id\": \"echoes\", \"function\": \"apps.platform.testkit.echo\", \"kwargs\": {\"value\": \""
+                + hostile + "\"}},"
+                + "{\"task_id\": \"refuses\", \"function\": \"apps.platform.testkit.boom\", \"kwargs\":"
+                + " {\"failure_reason\": \"r" + hostile + "\"}}]}");
+        Child c = run(true, Map.of(), "stty cols 200 rows 24; ", "> OUT", "run", wf.toString());
+        assertEquals(1, c.code(), c.terminal());
+        // the status line's own erase is the only control sequence; the terminal turns \n into \r\n
+        String screen = c.terminal().replace(ERASE, "").replace("\r\n", "\n");
+        for (char ch : screen.toCharArray()) {
+            assertTrue(ch == '\n' || !dev.containerrunner.engine.HumanText.unsafe(ch),
+                    String.format("U+%04X on the terminal: %s", (int) ch, screen));
+        }
+        assertTrue(screen.contains("[echoes] echo x\\x1b[2K\\r[a #] container exited 0"), screen);
+        assertTrue(screen.contains("workflow: wx\\x1b[2K\\r[a #]"), screen);
+        Child invalid = run(true, Map.of(), "", "> OUT", "validate", Files.writeString(dir.resolve("bad.json"),
+                "{\"tasks\": [{\"task_id\": \"t\", \"function\": \"apps.platform.testkit.echo\", \"kwargs\": {\"value\": 1, \""
+                + hostile + "\": 2}}]}").toString());
+        assertEquals(2, invalid.code(), invalid.terminal());
+        String message = invalid.terminal().replace("\r\n", "\n");
+        assertTrue(message.startsWith("workflow: invalid: ") && message.indexOf('\n') == message.length() - 1, message);
+        assertFalse(message.chars().anyMatch(ch -> ch != '\n' && dev.containerrunner.engine.HumanText.unsafe((char) ch)), message);
+    }
 }
