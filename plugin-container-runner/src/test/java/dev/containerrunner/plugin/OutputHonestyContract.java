@@ -125,8 +125,8 @@ public interface OutputHonestyContract {
                         + " && printf z > \"$(printf 'ok\\357\\277\\275')\" && printf w > \"$(printf 'ls\\342\\200\\250x')\""),
                 "writable_dirs", List.of("/out"), "timeout_seconds", 60);
         assertEquals(true, r.get("success"), String.valueOf(r));
-        TestContext collect = new TestContext("badnames-collect");
-        Map<String, Object> c = run("collect_output", collect, "container_id", r.get("container_id"), "file_paths",
+        int before = ctx.lines.size();
+        Map<String, Object> c = run("collect_output", ctx, "container_id", r.get("container_id"), "file_paths",
                 List.of("/out/n"), "release", true);
         List<Map<String, Object>> files = (List<Map<String, Object>>) c.get("files");
         assertEquals(4, files.size(), String.valueOf(files));
@@ -152,8 +152,9 @@ public interface OutputHonestyContract {
         Map<String, Object> separator = files.stream().filter(f -> "/out/n/ls\u2028x".equals(f.get("path"))).findFirst()
                 .orElseThrow(() -> new AssertionError(String.valueOf(files)));
         assertEquals("w", separator.get("content"));
-        assertNeutral(collect.lines);
-        assertTrue(collect.lines.stream().anyMatch(l -> l.contains("/out/n/ls\\u2028x")), String.valueOf(collect.lines));
+        List<String> collected = ctx.lines.subList(before, ctx.lines.size());
+        assertNeutral(collected);
+        assertTrue(collected.stream().anyMatch(l -> l.contains("/out/n/ls\\u2028x")), String.valueOf(collected));
     }
 
     /** Attack report 7: U+2028/U+2029 in container output are escaped in the log and exact in the result. */
