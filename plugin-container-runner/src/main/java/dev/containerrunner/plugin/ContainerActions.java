@@ -5,6 +5,7 @@ import dev.containerrunner.plugin.config.PodProfiles;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.execution.ContainerBackend;
+import dev.containerrunner.plugin.execution.NeutralLog;
 import dev.containerrunner.plugin.model.RequestDefaults;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.model.Ulimit;
@@ -75,8 +76,8 @@ final class ContainerActions {
                         "fail the action when a path is missing (default: an error entry for that file)"))
                 .parameter(ParameterSpec.optional("release", ParameterType.BOOLEAN, false,
                         "remove the container and its volumes right after collecting"))
-                .handler((kwargs, ctx) -> backend.get().collect(COLLECT_OUTPUT, CollectRequest.from(COLLECT_OUTPUT, kwargs), ctx)
-                        .toMap())
+                .handler((kwargs, ctx) -> backend.get().collect(COLLECT_OUTPUT, CollectRequest.from(COLLECT_OUTPUT, kwargs),
+                        NeutralLog.context(ctx)).toMap())
                 .validator(kwargs -> new ExecutionPolicy(config.get()).check(COLLECT_OUTPUT, CollectRequest.from(COLLECT_OUTPUT,
                         kwargs)))
                 .build());
@@ -122,6 +123,6 @@ final class ContainerActions {
     }
 
     private Map<String, Object> run(String action, Map<String, Object> kwargs, ActionContext ctx) {
-        return attempts.run(action, kwargs, ctx);
+        return attempts.run(action, kwargs, NeutralLog.context(ctx)); // every log line neutralised, one place
     }
 }

@@ -6,6 +6,7 @@ import dev.containerrunner.plugin.audit.AuditRecord;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.registry.CredentialsUnavailableException;
 import dev.containerrunner.plugin.execution.ContainerBackend;
+import dev.containerrunner.plugin.execution.NeutralLog;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.policy.ExecutionPolicy;
@@ -71,7 +72,8 @@ final class RunAttempts {
      * @throws AuditLogException      when the audit log cannot take the attempt's line(s): before
      *                                anything is created (nothing runs), or after the container ran
      */
-    Map<String, Object> run(String action, Map<String, Object> kwargs, ActionContext ctx) {
+    Map<String, Object> run(String action, Map<String, Object> kwargs, ActionContext context) {
+        ActionContext ctx = NeutralLog.context(context); // every line this attempt logs is neutralised (idempotent)
         RunnerConfig c = config.get();
         AuditRecord record = AuditRecord.attempt("run", action, ctx.workflowName(), ctx.runId(), ctx.taskId())
                 .backend(c.backend().wireName()).rawImage(kwargs.get("image"));

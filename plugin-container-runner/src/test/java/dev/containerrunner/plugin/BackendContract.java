@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
  * ({@code stderr_merged}) and the contract checks that flag instead of the streams.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class BackendContract implements ContainerKnobsContract {
+public abstract class BackendContract implements ContainerKnobsContract, OutputHonestyContract {
 
     protected static final String BB = TestImages.BUSYBOX;
 
@@ -56,6 +56,15 @@ public abstract class BackendContract implements ContainerKnobsContract {
     @Override
     public Map<String, Object> run(String action, TestContext ctx, Object... kv) {
         return call(action, ctx, kv);
+    }
+
+    @Override
+    public ContainerRunnerApp appWith(Map<String, Object> extra) {
+        Map<String, Object> c = new HashMap<>(configuration());
+        c.putAll(extra);
+        ContainerRunnerApp own = new ContainerRunnerApp();
+        own.configure(c);
+        return own;
     }
 
     @Override

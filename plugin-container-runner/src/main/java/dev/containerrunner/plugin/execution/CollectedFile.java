@@ -121,17 +121,24 @@ public sealed interface CollectedFile permits CollectedFile.Inline, CollectedFil
 
         @Override
         public String summary() {
-            return path + ": " + error;
+            return NameBytes.display(path + ": " + error);
         }
 
+        /**
+         * The entry; for a name that is not valid UTF-8 {@code path} (and {@code error}) show each
+         * invalid byte as U+FFFD and {@code path_base64} holds the name's exact bytes.
+         */
         @Override
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("path", path);
+            m.put("path", NameBytes.display(path));
+            if (NameBytes.hasInvalidBytes(path)) {
+                m.put("path_base64", NameBytes.base64(path));
+            }
             if (sizeBytes != null) {
                 m.put("size_bytes", sizeBytes);
             }
-            m.put("error", error);
+            m.put("error", NameBytes.display(error));
             return m;
         }
     }

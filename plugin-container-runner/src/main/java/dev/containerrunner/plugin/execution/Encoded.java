@@ -32,7 +32,8 @@ public record Encoded(String text, String encoding) {
         }
     }
 
-    private static Encoded base64(byte[] bytes) {
+    /** {@code bytes} as base64, whatever they are. */
+    public static Encoded base64(byte[] bytes) {
         return new Encoded(Base64.getEncoder().encodeToString(bytes), "base64");
     }
 }

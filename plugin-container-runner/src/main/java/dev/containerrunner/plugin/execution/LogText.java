@@ -11,9 +11,12 @@ public final class LogText {
     }
 
     /**
-     * {@code text} with every C0/C1 control character except tab, DEL, and the Unicode bidi
-     * controls written as visible escapes ({@code \r}, {@code \n}, {@code \x1b}, {@code \u202e}).
-     * Returns the same instance when nothing needed escaping.
+     * {@code text} with every C0/C1 control character except tab (NEL U+0085 included), DEL, the
+     * Unicode line and paragraph separators (U+2028, U+2029: some terminals and log viewers start a
+     * new line there) and the bidi controls (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069)
+     * written as visible escapes ({@code \r}, {@code \n}, {@code \x1b}, {@code \u2028}). The
+     * escapes are printable ASCII, so neutralising twice changes nothing. Returns the same instance
+     * when nothing needed escaping. Thread-safe (pure).
      */
     public static String neutralize(String text) {
         int first = firstUnsafe(text);
@@ -49,6 +52,7 @@ public final class LogText {
 
     private static boolean unsafe(char c) {
         return (c < 0x20 && c != '\t') || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e)
-                || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f || c == 0x061c;
+                || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f || c == 0x061c
+                || c == 0x2028 || c == 0x2029;
     }
 }

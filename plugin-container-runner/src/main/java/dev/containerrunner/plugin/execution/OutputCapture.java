@@ -116,11 +116,19 @@ public final class OutputCapture implements OutputListener {
             }
         }
 
-        /** What was kept, as text (valid UTF-8) or base64 (anything else), cut at a character boundary when truncated. */
+        /**
+         * What was kept, as text (valid UTF-8) or base64 (anything else). A truncated stream that is
+         * text once an incomplete character at the cut is dropped is cut at that character boundary;
+         * one that is not text is returned as base64 of exactly the {@code max_output_bytes} kept.
+         */
         public synchronized Encoded encoded() {
             byte[] bytes = kept.toByteArray();
             int end = truncated ? characterBoundary(bytes) : bytes.length;
-            return Encoded.ofText(end == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, end));
+            if (end == bytes.length) {
+                return Encoded.ofText(bytes);
+            }
+            Encoded text = Encoded.ofText(java.util.Arrays.copyOf(bytes, end));
+            return "utf-8".equals(text.encoding()) ? text : Encoded.base64(bytes); // binary: no byte dropped
         }
 
         /** {@link #encoded}'s text: the stream as a string, or its base64 when it is not UTF-8. */

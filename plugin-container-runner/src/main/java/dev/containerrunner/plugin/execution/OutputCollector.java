@@ -115,12 +115,14 @@ public final class OutputCollector {
         try {
             return reader.read(path.value());
         } catch (NoSuchContainerException e) {
+            String problem = e instanceof OutsideRunDirectoriesException outside ? outside.problem() : null;
             if (request.strict()) {
-                throw new ActionFailedException(action, path + " does not exist in container " + request.containerId()
-                        + " (strict: true)" + absenceNote, e);
+                throw new ActionFailedException(action, path + (problem != null ? " " + problem + " (container "
+                        + request.containerId() + ")" : " does not exist in container " + request.containerId()) + " (strict: true)"
+                        + (problem != null ? "" : absenceNote), e);
             }
-            return List.of(CollectedFile.Failed.of(path.value(), CollectedFile.Reason.NOT_FOUND, "does not exist in the container"
-                    + absenceNote));
+            return List.of(CollectedFile.Failed.of(path.value(), CollectedFile.Reason.NOT_FOUND,
+                    problem != null ? problem : "does not exist in the container" + absenceNote));
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + path + " from the " + (e.getMessage() == null ? "engine" : "engine: "
                     + e.getMessage()), e);

@@ -17,6 +17,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class TarEntries implements CollectSource.Entries {
 
     private final TarArchiveInputStream tar;
+    private final TarNameTap names;
     private final Closeable source;
     private final Admission admission;
     private final CollectGuard guard;
@@ -24,7 +25,8 @@ public final class TarEntries implements CollectSource.Entries {
 
     private TarEntries(InputStream raw, Admission admission, CollectGuard guard) {
         this.source = guard.attach(raw);
-        this.tar = TarArchives.reader(guard.meter(raw));
+        this.names = new TarNameTap(guard.meter(raw));
+        this.tar = TarArchives.reader(names);
         this.admission = admission;
         this.guard = guard;
     }
@@ -48,7 +50,7 @@ public final class TarEntries implements CollectSource.Entries {
         if (e == null) {
             return null;
         }
-        TreeEntry entry = entryOf(e);
+        TreeEntry entry = entryOf(e, exactName(e));
         Admission.Verdict verdict = admission.judge(entry);
         if (verdict.action() == Admission.Verdict.Action.STOP) {
             stopped = true;
@@ -56,12 +58,32 @@ public final class TarEntries implements CollectSource.Entries {
         return new CollectSource.Delivery(entry, verdict, verdict.wantsContent() ? content(tar, guard) : null);
     }
 
+    /**
+     * The name of {@code e} with its exact bytes ({@link NameBytes#decode}): the tap's bytes when
+     * they are the name the reader decoded (with replacement characters), else the reader's name.
+     */
+    private String exactName(TarArchiveEntry e) {
+        byte[] raw = names.nextName();
+        if (raw == null) {
+            return e.getName();
+        }
+        if (!new String(raw, java.nio.charset.StandardCharsets.UTF_8).equals(e.getName())) {
+            names.stop(); // out of step with the reader: its names from now on
+            return e.getName();
+        }
+        return NameBytes.decode(raw);
+    }
+
     /** The entry a tar header describes. */
     public static TreeEntry entryOf(TarArchiveEntry e) {
+        return entryOf(e, e.getName());
+    }
+
+    private static TreeEntry entryOf(TarArchiveEntry e, String name) {
         EntryKind kind = EntryKind.of(e);
         String link = kind == EntryKind.SYMLINK ? e.getLinkName()
                 : kind == EntryKind.HARDLINK ? TreeEntry.clean(e.getLinkName()) : null;
-        return new TreeEntry(e.getName(), kind, kind == EntryKind.REGULAR ? e.getSize() : 0, link);
+        return new TreeEntry(name, kind, kind == EntryKind.REGULAR ? e.getSize() : 0, link);
     }
 
     /** The current entry's content of {@code tar}, counted as delivered by {@code guard}. */

@@ -196,8 +196,12 @@ public final class TreeReader {
                 return "has an empty, '.' or '..' segment in the archive";
             }
         }
+        if (NameBytes.hasInvalidBytes(path)) {
+            return "has a file name that is not valid UTF-8 (its exact bytes are in path_base64): not collected";
+        }
         if (path.indexOf('\ufffd') >= 0) {
-            return "has a name that is not valid UTF-8";
+            return "has a file name with U+FFFD, which cannot be told apart from a byte that was not valid UTF-8 where the"
+                    + " archive's exact names are not known: not collected";
         }
         return null;
     }

@@ -6,6 +6,7 @@ import dev.containerrunner.plugin.execution.CollectSource;
 import dev.containerrunner.plugin.execution.CollectedFile;
 import dev.containerrunner.plugin.execution.EntryKind;
 import dev.containerrunner.plugin.execution.NoSuchContainerException;
+import dev.containerrunner.plugin.execution.OutsideRunDirectoriesException;
 import dev.containerrunner.plugin.execution.SingleEntry;
 import dev.containerrunner.plugin.execution.TarEntries;
 import dev.containerrunner.plugin.execution.TarArchives;
@@ -91,9 +92,8 @@ final class PodFiles implements CollectSource.RunFiles {
 
     @Override
     public CollectSource.Entries entries(String path, Admission admission, CollectGuard guard) throws IOException {
-        Place place = place(path).orElseThrow(() -> new NoSuchContainerException("archive", path + " is not inside the run's"
-                + " directories " + dirs.dirs() + " (on Kubernetes only output_file's directory and writable_dirs outlive"
-                + " the container)", null));
+        Place place = place(path).orElseThrow(() -> new OutsideRunDirectoriesException("is not in the run's directories "
+                + dirs.dirs() + ": on Kubernetes only output_file's directory and writable_dirs outlive the container"));
         String base = path.substring(0, path.lastIndexOf('/'));
         Answer answer = ask(place, Math.min(admission.sizeHint(), LARGEST_HINT), "tree", guard);
         try {

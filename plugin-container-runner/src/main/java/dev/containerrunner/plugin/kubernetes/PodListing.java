@@ -1,6 +1,7 @@
 package dev.containerrunner.plugin.kubernetes;
 
 import dev.containerrunner.plugin.execution.EntryKind;
+import dev.containerrunner.plugin.execution.NameBytes;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -151,6 +152,6 @@ final class PodListing {
             }
             b.write(c);
         }
-        return b.toString(StandardCharsets.UTF_8);
+        return NameBytes.decode(b.toByteArray()); // exact: bytes that are not UTF-8 are kept, never replaced
     }
 }

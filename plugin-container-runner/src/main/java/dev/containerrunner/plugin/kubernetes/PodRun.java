@@ -208,14 +208,15 @@ final class PodRun {
             }
             RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oom, exitCode, capture.error(),
                     outputFile == null ? null : outputFile.problem(), streams.inputProblem().orElse(null));
+            if (verdict.outcome() == RunOutcome.EXIT_CODE && t != null && COULD_NOT_START.contains(t.getReason())) {
+                // the runtime refused to start it (e.g. a command that cannot exec): the program never ran, the same
+                // event as Docker's refused start, so the same rung: the action fails with the runtime's words (audit: error)
+                throw new ContainerEngineException("start container", "the kubelet could not start the container ("
+                        + t.getReason() + ", exit code " + exitCode + ")" + (t.getMessage() == null ? "" : ": "
+                        + t.getMessage().strip()), null);
+            }
             String imageId = ending.main() == null ? null : ending.main().getImageID();
             String error = verdict.error(RunVerdict.Wording.KUBERNETES, request.timeout(), config.stopGrace(), request.memory());
-            if (verdict.outcome() == RunOutcome.EXIT_CODE && t != null && COULD_NOT_START.contains(t.getReason())
-                    && t.getMessage() != null) {
-                // the runtime refused to start it (e.g. a command that does not exist): say why, here and in the live log
-                error = "the container could not start (exit code " + exitCode + "): " + t.getMessage().strip();
-                log.line(LogSink.Stream.SYSTEM, error);
-            }
             return RunResult.builder(attempt, request.reportsOutputFile())
                     .image(request.requestedImage(), PodStates.digestOf(imageId))
                     .output(capture, true, true) // the kubelet's log path may have replaced invalid UTF-8 already

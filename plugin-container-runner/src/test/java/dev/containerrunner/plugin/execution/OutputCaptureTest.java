@@ -77,6 +77,35 @@ class OutputCaptureTest {
         }
     }
 
+    /** Attack report 14: the character-boundary drop is for text only; binary output cut at N keeps exactly N bytes. */
+    @Test
+    void truncatedBinaryOutputKeepsExactlyTheLimitInBase64() {
+        byte[] binary = new byte[4096];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) (i * 7 + 0xC3); // invalid UTF-8 throughout; some cuts end in what looks like a lead byte
+        }
+        for (int limit : List.of(1024, 1023, 1022, 1021, 5)) {
+            OutputCapture c = new OutputCapture(limit, (s, l) -> { });
+            c.onOutput(StreamKind.STDOUT, binary);
+            c.onEnd(null);
+            assertTrue(c.stdout().truncated());
+            Encoded e = c.stdout().encoded();
+            assertEquals("base64", e.encoding(), "limit " + limit);
+            assertEquals(java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(binary, limit)), e.text(),
+                    "limit " + limit);
+        }
+        // a binary stream whose kept part ends in what looks like an incomplete character: still every byte
+        OutputCapture c = new OutputCapture(4, (s, l) -> { });
+        c.onOutput(StreamKind.STDOUT, new byte[] {(byte) 0xFF, 'a', 'b', (byte) 0xE2, (byte) 0x82, (byte) 0xAC});
+        c.onEnd(null);
+        assertEquals(new Encoded("/2Fi4g==", "base64"), c.stdout().encoded());
+        // text cut inside a character still loses only that character's bytes
+        OutputCapture t = new OutputCapture(4, (s, l) -> { });
+        t.onOutput(StreamKind.STDOUT, bytes("ab\u20ac"));
+        t.onEnd(null);
+        assertEquals(new Encoded("ab", "utf-8"), t.stdout().encoded());
+    }
+
     @Test
     void longLinesAreSplitForTheLogAtCharacterBoundaries() {
         List<String> lines = new ArrayList<>();
