@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * @param ulimits        resource limits of the container's processes ({@link Ulimit}); empty: the engine's
  * @param user           the numeric user and group the container runs as (the configured {@code user}
  *                       unless the request names another; the policy checks it against {@code allowed_users})
+ * @param secrets        the configured secrets the run asks for, by name ({@code secrets}, {@code secret_env});
+ *                       the policy checks that they exist and may go to the image
  */
 public record RunRequest(
         String action,
@@ -43,7 +45,8 @@ public record RunRequest(
         Optional<ContainerPath> workingDir,
         Optional<MemorySize> shmSize,
         List<Ulimit> ulimits,
-        ContainerUser user) {
+        ContainerUser user,
+        SecretRefs secrets) {
 
     /** The longest {@code timeout_seconds} (and {@code max_timeout}) there can be: 7 days. */
     public static final long LONGEST_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -124,8 +127,12 @@ public record RunRequest(
                     + " what is written there counts against the container's memory limit");
         }
         ContainerUser user = r.string("user").map(u -> r.parse("user", u, ContainerUser::parse)).orElse(defaults.user());
+        SecretRefs secrets = SecretRefs.read(r, env);
+        if (!secrets.files().isEmpty()) {
+            RunPaths.checkOutside(r, SecretRefs.DIRECTORY, "the run's secret files", inputFile, outputFile, writable, workingDir);
+        }
         return new RunRequest(action, imageText, image, command, args, env, Duration.ofSeconds(timeout), memory, cpu,
-                network, pull, input, inputFile, outputFile, writable, workingDir, shm, Ulimit.read(r, "ulimits"), user);
+                network, pull, input, inputFile, outputFile, writable, workingDir, shm, Ulimit.read(r, "ulimits"), user, secrets);
     }
 
     /**
