@@ -108,7 +108,12 @@ final class ContainerActions {
                                 + c.maxUlimits().get(Ulimit.NOFILE) + "); Docker only"),
                 ParameterSpec.optional("user", ParameterType.STRING, d.user().toString(),
                         "numeric 'uid' or 'uid:gid' to run as (never 0); another than the configured user must be in"
-                                + " allowed_users"));
+                                + " allowed_users"),
+                ParameterSpec.optional("secrets", ParameterType.LIST, null,
+                        "names of configured secrets, each a file /run/secrets/NAME (mode 0400, the user's, on a tmpfs);"
+                                + " values printed are redacted"),
+                ParameterSpec.optional("secret_env", ParameterType.MAP, null,
+                        "environment variable to configured secret name, e.g. {PGPASSWORD: db_password}"));
     }
 
     private void validate(String action, Map<String, Object> kwargs) {
