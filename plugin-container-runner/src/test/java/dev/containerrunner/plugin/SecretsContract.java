@@ -144,7 +144,7 @@ public abstract class SecretsContract {
             "echo \"env-sha=$(printf %s \"$CANARY_ENV\" | sha256sum | cut -d' ' -f1)\"",
             "echo \"mode=$(stat -c %a /run/secrets/canary_file) owner=$(stat -c %u:%g /run/secrets/canary_file) me=$(id -u):$(id -g)\"",
             "echo \"fs=$(awk '$2==\"/run/secrets\"{print $3}' /proc/mounts)\"",
-            "echo \"pid=$$\"",
+            "read -r pid rest < /proc/self/stat; echo \"pid=$pid\"", // not $$: Kubernetes turns $$ in a command into $
             "echo \"raw $F and $CANARY_ENV\"",
             "echo \"to stderr $F\" >&2",
             "printf 'split-%s' \"$(printf %s \"$F\" | cut -c1-9)\"; sleep 1.5; printf '%s-end\\n' \"$(printf %s \"$F\" | cut -c10-)\"",
