@@ -173,7 +173,7 @@ public final class ContainerRunner {
         return new ContainerSpec(image.id(), delivery.entrypoint(), delivery.cmd(), request.environment(),
                 request.user().toString(), request.memory().bytes(), Math.round(request.cpu() * 1e9), config.pidsLimit(),
                 request.network().wireName(), delivery.opensStdin(), config.readOnlyRootFilesystem(),
-                concat(volumes.mounts(), delivery.mounts()), labels, config.runtime().orElse(null), config.engineLogs(),
+                concat(volumes.mounts(), delivery.mounts()), labels, config.runtime().orElse(null), delivery.engineLogs(config),
                 request.workingDir().map(ContainerPath::value).orElse(null), request.shmSize().map(MemorySize::bytes).orElse(null),
                 request.ulimits(), delivery.tmpfs());
     }

@@ -87,6 +87,14 @@ final class SecretDelivery implements AutoCloseable {
         return secrets.files().isEmpty() ? Map.of() : Map.of(SecretRefs.DIRECTORY, SecretShim.tmpfsOptions(request.user()));
     }
 
+    /**
+     * Whether the engine keeps its own copy of the output ({@code engine_logs}): never for a run with
+     * secrets, whose printed values the engine's log file would hold unredacted.
+     */
+    boolean engineLogs(dev.containerrunner.plugin.config.RunnerConfig config) {
+        return config.engineLogs() && !active();
+    }
+
     /** Whether the container needs stdin: input_data, or secrets to carry. */
     boolean opensStdin() {
         return active() || request.inputData().isPresent();

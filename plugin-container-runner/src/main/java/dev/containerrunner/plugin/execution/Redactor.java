@@ -1,12 +1,8 @@
 package dev.containerrunner.plugin.execution;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,12 +11,10 @@ import java.util.Optional;
  * Replaces the values of a run's secrets with {@value #MARK} in what the runner returns and logs,
  * at the byte level, before any decision about text or base64 is taken.
  *
- * <p>The forms looked for, for each value of at least {@value #MIN_CHARACTERS} characters (shorter
- * values are not redacted: they would turn ordinary words into {@code ***}): the value's bytes, and
- * its base64 in the standard and the URL-safe alphabet — the value's own encoding (with padding),
- * and the characters fully determined by the value wherever it sits inside a longer base64 string
- * (three alignments: the value starting at byte 0, 1 or 2 of a 3-byte group). Overlapping or
- * adjacent occurrences, of one value or several, become one {@value #MARK}.
+ * <p>The forms looked for ({@link SecretForms}), for each value of at least {@value #MIN_CHARACTERS}
+ * characters (shorter values are not redacted: they would turn ordinary words into {@code ***}):
+ * the value's bytes and its base64. Overlapping or adjacent occurrences, of one value or several,
+ * become one {@value #MARK}.
  *
  * <p>Not found: a part of a value, a value split by other bytes (e.g. base64 wrapped across lines),
  * other encodings (hex, URL encoding, compression).
@@ -82,10 +76,12 @@ public final class Redactor {
     public static Redactor of(Map<String, byte[]> values) {
         List<Form> forms = new ArrayList<>();
         values.forEach((name, value) -> {
-            if (characters(value) >= MIN_CHARACTERS) {
-                for (byte[] form : forms(value)) {
+            if (SecretForms.characters(value) >= MIN_CHARACTERS) {
+                for (byte[] form : SecretForms.of(value)) {
                     if (forms.stream().noneMatch(f -> Arrays.equals(f.bytes(), form))) {
                         forms.add(new Form(form, name));
+                    } else {
+                        Arrays.fill(form, (byte) 0);
                     }
                 }
             }
@@ -96,41 +92,6 @@ public final class Redactor {
     /** Whether this redactor looks for nothing (no secret, or only values too short to redact). */
     public boolean isEmpty() {
         return forms.isEmpty();
-    }
-
-    /** The byte strings that give {@code value} away: itself and its base64 forms. */
-    static List<byte[]> forms(byte[] value) {
-        List<byte[]> out = new ArrayList<>();
-        out.add(value.clone());
-        for (Base64.Encoder encoder : List.of(Base64.getEncoder(), Base64.getUrlEncoder())) {
-            out.add(encoder.encode(value));
-            Base64.Encoder bare = encoder.withoutPadding();
-            for (int offset = 0; offset < 3; offset++) {
-                byte[] shifted = new byte[offset + value.length];
-                System.arraycopy(value, 0, shifted, offset, value.length);
-                byte[] text = bare.encode(shifted);
-                Arrays.fill(shifted, (byte) 0);
-                // character k holds bits [6k, 6k + 6); the value's bits are [8 * offset, 8 * (offset + n))
-                int from = (8 * offset + 5) / 6;
-                int to = 8 * (offset + value.length) / 6;
-                if (to - from >= MIN_CHARACTERS) {
-                    out.add(Arrays.copyOfRange(text, from, to));
-                }
-                Arrays.fill(text, (byte) 0);
-            }
-        }
-        return out;
-    }
-
-    /** Code points when {@code value} is UTF-8, else bytes. */
-    static int characters(byte[] value) {
-        try {
-            CharSequence text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value));
-            return (int) text.codePoints().count();
-        } catch (CharacterCodingException e) {
-            return value.length;
-        }
     }
 
     /** {@code bytes} with every value replaced; {@code bytes} itself (not a copy) when none occurs. */

@@ -57,7 +57,7 @@ class SecretDeliveryTest {
     void engine() throws IOException {
         Files.writeString(dir.resolve("db"), VALUE);
         config = RunnerConfig.from(Map.of("allowed_images", List.of("python:3.11-slim"), "collect_retention_seconds", 0,
-                "secrets", Map.of("db", Map.of("file", dir.resolve("db").toString()))));
+                "engine_logs", true, "secrets", Map.of("db", Map.of("file", dir.resolve("db").toString()))));
         when(gateway.ensureImage(anyString(), any())).thenReturn(new DockerGateway.ImageInfo("sha256:abc", List.of(), false));
         when(gateway.imageConfig("sha256:abc")).thenReturn(new DockerGateway.ImageConfig(List.of(), List.of("python3"), "amd64",
                 "linux"));
@@ -100,6 +100,7 @@ class SecretDeliveryTest {
         assertEquals(Map.of(), s.environment(), "secret_env is not in Config.Env");
         assertEquals(Map.of("/run/secrets", "rw,nosuid,nodev,noexec,size=2m,mode=0700,uid=65534,gid=65534"), s.tmpfs());
         assertTrue(s.openStdin());
+        assertFalse(s.engineLogs(), "no engine log copy of output that may hold values, even with engine_logs: true");
         assertEquals("db", s.labels().get(Labels.SECRETS));
         assertTrue(s.volumes().stream().anyMatch(v -> v.target().equals(SecretShim.DIRECTORY)));
         HostConfig host = ContainerHardening.hostConfig(s);
@@ -136,6 +137,7 @@ class SecretDeliveryTest {
         assertEquals(List.of("-V"), spec.getValue().cmd());
         assertEquals(Map.of(), spec.getValue().tmpfs());
         assertFalse(spec.getValue().openStdin());
+        assertTrue(spec.getValue().engineLogs(), "engine_logs as configured");
         assertFalse(spec.getValue().labels().containsKey(Labels.SECRETS));
         verify(gateway, never()).imageConfig(anyString());
         verify(gateway, never()).attachStdin(anyString(), any());

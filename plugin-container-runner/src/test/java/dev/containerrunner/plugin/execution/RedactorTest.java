@@ -106,7 +106,7 @@ class RedactorTest {
                 String encoded = enc.encodeToString(framed);
                 String out = r.redact(encoded);
                 assertTrue(out.contains("***"), before + ": " + out);
-                for (byte[] form : Redactor.forms(value)) {
+                for (byte[] form : SecretForms.of(value)) {
                     assertFalse(out.contains(new String(form, StandardCharsets.ISO_8859_1)), "no form left in " + out);
                 }
             }
