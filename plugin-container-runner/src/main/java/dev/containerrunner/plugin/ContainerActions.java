@@ -115,7 +115,12 @@ final class ContainerActions {
                 ParameterSpec.optional("profile", ParameterType.STRING,
                         c.profiles().byName().containsKey(PodProfiles.DEFAULT) ? PodProfiles.DEFAULT : null,
                         "a pod profile of the configuration (node placement, priority, requests, storage); Kubernetes only;"
-                                + " default: the profile named 'default', if configured"));
+                                + " default: the profile named 'default', if configured"),
+                ParameterSpec.optional("secrets", ParameterType.LIST, null,
+                        "names of configured secrets, each a file /run/secrets/NAME (mode 0400, the user's, on a tmpfs);"
+                                + " values printed are redacted"),
+                ParameterSpec.optional("secret_env", ParameterType.MAP, null,
+                        "environment variable to configured secret name, e.g. {PGPASSWORD: db_password}"));
     }
 
     private void validate(String action, Map<String, Object> kwargs) {

@@ -4,22 +4,25 @@ import dev.containerrunner.plugin.audit.AuditLog;
 import dev.containerrunner.plugin.audit.AuditLogException;
 import dev.containerrunner.plugin.audit.AuditRecord;
 import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.config.SecretUnavailableException;
 import dev.containerrunner.plugin.registry.CredentialsUnavailableException;
 import dev.containerrunner.plugin.execution.ContainerBackend;
 import dev.containerrunner.plugin.execution.NeutralLog;
 import dev.containerrunner.plugin.execution.RunResult;
+import dev.containerrunner.plugin.execution.RunSecrets;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.policy.ExecutionPolicy;
 import dev.containerrunner.plugin.policy.PolicyDeniedException;
 import dev.containerrunner.spi.ActionContext;
+import dev.containerrunner.spi.ActionFailedException;
 import dev.containerrunner.spi.LogSink;
 import dev.containerrunner.spi.InvalidKwargsException;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The attempts of the run actions and their audit lines: parse, backend check, policy, then the
- * backend — each attempt audited exactly once when it ends (plus its {@code started} line with
+ * The attempts of the run actions and their audit lines: parse, backend check, policy, the
+ * secrets' values, then the backend — each attempt audited exactly once when it ends (plus its {@code started} line with
  * {@code audit_start_lines}), and never run when the audit log cannot take its line.
  *
  * <p>The fail-closed rule: before the backend creates anything, {@link AuditLog#begin} must succeed
@@ -90,23 +93,18 @@ final class RunAttempts {
         } catch (PolicyDeniedException e) {
             throw recorded(record.outcome(AuditRecord.Outcome.DENIED, e.getMessage()), e);
         }
-        AuditLog log = audit.get();
+        RunSecrets secrets;
         try {
-            log.begin(record);
-        } catch (AuditLogException e) {
-            AuditLogException refused = new AuditLogException(action + ": not run, nothing was created: " + e.getMessage(),
-                    e.destination(), e);
-            log.logOnly(record.outcome(AuditRecord.Outcome.ERROR, refused.getMessage()));
-            throw refused;
+            secrets = RunSecrets.read(c.secrets(), request.secrets()); // read now, for this run only
+        } catch (SecretUnavailableException e) {
+            ActionFailedException refused = new ActionFailedException(action, "not run, nothing was created: " + e.getMessage(), e);
+            throw recorded(record.outcome(AuditRecord.Outcome.ERROR, refused.getMessage()), refused);
         }
         RunResult result;
-        try {
-            result = backend.get().run(request, ctx);
-        } catch (RuntimeException e) {
-            // the engine's reason (e.g. a command that does not exist) also belongs in the live log, not only in the result
-            ctx.log().line(LogSink.Stream.SYSTEM, "the run failed: " + e.getMessage());
-            throw recorded(record.outcome(AuditRecord.Outcome.ERROR, e.getMessage()), e);
+        try (secrets) {
+            result = runAudited(action, request, secrets, ctx, record);
         }
+        AuditLog log = audit.get();
         try {
             log.write(record.result(result));
         } catch (AuditLogException e) {
@@ -116,6 +114,31 @@ final class RunAttempts {
                     : "") + ": " + e.getMessage(), e.destination(), e);
         }
         return result.toMap();
+    }
+
+    /**
+     * Begins the attempt in the audit log (refused: nothing is created) and runs it with the secret
+     * values in {@code secrets}; what it returns, logs or throws has them replaced ({@link RunSecrets}).
+     */
+    private RunResult runAudited(String action, RunRequest request, RunSecrets secrets, ActionContext ctx, AuditRecord record) {
+        AuditLog log = audit.get();
+        try {
+            log.begin(record);
+        } catch (AuditLogException e) {
+            AuditLogException refused = new AuditLogException(action + ": not run, nothing was created: " + e.getMessage(),
+                    e.destination(), e);
+            log.logOnly(record.outcome(AuditRecord.Outcome.ERROR, refused.getMessage()));
+            throw refused;
+        }
+        ActionContext runCtx = secrets.redacting(ctx);
+        try {
+            return backend.get().run(request, secrets, runCtx).redacted(secrets.redactor());
+        } catch (RuntimeException e) {
+            RuntimeException failure = secrets.scrub(e);
+            // the engine's reason (e.g. a command that does not exist) also belongs in the live log, not only in the result
+            runCtx.log().line(LogSink.Stream.SYSTEM, "the run failed: " + failure.getMessage());
+            throw recorded(record.outcome(AuditRecord.Outcome.ERROR, failure.getMessage()), failure);
+        }
     }
 
     /**

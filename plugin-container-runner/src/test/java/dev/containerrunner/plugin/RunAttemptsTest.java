@@ -69,7 +69,7 @@ class RunAttemptsTest {
 
     @Test
     void withStartLinesAnAttemptHasAStartedLineThenItsOutcomeSharingOneAttemptId() throws IOException {
-        when(backend.run(any(), any())).thenReturn(exited(0));
+        when(backend.run(any(), any(), any())).thenReturn(exited(0));
         RecordingSink sink = new RecordingSink(0, false);
         assertEquals(true, attempts(sink, true).run("run_with_input", ok(), ctx).get("success"));
         List<Map<String, Object>> lines = parsed(sink);
@@ -83,7 +83,7 @@ class RunAttemptsTest {
 
     @Test
     void withoutStartLinesAnAttemptIsOneLine() throws IOException {
-        when(backend.run(any(), any())).thenReturn(exited(3));
+        when(backend.run(any(), any(), any())).thenReturn(exited(3));
         RecordingSink sink = new RecordingSink(0, false);
         attempts(sink, false).run("run_container", Map.of("image", IMAGE), ctx);
         assertEquals(List.of("failed"), parsed(sink).stream().map(l -> l.get("outcome")).toList());
@@ -96,7 +96,7 @@ class RunAttemptsTest {
         assertEquals("run_container: not run, nothing was created: cannot append to the audit log /test/audit.jsonl: "
                 + "No space left on device", e.getMessage());
         assertEquals("/test/audit.jsonl", e.destination());
-        verify(backend, never()).run(any(), any());
+        verify(backend, never()).run(any(), any(), any());
     }
 
     @Test
@@ -109,12 +109,12 @@ class RunAttemptsTest {
                     + " system has 0 bytes free, at least 65536 are required", e.getMessage());
             assertEquals(0, sink.appends());
         }
-        verify(backend, never()).run(any(), any());
+        verify(backend, never()).run(any(), any(), any());
     }
 
     @Test
     void whenTheFinalLineCannotBeWrittenTheTaskFailsSayingTheContainerRan() {
-        when(backend.run(any(), any())).thenReturn(exited(0));
+        when(backend.run(any(), any(), any())).thenReturn(exited(0));
         RecordingSink sink = new RecordingSink(2, false);
         AuditLogException e = assertThrows(AuditLogException.class, () -> attempts(sink, true).run("run_container", ok(), ctx));
         assertTrue(e.getMessage().startsWith("run_container: the container ran (outcome succeeded, exit code 0, container c0ffee)"
@@ -124,7 +124,7 @@ class RunAttemptsTest {
         assertEquals(1, sink.lines.size());
         assertTrue(sink.lines.get(0).contains("\"outcome\":\"started\""), "the started line proves the attempt");
         assertTrue(e.getMessage().contains(sink.lines.get(0).replaceAll(".*\"attempt_id\":\"([^\"]+)\".*\\s*", "$1")));
-        verify(backend, times(1)).run(any(), any());
+        verify(backend, times(1)).run(any(), any(), any());
 
         RecordingSink oneLine = new RecordingSink(1, false);
         AuditLogException without = assertThrows(AuditLogException.class,
@@ -152,12 +152,12 @@ class RunAttemptsTest {
                 () -> attempts(new RecordingSink(1, false), false).validate("run_container", Map.of("image", "evil/tool:1")));
         assertTrue(validated.getMessage().contains("allowed_images") && validated.getMessage().contains("missing from the audit log"),
                 validated.getMessage());
-        verify(backend, never()).run(any(), any());
+        verify(backend, never()).run(any(), any(), any());
     }
 
     @Test
     void anEngineErrorWhoseLineCannotBeWrittenKeepsTheEnginesMessage() {
-        when(backend.run(any(), any())).thenThrow(new ContainerEngineException("create", "cannot reach the Docker engine at unix:///x", null));
+        when(backend.run(any(), any(), any())).thenThrow(new ContainerEngineException("create", "cannot reach the Docker engine at unix:///x", null));
         AuditLogException e = assertThrows(AuditLogException.class,
                 () -> attempts(new RecordingSink(2, false), true).run("run_container", ok(), ctx));
         assertTrue(e.getMessage().startsWith("create: cannot reach the Docker engine at unix:///x; this attempt is missing from the audit"
@@ -177,7 +177,7 @@ class RunAttemptsTest {
     @Test
     void anUnwrittenOutputFileIsAuditedAsFailedWhateverItsNameSays() throws IOException {
         String problem = "output_file /out/job-was-not-cancelled.txt was not written by the program";
-        when(backend.run(any(), any())).thenReturn(RunResult.builder("c1", true).image(IMAGE, "sha256:1")
+        when(backend.run(any(), any(), any())).thenReturn(RunResult.builder("c1", true).image(IMAGE, "sha256:1")
                 .verdict(new RunVerdict(false, false, false, 0L, null, problem), problem).build());
         RecordingSink sink = new RecordingSink(0, false);
         attempts(sink, false).run("run_with_input", Map.of("image", IMAGE, "output_file", "/out/job-was-not-cancelled.txt"), ctx);

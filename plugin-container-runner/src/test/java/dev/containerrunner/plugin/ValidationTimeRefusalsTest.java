@@ -56,7 +56,7 @@ class ValidationTimeRefusalsTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> auditedLimits(RunnerConfig config) throws Exception {
         ContainerBackend backend = mock(ContainerBackend.class);
-        when(backend.run(any(), any())).thenReturn(RunResult.builder("c0ffee", true).image(IMAGE, "sha256:1234")
+        when(backend.run(any(), any(), any())).thenReturn(RunResult.builder("c0ffee", true).image(IMAGE, "sha256:1234")
                 .verdict(new RunVerdict(false, false, false, 0L, null, null), null).build());
         RecordingSink sink = new RecordingSink(0, false);
         AuditLog log = new AuditLog(Optional.of(sink), false);

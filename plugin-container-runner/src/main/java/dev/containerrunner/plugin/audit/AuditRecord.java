@@ -10,8 +10,8 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 /**
- * One audit line: an execution attempt and how it ended. Environment values never appear, only
- * their names. Field names are public API (users parse the audit log).
+ * One audit line: an execution attempt and how it ended. Environment and secret values never
+ * appear, only their names. Field names are public API (users parse the audit log).
  */
 public final class AuditRecord {
 
@@ -65,7 +65,8 @@ public final class AuditRecord {
     }
 
     /**
-     * What was asked for: image, command, environment names (never values), limits, network, files.
+     * What was asked for: image, command, environment names (never values), limits, network, files,
+     * the names of the secrets used and of the variables {@code secret_env} sets (never a value).
      *
      * @param pidsLimit the pids limit the container gets; empty where none is applied (Kubernetes):
      *                  {@code limits.pids_limit} is then null
@@ -89,6 +90,8 @@ public final class AuditRecord {
         fields.put("input_file", request.inputFile().map(f -> f.path().value()).orElse(null));
         fields.put("output_file", request.outputFile().map(Object::toString).orElse(null));
         fields.put("profile", request.profile().orElse(null));
+        fields.put("secret_names", request.secrets().names());
+        fields.put("secret_env_names", List.copyOf(request.secrets().environment().keySet()));
         return this;
     }
 

@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param maxShmSize the largest {@code shm_size} a task may ask for ({@code max_shm_size})
  * @param maxUlimits the largest hard value of each accepted {@code ulimits} name ({@code max_ulimits})
  * @param profiles the pod profiles ({@code profiles}; Kubernetes only), one of which a run may name
+ * @param secrets the values tasks may ask for by name ({@code secrets}; see {@link SecretsConfig})
  */
 public record RunnerConfig(
         List<ImagePattern> allowedImages,
@@ -67,7 +68,8 @@ public record RunnerConfig(
         MemorySize maxShmSize,
         Map<String, Long> maxUlimits,
         CollectLimits collectLimits,
-        PodProfiles profiles) {
+        PodProfiles profiles,
+        SecretsConfig secrets) {
 
     static final String APP = "container_runner";
 
@@ -178,12 +180,14 @@ public record RunnerConfig(
             return (long) nofile;
         }).orElse((long) DEFAULT_MAX_NOFILE);
         RegistryConfig registry = RegistryConfig.read(r, allowed, backend, kubernetes.orElseGet(KubernetesConfig::defaults));
+        SecretsConfig secrets = SecretsConfig.read(r);
         r.rejectUnknown();
         return new RunnerConfig(allowed, Duration.ofSeconds(defaultTimeout), Duration.ofSeconds(maxTimeout), defaultMemory,
                 maxMemory, defaultCpu, maxCpu, network, host, cleanup, dockerHost, user, pids, maxOutput, maxOutputFile,
                 Duration.ofSeconds(grace), readOnly, runtime, audit, auditStartLines, Duration.ofSeconds(retention), Duration.ofSeconds(janitor),
                 maxInline, otherRuns, s3, maxConcurrent, engineLogs, backend, kubernetes.orElseGet(KubernetesConfig::defaults),
-                registry, allowedUsers, maxShm, Map.of(Ulimit.NOFILE, maxNofile), collectLimits, profiles);
+                registry, allowedUsers, maxShm, Map.of(Ulimit.NOFILE, maxNofile), collectLimits, profiles,
+                secrets);
     }
 
     /** The smallest pids_limit a gVisor (runsc) sandbox starts with; see {@link #isGvisor}. */

@@ -74,10 +74,14 @@ final class ContainerHardening {
                 .withPrivileged(false)
                 .withReadonlyRootfs(spec.readOnlyRootFilesystem())
                 .withMounts(mounts);
+        Map<String, String> tmpfs = new java.util.TreeMap<>(spec.tmpfs());
         if (spec.readOnlyRootFilesystem() && spec.volumes().stream().noneMatch(v -> v.target().equals(TMP))) {
             // a run directory at /tmp replaces the tmpfs (its volume is writable too); one below /tmp is
             // mounted on top of it: the engine mounts the shallower path first
-            host.withTmpFs(Map.of(TMP, TMP_OPTIONS));
+            tmpfs.put(TMP, TMP_OPTIONS);
+        }
+        if (!tmpfs.isEmpty()) {
+            host.withTmpFs(tmpfs);
         }
         if (spec.shmSizeBytes() != null) {
             host.withShmSize(spec.shmSizeBytes());

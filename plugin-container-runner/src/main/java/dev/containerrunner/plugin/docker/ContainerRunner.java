@@ -13,6 +13,7 @@ import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.OutputCapture;
 import dev.containerrunner.plugin.execution.OutputFile;
 import dev.containerrunner.plugin.execution.RunResult;
+import dev.containerrunner.plugin.execution.RunSecrets;
 import dev.containerrunner.plugin.execution.RunVerdict;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.MemorySize;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one {@link RunRequest} through a {@link DockerGateway}, in order: the image, the per-run
- * volumes ({@link RunVolumes}), a hardened container, attach before start, stdin, the wait to the
+ * volumes ({@link RunVolumes}), a hardened container (wrapped in the secrets shim when the run has
+ * secrets: {@link SecretDelivery}), attach before start, stdin, the wait to the
  * end ({@link ContainerWatch}: timeout, cancellation, OOM), output_file read-back, and removal of
  * everything it created in {@code finally} unless it is kept for collect_output.
  *
@@ -71,6 +74,20 @@ public final class ContainerRunner {
      *                                    created is removed; a failed removal is attached as suppressed)
      */
     public RunResult run(RunRequest request, ActionContext ctx) {
+        return run(request, RunSecrets.none(), ctx);
+    }
+
+    /**
+     * {@link #run(RunRequest, ActionContext)} with {@code secrets} delivered ({@link SecretDelivery})
+     * and redacted from the output and output_file.
+     */
+    public RunResult run(RunRequest request, RunSecrets secrets, ActionContext ctx) {
+        try (SecretDelivery delivery = new SecretDelivery(gateway, request, secrets)) {
+            return run(request, secrets, delivery, ctx);
+        }
+    }
+
+    private RunResult run(RunRequest request, RunSecrets secrets, SecretDelivery delivery, ActionContext ctx) {
         LogSink log = ctx.log();
         ImageInfo image;
         try {
@@ -82,6 +99,7 @@ public final class ContainerRunner {
             }
             throw e;
         }
+        delivery.prepare(image.id());
         String digest = image.digestOf(request.image().repository());
         if (image.pulled()) {
             log.line(LogSink.Stream.SYSTEM, "pulled " + request.image().canonical() + " (" + digest + ")");
@@ -91,9 +109,12 @@ public final class ContainerRunner {
                 .plus(config.collectRetention());
         Map<String, String> labels = Labels.forAttempt(ctx, attemptId, expiresAt, config.collectRetention(),
                 config.cleanupAfterRun());
+        if (delivery.active()) {
+            labels.put(Labels.SECRETS, secrets.labelValue());
+        }
         RunVolumes volumes = new RunVolumes(gateway, config, request);
         String containerId = null;
-        OutputCapture capture = new OutputCapture(config.maxOutputBytes(), log);
+        OutputCapture capture = new OutputCapture(config.maxOutputBytes(), log, secrets.redactor());
         Attachment output = null;
         Attachment stdin = null;
         CancellationSignal.Registration cancelRegistration = null;
@@ -102,11 +123,14 @@ public final class ContainerRunner {
         AttemptTracker.Hold hold = attempts.begin(attemptId); // retention begins at the hand-back, below
         try {
             volumes.create(attemptId, labels);
-            containerId = gateway.createContainer(spec(request, image, labels, volumes));
+            delivery.createVolume(attemptId, labels);
+            containerId = gateway.createContainer(spec(request, image, labels, volumes, delivery));
             volumes.seed(containerId);
+            delivery.seed(containerId);
             output = gateway.attachOutput(containerId, capture);
-            if (request.inputData().isPresent()) {
-                stdin = gateway.attachStdin(containerId, request.inputData().get());
+            Optional<byte[]> in = delivery.stdin();
+            if (in.isPresent()) {
+                stdin = gateway.attachStdin(containerId, in.get());
             }
             CompletableFuture<Void> cancelled = new CompletableFuture<>();
             cancelRegistration = ctx.cancellation().onCancel(() -> cancelled.complete(null));
@@ -126,7 +150,8 @@ public final class ContainerRunner {
             }
             ContainerState state = watch.settledState(containerId, ending);
             Long exitCode = state.exitCode() != null ? state.exitCode() : ending.exitCode();
-            RunResult result = result(request, containerId, digest, capture, exitCode, seconds, ending, state.oomKilled());
+            RunResult result = result(request, containerId, digest, capture, exitCode, seconds, ending, state.oomKilled(),
+                    secrets);
             keep = !ending.cancelled() && !(config.cleanupAfterRun() && config.collectRetention().isZero());
             return result;
         } catch (RuntimeException e) {
@@ -139,7 +164,7 @@ public final class ContainerRunner {
                     log.line(LogSink.Stream.SYSTEM, "keeping container " + shortId(containerId) + " for collect_output: removed "
                             + (config.cleanupAfterRun() ? "when the workflow run ends or " : "") + "at most "
                             + config.collectRetention().toSeconds() + " s after this result");
-                } else if (!cleanUp(containerId, volumes.created(), log, failure)) {
+                } else if (!cleanUp(containerId, concat(volumes.created(), delivery.volumes()), log, failure)) {
                     attempts.removeLater(attemptId);
                 }
             } finally {
@@ -148,14 +173,18 @@ public final class ContainerRunner {
         }
     }
 
-    private ContainerSpec spec(RunRequest request, ImageInfo image, Map<String, String> labels, RunVolumes volumes) {
-        List<String> cmd = request.args().isEmpty() ? null : request.args();
-        return new ContainerSpec(image.id(), request.command().orElse(null), cmd, request.environment(),
+    private ContainerSpec spec(RunRequest request, ImageInfo image, Map<String, String> labels, RunVolumes volumes,
+                               SecretDelivery delivery) {
+        return new ContainerSpec(image.id(), delivery.entrypoint(), delivery.cmd(), request.environment(),
                 request.user().toString(), request.memory().bytes(), Math.round(request.cpu() * 1e9), config.pidsLimit(),
-                request.network().wireName(), request.inputData().isPresent(), config.readOnlyRootFilesystem(),
-                volumes.mounts(), labels, config.runtime().orElse(null), config.engineLogs(),
+                request.network().wireName(), delivery.opensStdin(), config.readOnlyRootFilesystem(),
+                concat(volumes.mounts(), delivery.mounts()), labels, config.runtime().orElse(null), delivery.engineLogs(config),
                 request.workingDir().map(ContainerPath::value).orElse(null), request.shmSize().map(MemorySize::bytes).orElse(null),
-                request.ulimits());
+                request.ulimits(), delivery.tmpfs());
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        return b.isEmpty() ? a : java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 
     /**
@@ -177,12 +206,12 @@ public final class ContainerRunner {
     }
 
     private RunResult result(RunRequest request, String containerId, String digest, OutputCapture capture, Long exitCode,
-                             double seconds, Ending ending, boolean oomKilled) {
+                             double seconds, Ending ending, boolean oomKilled, RunSecrets secrets) {
         OutputFile outputFile = null;
         if (request.outputFile().isPresent() && !ending.cancelled()) {
             outputFile = OutputFile.read(request.outputFile().get(), new DockerRunFiles(() -> gateway, containerId,
                     config.runtime(), () -> RunVolumes.directories(request)), config.maxOutputFileBytes(), CancellationSignal.never(),
-                    config.collectLimits().timeout());
+                    config.collectLimits().timeout(), secrets.redactor());
         }
         RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oomKilled, exitCode, capture.error(),
                 outputFile == null ? null : outputFile.problem());

@@ -10,11 +10,13 @@ import dev.containerrunner.plugin.execution.OutputCollector;
 import dev.containerrunner.plugin.execution.Reaper;
 import dev.containerrunner.plugin.execution.ReaperStrategy;
 import dev.containerrunner.plugin.execution.RunResult;
+import dev.containerrunner.plugin.execution.RunSecrets;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.InvalidKwargsException;
+import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +83,16 @@ public final class DockerBackend implements ContainerBackend {
                             + " read_only_root_filesystem makes an empty tmpfs at start, so the directory would not exist; use "
                             + TMP + " itself, a directory outside it, or list it in writable_dirs");
                 });
+        if (!request.secrets().isEmpty()) {
+            List<String> chosen = new java.util.ArrayList<>(request.runDirectories());
+            request.workingDir().map(ContainerPath::value).ifPresent(chosen::add);
+            chosen.stream().filter(p -> p.equals(SecretShim.DIRECTORY) || p.startsWith(SecretShim.DIRECTORY + "/")).findFirst()
+                    .ifPresent(p -> {
+                        throw new InvalidKwargsException(request.action(), "secrets", "need " + SecretShim.DIRECTORY + ", where"
+                                + " the runner's secrets shim is mounted on Docker, but the request uses " + p + ": choose"
+                                + " another path");
+                    });
+        }
         Integer cpus = engineCpus();
         if (cpus != null && request.cpu() > cpus) {
             throw new InvalidKwargsException(request.action(), "cpu_limit", "(" + request.cpu() + ") is above the " + cpus
@@ -108,10 +120,10 @@ public final class DockerBackend implements ContainerBackend {
     }
 
     @Override
-    public RunResult run(RunRequest request, ActionContext ctx) {
+    public RunResult run(RunRequest request, RunSecrets secrets, ActionContext ctx) {
         try (ContainerSlots.Slot slot = session.acquireSlot(ctx)) {
             return new ContainerRunner(gateway().forTask(ctx.log(), ctx.cancellation()), config, reaper())
-                    .run(request, ctx);
+                    .run(request, secrets, ctx);
         }
     }
 

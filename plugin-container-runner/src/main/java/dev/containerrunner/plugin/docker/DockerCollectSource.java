@@ -32,8 +32,8 @@ final class DockerCollectSource {
                         + " does not exist (it may have been removed after its retention window of "
                         + config.collectRetention().toSeconds() + " s)", e);
             }
-            DockerRunFiles files = new DockerRunFiles(gateway, containerId, config.runtime(),
-                    () -> gateway.get().volumeMounts(containerId));
+            DockerRunFiles files = new DockerRunFiles(gateway, containerId, config.runtime(), () -> gateway.get().volumeMounts(containerId)
+                    .stream().filter(dir -> !dir.equals(SecretShim.DIRECTORY)).toList()); // the shim's volume is the runner's, not the run's
             return new CollectSource.Target() {
                 @Override
                 public Map<String, String> labels() {

@@ -44,6 +44,15 @@ public interface DockerGateway extends AutoCloseable {
     ImageInfo ensureImage(String reference, PullPolicy policy);
 
     /**
+     * What the local image {@code imageId} runs and for which platform (for a run that must wrap
+     * its command, e.g. in the secrets shim).
+     *
+     * @throws NoSuchContainerException when the engine does not have the image
+     * @throws ContainerEngineException when the engine failed or cannot be reached
+     */
+    ImageConfig imageConfig(String imageId);
+
+    /**
      * This gateway as seen by one task: its image pulls report progress to {@code log} and stop
      * waiting when {@code cancellation} fires. It shares everything else (client, connections,
      * pulls in flight); closing it does nothing. The default is this gateway itself.
@@ -247,6 +256,14 @@ public interface DockerGateway extends AutoCloseable {
             }
             return id;
         }
+    }
+
+    /**
+     * An image's command and platform: {@code entrypoint} and {@code cmd} as in its config (empty
+     * when unset), {@code architecture} and {@code os} as the engine reports them (e.g. {@code amd64},
+     * {@code linux}).
+     */
+    record ImageConfig(List<String> entrypoint, List<String> cmd, String architecture, String os) {
     }
 
     /** A container's state and labels; {@code finishedAt} null while it never stopped. */

@@ -5,11 +5,13 @@ import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.ContainerConfig;
 import com.github.dockerjava.api.model.PullResponseItem;
 import dev.containerrunner.plugin.docker.DockerGateway.ImageInfo;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.FailureReason;
 import dev.containerrunner.plugin.execution.ImageNotAvailableException;
+import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.PullErrors;
 import dev.containerrunner.plugin.model.ImageReference;
 import dev.containerrunner.plugin.model.PullPolicy;
@@ -79,6 +81,24 @@ final class DockerImages {
         }
         List<String> digests = image.getRepoDigests() == null ? List.of() : List.copyOf(image.getRepoDigests());
         return new ImageInfo(image.getId(), digests, pulled);
+    }
+
+    /**
+     * What the local image {@code imageId} runs (its entrypoint and cmd, empty when unset) and for
+     * which platform.
+     *
+     * @throws NoSuchContainerException when the engine does not have it
+     * @throws ContainerEngineException when the engine failed or could not be reached
+     */
+    DockerGateway.ImageConfig config(String imageId) {
+        InspectImageResponse image = inspect(imageId);
+        if (image == null) {
+            throw new NoSuchContainerException("inspect image " + imageId, "the engine does not have it", null);
+        }
+        ContainerConfig c = image.getConfig();
+        List<String> entrypoint = c == null || c.getEntrypoint() == null ? List.of() : List.of(c.getEntrypoint());
+        List<String> cmd = c == null || c.getCmd() == null ? List.of() : List.of(c.getCmd());
+        return new DockerGateway.ImageConfig(entrypoint, cmd, image.getArch(), image.getOs());
     }
 
     /** The image, or null when the engine does not have it. */

@@ -113,6 +113,11 @@ public final class DockerJavaGateway implements DockerGateway {
     }
 
     @Override
+    public ImageConfig imageConfig(String imageId) {
+        return images.config(imageId);
+    }
+
+    @Override
     public DockerGateway forTask(LogSink log, CancellationSignal cancellation) {
         return new DockerJavaGateway(http, client, errors, streams, images, new PullTask(log, cancellation), false);
     }

@@ -28,8 +28,15 @@ public sealed interface CollectedFile permits CollectedFile.Inline, CollectedFil
      *
      * @param sizeBytes its size in bytes
      * @param content   its bytes as text or base64
+     * @param redacted  whether a secret's value was replaced with {@value Redactor#MARK} in the content
+     *                  (then {@code redacted: true} is in its entry)
      */
-    record Inline(String path, long sizeBytes, Encoded content) implements CollectedFile {
+    record Inline(String path, long sizeBytes, Encoded content, boolean redacted) implements CollectedFile {
+
+        /** A file returned exactly. */
+        public Inline(String path, long sizeBytes, Encoded content) {
+            this(path, sizeBytes, content, false);
+        }
 
         @Override
         public String summary() {
@@ -43,6 +50,9 @@ public sealed interface CollectedFile permits CollectedFile.Inline, CollectedFil
             m.put("size_bytes", sizeBytes);
             m.put("content", content.text());
             m.put("encoding", content.encoding());
+            if (redacted) {
+                m.put("redacted", true);
+            }
             return m;
         }
     }
@@ -77,7 +87,9 @@ public sealed interface CollectedFile permits CollectedFile.Inline, CollectedFil
      * {@code failure_reason} key would carry).
      */
     enum Reason {
-        NOT_FOUND, TOO_LARGE, NOT_A_REGULAR_FILE, BUDGET_EXCEEDED, CANCELLED, UPLOAD_FAILED, UNSAFE_NAME, READ_FAILED;
+        NOT_FOUND, TOO_LARGE, NOT_A_REGULAR_FILE, BUDGET_EXCEEDED, CANCELLED, UPLOAD_FAILED, UNSAFE_NAME, READ_FAILED,
+        /** A binary file holding a secret's value: not returned. */
+        CONTAINS_SECRET;
 
         /** The reason's word, e.g. {@code not_a_regular_file}. */
         public String wireName() {

@@ -29,11 +29,18 @@ public interface ContainerBackend extends AutoCloseable {
      * Runs one request to its end (exit, timeout or cancellation) and says how it went. Everything
      * the run created is removed before this returns, unless it is kept for collect_output.
      *
+     * <p>{@code secrets} holds the values of the secrets the request names (read by the caller, which
+     * closes it afterwards): the backend delivers them as files {@code /run/secrets/NAME} (mode 0400,
+     * the container user's, on a tmpfs) and as the variables of {@code secret_env}, never puts a value
+     * in an object's spec, labels or environment where the engine shows it, passes stdout, stderr and
+     * output_file through {@link RunSecrets#redactor()}, and labels the run with the names
+     * ({@link Labels#SECRETS}).
+     *
      * @throws ImageNotAvailableException when the image is missing and cannot be pulled
      * @throws ContainerEngineException   when the engine or cluster fails or cannot be reached
      * @throws IllegalStateException      when the backend is closed
      */
-    RunResult run(RunRequest request, ActionContext ctx);
+    RunResult run(RunRequest request, RunSecrets secrets, ActionContext ctx);
 
     /**
      * collect_output: reads files from a run's kept container; {@link CollectResult#toMap()} is the

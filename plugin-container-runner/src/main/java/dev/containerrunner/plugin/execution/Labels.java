@@ -29,6 +29,8 @@ public final class Labels {
     public static final String EXPIRES_AT = PREFIX + "expires-at";
     /** Seconds an exited container is kept for collect_output. */
     public static final String RETENTION = PREFIX + "retention-seconds";
+    /** The names (never the values) of the secrets a run used, comma-separated; only on runs that used some. */
+    public static final String SECRETS = PREFIX + "secrets";
     /** "true" when the object is removed as soon as its workflow run ends. */
     public static final String RELEASE_AT_RUN_END = PREFIX + "release-at-run-end";
 

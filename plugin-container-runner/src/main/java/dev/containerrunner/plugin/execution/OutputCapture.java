@@ -13,6 +13,10 @@ import java.nio.charset.StandardCharsets;
  * otherwise ({@link Stream#encoded}); a truncated stream is cut at a character boundary. Log lines
  * are split at character boundaries and their control characters neutralised ({@link LogText}).
  *
+ * <p>With a {@link Redactor}, each stream passes through it before anything else sees its bytes:
+ * the kept bytes, their encoding and the live lines carry {@value Redactor#MARK} for a secret's
+ * value, also when the value arrived split across two reads.
+ *
  * @apiNote {@link #onOutput} may be called from a reader thread while the run's thread reads the
  *          streams; each stream is synchronized.
  */
@@ -26,8 +30,13 @@ public final class OutputCapture implements OutputListener {
     private volatile Throwable error;
 
     public OutputCapture(long maxBytes, LogSink sink) {
-        this.stdout = new Stream(maxBytes, sink, LogSink.Stream.STDOUT);
-        this.stderr = new Stream(maxBytes, sink, LogSink.Stream.STDERR);
+        this(maxBytes, sink, Redactor.none());
+    }
+
+    /** A capture whose streams pass through {@code redactor} first. */
+    public OutputCapture(long maxBytes, LogSink sink, Redactor redactor) {
+        this.stdout = new Stream(maxBytes, sink, LogSink.Stream.STDOUT, redactor.stream());
+        this.stderr = new Stream(maxBytes, sink, LogSink.Stream.STDERR, redactor.stream());
     }
 
     @Override
@@ -61,16 +70,22 @@ public final class OutputCapture implements OutputListener {
         private final LogSink.Stream kind;
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private final Redactor.Stream redaction;
         private long total;
         private boolean truncated;
 
-        Stream(long max, LogSink sink, LogSink.Stream kind) {
+        Stream(long max, LogSink sink, LogSink.Stream kind, Redactor.Stream redaction) {
             this.max = max;
             this.sink = sink;
             this.kind = kind;
+            this.redaction = redaction;
         }
 
-        synchronized void accept(byte[] bytes) {
+        synchronized void accept(byte[] raw) {
+            keep(redaction.accept(raw));
+        }
+
+        private void keep(byte[] bytes) {
             total += bytes.length;
             long room = max - kept.size();
             if (room >= bytes.length) {
@@ -111,6 +126,7 @@ public final class OutputCapture implements OutputListener {
         }
 
         synchronized void flushLine() {
+            keep(redaction.finish());
             if (line.size() > 0) {
                 emit();
             }
@@ -156,6 +172,11 @@ public final class OutputCapture implements OutputListener {
 
         public synchronized boolean truncated() {
             return truncated;
+        }
+
+        /** Whether a secret's value was replaced in this stream. */
+        public synchronized boolean redacted() {
+            return redaction.redacted();
         }
 
         synchronized long totalBytes() {

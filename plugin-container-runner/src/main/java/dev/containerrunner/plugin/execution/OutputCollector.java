@@ -2,8 +2,10 @@ package dev.containerrunner.plugin.execution;
 
 import dev.containerrunner.plugin.config.CollectLimits;
 import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.config.SecretUnavailableException;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.model.ContainerPath;
+import dev.containerrunner.plugin.model.SecretRefs;
 import dev.containerrunner.plugin.s3.ObjectStore;
 import dev.containerrunner.plugin.s3.ObjectStoreException;
 import dev.containerrunner.spi.ActionContext;
@@ -22,7 +24,8 @@ import java.util.function.Supplier;
  * pod's keeper) either into the result (up to {@code max_inline_bytes} per file and
  * {@code max_inline_total_bytes} per action) or to the object store. Each entry is handled by its
  * type ({@link TreeReader}). A file too large to inline is an error for that file, with its size,
- * never a truncated file.
+ * never a truncated file. From a run that had secrets, what comes back inline follows
+ * {@link FileRedaction} (uploads to S3 are the bytes as they are).
  */
 public final class OutputCollector {
 
@@ -70,8 +73,12 @@ public final class OutputCollector {
         if (target.running()) {
             throw new ActionFailedException(action, "container " + request.containerId() + " is still running");
         }
-        try {
-            return collectFrom(action, target, request, ctx);
+        try (RunSecrets secrets = secretsOf(action, target)) {
+            try {
+                return collectFrom(action, target, request, secrets.redacting(ctx), secrets.redactor());
+            } catch (RuntimeException e) {
+                throw secrets.scrub(e);
+            }
         } finally {
             if (request.release()) {
                 target.release();
@@ -79,7 +86,22 @@ public final class OutputCollector {
         }
     }
 
-    private CollectResult collectFrom(String action, CollectSource.Target target, CollectRequest request, ActionContext ctx) {
+    /**
+     * The values of the secrets the run used (named by its {@link Labels#SECRETS} label), read now,
+     * to redact what is returned: a run's secret must be readable for its files to be collected.
+     */
+    private RunSecrets secretsOf(String action, CollectSource.Target target) {
+        List<String> names = RunSecrets.namesIn(target.labels());
+        try {
+            return RunSecrets.read(config.secrets(), new SecretRefs(names, java.util.Map.of()));
+        } catch (SecretUnavailableException e) {
+            throw new ActionFailedException(action, "nothing was collected: the run used secrets " + names + " and "
+                    + e.getMessage() + "; without its value what the container wrote cannot be checked for it", e);
+        }
+    }
+
+    private CollectResult collectFrom(String action, CollectSource.Target target, CollectRequest request, ActionContext ctx,
+                                      Redactor redactor) {
         ObjectStore objects = request.uploadToS3() ? store.get() : null;
         CollectLimits limits = config.collectLimits();
         CollectBudget budget = CollectBudget.forCollect(objects != null, config.maxInlineBytes(), limits.maxInlineTotalBytes(),
@@ -88,13 +110,13 @@ public final class OutputCollector {
         CollectAbortedException stopped = null;
         try (CollectGuard guard = CollectGuard.start(ctx.cancellation(), limits.timeout(), limits.maxSkipBytes())) {
             TreeReader reader = new TreeReader(target, budget, guard, objects != null
-                    ? new Uploads(objects, keyBase(request, ctx), guard) : Inline.SINK);
+                    ? new Uploads(objects, keyBase(request, ctx), guard) : Inline.sink(redactor));
             for (ContainerPath path : request.filePaths()) {
                 List<CollectedFile> got;
                 if (stopped != null) {
                     got = List.of(CollectedFile.Failed.of(path.value(), stopped.reason(), "was not read: " + stopped.getMessage()));
                 } else {
-                    got = read(action, request, reader, path, target.absenceNote());
+                    got = FileRedaction.paths(read(action, request, reader, path, target.absenceNote()), redactor);
                     stopped = reader.stopped();
                 }
                 for (CollectedFile f : got) {
@@ -142,18 +164,27 @@ public final class OutputCollector {
         return safe.equals(".") || safe.equals("..") ? "_" : safe;
     }
 
-    /** Files into the result: exactly their bytes, as text or base64. */
+    /** Files into the result: exactly their bytes, as text or base64 (secret values aside: {@link FileRedaction}). */
     static final class Inline {
-        static final TreeReader.Sink SINK = (path, size, content) -> {
+        static final TreeReader.Sink SINK = (path, size, content) -> take(path, size, content, Redactor.none());
+
+        private Inline() {
+        }
+
+        /** The sink for a run whose secret values {@code redactor} knows. */
+        static TreeReader.Sink sink(Redactor redactor) {
+            return redactor.isEmpty() ? SINK : (path, size, content) -> take(path, size, content, redactor);
+        }
+
+        private static CollectedFile take(String path, long size, InputStream content, Redactor redactor) throws IOException {
             byte[] bytes = content.readNBytes((int) size);
             if (bytes.length != size) {
                 return CollectedFile.Failed.of(path, CollectedFile.Reason.READ_FAILED, "was cut short: the archive ended after "
                         + bytes.length + " of its " + size + " bytes");
             }
-            return new CollectedFile.Inline(path, size, Encoded.of(bytes));
-        };
-
-        private Inline() {
+            Encoded encoded = Encoded.of(bytes);
+            return redactor.isEmpty() ? new CollectedFile.Inline(path, size, encoded)
+                    : FileRedaction.checked(path, size, bytes, encoded, redactor);
         }
     }
 

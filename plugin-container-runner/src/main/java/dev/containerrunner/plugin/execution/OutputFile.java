@@ -12,8 +12,15 @@ import java.util.List;
  * collect_output's rule ({@link TreeReader}): a symbolic link is followed to a regular file inside
  * the run's own directories (at most {@value LinkResolver#MAX_HOPS} links, no loops), a directory,
  * FIFO, device or socket is refused, and nothing comes back as an empty file unless it is empty.
+ * With a {@link Redactor}, a text file has secret values replaced ({@code redacted}) and a binary
+ * file that holds one is a problem naming the secret ({@link FileRedaction}).
  */
-public record OutputFile(String content, String encoding, String problem) {
+public record OutputFile(String content, String encoding, String problem, boolean redacted) {
+
+    /** A file read back exactly, or its problem. */
+    public OutputFile(String content, String encoding, String problem) {
+        this(content, encoding, problem, false);
+    }
 
     /** Bytes of tar headers and padding an archive of one file may take beyond its content. */
     private static final long HEADER_ALLOWANCE = 1 << 20;
@@ -24,9 +31,15 @@ public record OutputFile(String content, String encoding, String problem) {
      */
     public static OutputFile read(ContainerPath path, CollectSource.RunFiles files, long maxBytes,
                                   CancellationSignal cancellation, Duration timeout) {
+        return read(path, files, maxBytes, cancellation, timeout, Redactor.none());
+    }
+
+    /** {@link #read(ContainerPath, CollectSource.RunFiles, long, CancellationSignal, Duration)} through {@code redactor}. */
+    public static OutputFile read(ContainerPath path, CollectSource.RunFiles files, long maxBytes,
+                                  CancellationSignal cancellation, Duration timeout, Redactor redactor) {
         List<CollectedFile> got;
         try (CollectGuard guard = CollectGuard.start(cancellation, timeout, HEADER_ALLOWANCE)) {
-            got = new TreeReader(files, CollectBudget.forOutputFile(maxBytes), guard, OutputCollector.Inline.SINK)
+            got = new TreeReader(files, CollectBudget.forOutputFile(maxBytes), guard, FileRedaction.inline(redactor))
                     .read(path.value());
         } catch (NoSuchContainerException e) {
             return problem("output_file " + path + " was not written by the container" + files.absenceNote());
@@ -37,7 +50,7 @@ public record OutputFile(String content, String encoding, String problem) {
         }
         CollectedFile file = got.get(0);
         if (file instanceof CollectedFile.Inline inline) {
-            return new OutputFile(inline.content().text(), inline.content().encoding(), null);
+            return new OutputFile(inline.content().text(), inline.content().encoding(), null, inline.redacted());
         }
         CollectedFile.Failed failed = (CollectedFile.Failed) file;
         return problem("output_file " + failed.error());

@@ -1,6 +1,8 @@
 package dev.containerrunner.plugin.execution;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -9,7 +11,8 @@ import java.util.Objects;
  * the public result keys: the seed's ({@code success, exit_code, stdout, stderr, duration_seconds,
  * container_id, image_used} and, for run_with_input, {@code output_file_content}) followed by the
  * extra fields. {@code stderr_merged} is true where the backend cannot tell the streams apart
- * (Kubernetes: stderr is inside stdout). Immutable and thread-safe.
+ * (Kubernetes: stderr is inside stdout). {@code redacted}, present only when a secret's value was
+ * replaced with {@value Redactor#MARK}, lists the keys where that happened. Immutable and thread-safe.
  */
 public final class RunResult {
 
@@ -35,6 +38,7 @@ public final class RunResult {
     private final boolean withOutputFile;
     private final String outputFileContent;
     private final String outputFileEncoding;
+    private final List<String> redacted;
 
     private RunResult(Builder b) {
         this.outcome = Objects.requireNonNull(b.outcome, "outcome");
@@ -56,6 +60,7 @@ public final class RunResult {
         this.withOutputFile = b.withOutputFile;
         this.outputFileContent = b.outputFileContent;
         this.outputFileEncoding = b.outputFileEncoding;
+        this.redacted = List.copyOf(b.redacted);
     }
 
     /**
@@ -111,6 +116,35 @@ public final class RunResult {
         return outputFileEncoding;
     }
 
+    /**
+     * This result with the values {@code redactor} knows replaced in {@code error} too (stdout,
+     * stderr and output_file were redacted as they were read); this very result when none occurs.
+     */
+    public RunResult redacted(Redactor redactor) {
+        String safe = redactor.redact(error);
+        if (safe == null || safe.equals(error)) {
+            return this;
+        }
+        Builder b = new Builder(containerId, withOutputFile).image(imageUsed, imageDigest).durationSeconds(durationSeconds);
+        b.outcome = outcome;
+        b.error = safe;
+        b.exitCode = exitCode;
+        b.stdout = stdout;
+        b.stderr = stderr;
+        b.stdoutEncoding = stdoutEncoding;
+        b.stderrEncoding = stderrEncoding;
+        b.stdoutTruncated = stdoutTruncated;
+        b.stderrTruncated = stderrTruncated;
+        b.stderrMerged = stderrMerged;
+        b.timedOut = timedOut;
+        b.oomKilled = oomKilled;
+        b.outputFileContent = outputFileContent;
+        b.outputFileEncoding = outputFileEncoding;
+        b.redacted.addAll(redacted);
+        b.redacted.add("error");
+        return b.build();
+    }
+
     /** The public result map (keys and order are public API). */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -134,6 +168,9 @@ public final class RunResult {
         m.put("stdout_encoding", stdoutEncoding);
         m.put("stderr_encoding", stderrEncoding);
         m.put("error", error);
+        if (!redacted.isEmpty()) {
+            m.put("redacted", redacted);
+        }
         return m;
     }
 
@@ -158,6 +195,7 @@ public final class RunResult {
         private final boolean withOutputFile;
         private String outputFileContent;
         private String outputFileEncoding;
+        private final List<String> redacted = new ArrayList<>();
 
         private Builder(String containerId, boolean withOutputFile) {
             this.containerId = containerId;
@@ -192,6 +230,12 @@ public final class RunResult {
             this.stdoutTruncated = capture.stdout().truncated();
             this.stderrTruncated = capture.stderr().truncated();
             this.stderrMerged = stderrMerged;
+            if (capture.stdout().redacted()) {
+                redacted.add("stdout");
+            }
+            if (capture.stderr().redacted()) {
+                redacted.add("stderr");
+            }
             return this;
         }
 
@@ -210,6 +254,9 @@ public final class RunResult {
             if (file != null) {
                 this.outputFileContent = file.content();
                 this.outputFileEncoding = file.encoding();
+                if (file.redacted()) {
+                    redacted.add("output_file_content");
+                }
             }
             return this;
         }

@@ -18,12 +18,17 @@ public final class TarArchives {
     private TarArchives() {
     }
 
-    /** A regular file to put in an archive. */
-    public record Entry(String name, byte[] content) {
+    /** A regular file to put in an archive, with its permission bits (e.g. {@code 0644}). */
+    public record Entry(String name, byte[] content, int mode) {
+
+        /** A file of mode 0644. */
+        public Entry(String name, byte[] content) {
+            this(name, content, 0644);
+        }
     }
 
     /**
-     * An archive of {@code directory/} (mode 0755) holding {@code files} (mode 0644, names in
+     * An archive of {@code directory/} (mode 0755) holding {@code files} (their modes, names in
      * UTF-8), all owned by {@code uid:gid}; with a null {@code directory} the files sit at the archive's top.
      * (The engine ignores the owner of a {@code ./} entry, so a directory's owner can only be set
      * from its parent.)
@@ -45,7 +50,7 @@ public final class TarArchives {
             }
             for (Entry f : files) {
                 TarArchiveEntry file = new TarArchiveEntry(prefix + f.name());
-                file.setMode(0100644);
+                file.setMode(0100000 | (f.mode() & 07777));
                 file.setIds(uid, gid);
                 file.setSize(f.content().length);
                 tar.putArchiveEntry(file);

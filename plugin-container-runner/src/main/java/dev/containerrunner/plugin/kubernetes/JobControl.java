@@ -36,16 +36,20 @@ final class JobControl {
     }
 
     /**
-     * Creates the Job (paused), then its Secrets (image pull, input_file) and NetworkPolicy owned by
-     * it, then releases it ({@code parallelism: 1}): only then may its pod exist.
+     * Creates the Job (paused), then its Secrets (image pull, the run's secrets, input_file) and
+     * NetworkPolicy owned by it, then releases it ({@code parallelism: 1}): only then may its pod exist.
      *
      * @throws KubernetesClientException when the API refuses or fails; objects created before stay
      *     and are the caller's to delete
      */
-    void create(PodSpecs.RunObjects objects, Optional<Secret> pullSecret) {
+    void create(PodSpecs.RunObjects objects, Optional<Secret> pullSecret, Optional<Secret> runSecret) {
         var job = client.batch().v1().jobs().inNamespace(namespace).resource(objects.job()).create();
         OwnerReference owner = PodSpecs.ownedBy(job);
         pullSecret.ifPresent(s -> {
+            s.getMetadata().setOwnerReferences(List.of(owner));
+            client.secrets().inNamespace(namespace).resource(s).create();
+        });
+        runSecret.ifPresent(s -> {
             s.getMetadata().setOwnerReferences(List.of(owner));
             client.secrets().inNamespace(namespace).resource(s).create();
         });
@@ -94,6 +98,15 @@ final class JobControl {
     }
 
     /**
+     * Deletes a run's Secret of secret values (no error when it is gone).
+     *
+     * @throws KubernetesClientException when the API fails
+     */
+    void deleteRunSecret(String attempt) {
+        client.secrets().inNamespace(namespace).withName(SecretObjects.name(attempt)).delete();
+    }
+
+    /**
      * Deletes a run's Job, pods (with {@code grace}, whole seconds), Secret and NetworkPolicy; what
      * is already gone is skipped. The Job goes first, scaled to 0 and then deleted (its dependents
      * with it), and its pods are deleted with the grace period only once the controller manager let
@@ -117,6 +130,7 @@ final class JobControl {
         client.pods().inNamespace(namespace).withLabel(KubeLabels.POD_ATTEMPT, attempt).withGracePeriod(grace.toSeconds()).delete();
         client.secrets().inNamespace(namespace).withName(name).delete();
         client.secrets().inNamespace(namespace).withName(PullSecrets.name(attempt)).delete();
+        client.secrets().inNamespace(namespace).withName(SecretObjects.name(attempt)).delete();
         client.network().v1().networkPolicies().inNamespace(namespace).withName(name).delete();
     }
 

@@ -9,6 +9,7 @@ import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.ContainerSlots;
 import dev.containerrunner.plugin.execution.OutputCollector;
 import dev.containerrunner.plugin.execution.RunResult;
+import dev.containerrunner.plugin.execution.RunSecrets;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.spi.ActionContext;
@@ -86,11 +87,11 @@ public final class KubernetesBackend implements ContainerBackend {
     }
 
     @Override
-    public RunResult run(RunRequest request, ActionContext ctx) {
+    public RunResult run(RunRequest request, RunSecrets secrets, ActionContext ctx) {
         return withOwnClassLoader(() -> {
             try (ContainerSlots.Slot slot = session.acquireSlot(ctx)) {
                 KubeConnector.Connection c = session.connection();
-                return new PodRun(c.client(), c.namespace(), config, session.reaper(), c.pods()).run(request, ctx);
+                return new PodRun(c.client(), c.namespace(), config, session.reaper(), c.pods()).run(request, secrets, ctx);
             }
         });
     }

@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * The pod states that do not resolve by themselves (an image the node cannot get, a container the
- * kubelet cannot create, a failed input_file copy), turned into the run's exception at once
+ * kubelet cannot create, a failed input_file or secret files copy), turned into the run's exception at once
  * instead of waiting for the start timeout. Pure: reads the pod, does no I/O.
  */
 final class PodFaults {
@@ -68,7 +68,7 @@ final class PodFaults {
     }
 
     /**
-     * Checks the helper containers: the input_file copy and the keeper.
+     * Checks the helper containers: the input_file and secret files copies and the keeper.
      *
      * @throws ImageNotAvailableException when the node cannot get the helper image
      * @throws ContainerEngineException when the kubelet cannot start a helper or the copy failed
@@ -77,18 +77,24 @@ final class PodFaults {
         if (p.getStatus() == null) {
             return;
         }
-        ContainerStatus prepare = PodStates.status(p.getStatus().getInitContainerStatuses(), PodSpecs.PREPARE);
+        checkInit(p, PodSpecs.PREPARE, "input_file");
+        checkInit(p, SecretObjects.INIT, "the secret files");
+        ContainerStatus keeper = PodStates.status(p.getStatus().getContainerStatuses(), PodSpecs.KEEPER);
+        if (keeper != null) {
+            checkWaiting(keeper, "helper_image " + helperImage);
+        }
+    }
+
+    /** Checks the init container {@code name}, which places {@code what}. */
+    private void checkInit(Pod p, String name, String what) {
+        ContainerStatus prepare = PodStates.status(p.getStatus().getInitContainerStatuses(), name);
         if (prepare != null) {
             checkWaiting(prepare, "helper_image " + helperImage);
             ContainerStateTerminated t = prepare.getState().getTerminated();
             if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {
-                throw new ContainerEngineException("run", "placing input_file failed in the helper container (exit "
+                throw new ContainerEngineException("run", "placing " + what + " failed in the helper container (exit "
                         + t.getExitCode() + "): " + Optional.ofNullable(t.getMessage()).orElse(t.getReason()), null);
             }
-        }
-        ContainerStatus keeper = PodStates.status(p.getStatus().getContainerStatuses(), PodSpecs.KEEPER);
-        if (keeper != null) {
-            checkWaiting(keeper, "helper_image " + helperImage);
         }
     }
 

@@ -6,7 +6,9 @@ import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.OutputCapture;
 import dev.containerrunner.plugin.execution.OutputFile;
 import dev.containerrunner.plugin.execution.RunOutcome;
+import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.RunResult;
+import dev.containerrunner.plugin.execution.RunSecrets;
 import dev.containerrunner.plugin.execution.RunVerdict;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.NetworkMode;
@@ -20,15 +22,17 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * One run on Kubernetes, orchestrated: creates the Job (paused), its Secret and NetworkPolicy and
- * releases it ({@link JobControl}); watches the pod until the main container ended, timed out or
+ * One run on Kubernetes, orchestrated: creates the Job (paused), its Secrets (input_file, image
+ * pull, the run's secrets: {@link SecretObjects}) and NetworkPolicy and releases it ({@link JobControl}); watches the pod until the main container ended, timed out or
  * was cancelled ({@link PodWatch}) while following its log and feeding stdin ({@link PodStreams});
  * builds the result; and deletes everything in {@code finally} unless the run is kept for
  * collect_output.
@@ -62,8 +66,8 @@ final class PodRun {
      * @throws ContainerEngineException when the API fails or the pod cannot start or run
      * @throws dev.containerrunner.plugin.execution.ImageNotAvailableException when the node cannot get an image
      */
-    RunResult run(RunRequest request, ActionContext ctx) {
-        return new Attempt(request, ctx).run();
+    RunResult run(RunRequest request, RunSecrets secrets, ActionContext ctx) {
+        return new Attempt(request, secrets, ctx).run();
     }
 
     /**
@@ -80,6 +84,7 @@ final class PodRun {
     /** The state of one run. */
     private final class Attempt implements PodWatch.Events {
         private final RunRequest request;
+        private final RunSecrets secrets;
         private final ActionContext ctx;
         private final LogSink log;
         private final String attempt = UUID.randomUUID().toString().replace("-", "");
@@ -87,14 +92,17 @@ final class PodRun {
         private final PodWatch watch;
         private final PodStreams streams;
         private boolean inputSecretPending;
+        private boolean runSecretPending;
 
-        Attempt(RunRequest request, ActionContext ctx) {
+        Attempt(RunRequest request, RunSecrets secrets, ActionContext ctx) {
             this.request = request;
+            this.secrets = secrets;
             this.ctx = ctx;
             this.log = ctx.log();
-            this.capture = new OutputCapture(config.maxOutputBytes(), log);
+            this.capture = new OutputCapture(config.maxOutputBytes(), log, secrets.redactor());
             this.streams = new PodStreams(client, namespace, capture, log);
             this.inputSecretPending = request.inputFile().isPresent();
+            this.runSecretPending = !secrets.isEmpty();
             this.watch = new PodWatch(pods, jobs,
                     PodFaults.of(request, config), attempt,
                     new PodWatch.Limits(config.kubernetes().startTimeout(), request.timeout(), config.stopGrace()),
@@ -103,12 +111,13 @@ final class PodRun {
 
         RunResult run() {
             PodSpecs.RunObjects objects = PodSpecs.forAttempt(request, config, ctx, attempt);
+            Optional<Secret> runSecret = runSecret(objects); // first: its init container may need the helper's credentials
             Optional<Secret> pullSecret = pullSecret(objects); // credentials read now: nothing exists yet if they fail
             boolean keep = false;
             RuntimeException failure = null;
             AttemptTracker.Hold hold = attempts.begin(attempt); // retention begins at the hand-back, below
             try {
-                jobs.create(objects, pullSecret); // from here on something may exist: cleaned up below whatever happens
+                jobs.create(objects, pullSecret, runSecret); // from here on something may exist: cleaned up below whatever happens
                 PodWatch.Ending ending = watch.settle(watch.await());
                 double seconds = watch.durationSeconds(ending);
                 streams.finish(watch.pod(), ending.terminated() != null);
@@ -154,6 +163,21 @@ final class PodRun {
             return Optional.of(secret);
         }
 
+        /**
+         * The Secret of the run's secret values, referenced by the pod ({@link SecretObjects}), and the
+         * names (never the values) on the Job for collect_output; empty when the run has none.
+         */
+        private Optional<Secret> runSecret(PodSpecs.RunObjects objects) {
+            if (secrets.isEmpty()) {
+                return Optional.empty();
+            }
+            SecretObjects.mount(objects.job(), secrets.refs(), attempt, config.kubernetes());
+            Map<String, String> annotations = new LinkedHashMap<>(objects.job().getMetadata().getAnnotations());
+            annotations.put(Labels.SECRETS, secrets.labelValue());
+            objects.job().getMetadata().setAnnotations(annotations);
+            return Optional.of(SecretObjects.secret(attempt, objects.job().getMetadata().getLabels(), secrets.values()));
+        }
+
         @Override
         public void podCreated(String pod) {
             log.line(LogSink.Stream.SYSTEM, "created job " + PodSpecs.jobName(attempt) + ", pod " + pod + " in namespace "
@@ -175,6 +199,10 @@ final class PodRun {
             if (inputSecretPending) {
                 inputSecretPending = false;
                 jobs.deleteInputSecret(attempt);
+            }
+            if (runSecretPending) { // the files were copied, the variables resolved: nothing reads it any more
+                runSecretPending = false;
+                jobs.deleteRunSecret(attempt);
             }
         }
 
@@ -204,7 +232,7 @@ final class PodRun {
             if (request.outputFile().isPresent() && !ending.cancelled() && !ending.timedOut()) {
                 ContainerPath path = request.outputFile().get();
                 outputFile = OutputFile.read(path, new PodFiles(client, namespace, watch.pod(), dirs), config.maxOutputFileBytes(),
-                        ctx.cancellation(), config.collectLimits().timeout());
+                        ctx.cancellation(), config.collectLimits().timeout(), secrets.redactor());
             }
             RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oom, exitCode, capture.error(),
                     outputFile == null ? null : outputFile.problem(), streams.inputProblem().orElse(null));

@@ -207,7 +207,8 @@ final class PodSpecs {
                 .build();
     }
 
-    private static Container helper(KubernetesConfig k, String name, List<String> command, List<VolumeMount> mounts) {
+    /** A helper container ({@code helper_image}, hardened, read-only root, small limits) running {@code command}. */
+    static Container helper(KubernetesConfig k, String name, List<String> command, List<VolumeMount> mounts) {
         return new ContainerBuilder()
                 .withName(name)
                 .withImage(k.helperImage())

@@ -74,6 +74,29 @@ final class RunPaths {
         }
     }
 
+    /**
+     * Refuses a chosen path equal to or under {@code reserved}, where the runner mounts
+     * {@code what} (e.g. {@code /run/secrets}, the run's secret files).
+     *
+     * @throws dev.containerrunner.spi.InvalidKwargsException naming the first such parameter
+     */
+    static void checkOutside(KwargsReader r, String reserved, String what, Optional<InputFile> inputFile,
+                             Optional<ContainerPath> outputFile, List<ContainerPath> writableDirs, Optional<ContainerPath> workingDir) {
+        List<Chosen> all = new ArrayList<>();
+        inputFile.ifPresent(f -> all.add(new Chosen("input_file.path", f.path().value())));
+        outputFile.ifPresent(p -> all.add(new Chosen("output_file", p.value())));
+        for (int i = 0; i < writableDirs.size(); i++) {
+            all.add(new Chosen("writable_dirs[" + i + "]", writableDirs.get(i).value()));
+        }
+        workingDir.ifPresent(w -> all.add(new Chosen("working_dir", w.value())));
+        for (Chosen c : all) {
+            if (within(c.path(), reserved)) {
+                throw r.error(c.parameter(), "(" + c.path() + ") is " + (c.path().equals(reserved) ? "" : "under ") + reserved
+                        + ", where " + what + " are mounted: choose another path");
+            }
+        }
+    }
+
     /** Whether {@code path} is {@code root} or inside it. */
     static boolean within(String path, String root) {
         return path.equals(root) || path.startsWith(root + "/");

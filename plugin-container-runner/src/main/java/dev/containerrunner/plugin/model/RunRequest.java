@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  *                       unless the request names another; the policy checks it against {@code allowed_users})
  * @param profile        the pod profile the request names ({@code profile}); empty: the configured
  *                       {@code default} profile, if any (resolved by the policy and the Kubernetes backend)
+ * @param secrets        the configured secrets the run asks for, by name ({@code secrets}, {@code secret_env});
+ *                       the policy checks that they exist and may go to the image
  */
 public record RunRequest(
         String action,
@@ -46,7 +48,8 @@ public record RunRequest(
         Optional<MemorySize> shmSize,
         List<Ulimit> ulimits,
         ContainerUser user,
-        Optional<String> profile) {
+        Optional<String> profile,
+        SecretRefs secrets) {
 
     /** The longest {@code timeout_seconds} (and {@code max_timeout}) there can be: 7 days. */
     public static final long LONGEST_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -130,9 +133,13 @@ public record RunRequest(
                     + " what is written there counts against the container's memory limit");
         }
         ContainerUser user = r.string("user").map(u -> r.parse("user", u, ContainerUser::parse)).orElse(defaults.user());
+        SecretRefs secrets = SecretRefs.read(r, env);
+        if (!secrets.files().isEmpty()) {
+            RunPaths.checkOutside(r, SecretRefs.DIRECTORY, "the run's secret files", inputFile, outputFile, writable, workingDir);
+        }
         return new RunRequest(action, imageText, image, command, args, env, Duration.ofSeconds(timeout), memory, cpu,
                 network, pull, input, inputFile, outputFile, writable, workingDir, shm, Ulimit.read(r, "ulimits"), user,
-                profile(r));
+                profile(r), secrets);
     }
 
     /** The {@code profile} kwarg: a non-empty name when given (whether it is configured is the policy's check). */

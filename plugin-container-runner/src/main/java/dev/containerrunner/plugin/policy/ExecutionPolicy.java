@@ -2,15 +2,17 @@ package dev.containerrunner.plugin.policy;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.model.CollectRequest;
+import dev.containerrunner.plugin.config.SecretDefinition;
 import dev.containerrunner.plugin.model.ContainerUser;
 import dev.containerrunner.plugin.model.ImageReference;
 import dev.containerrunner.plugin.model.NetworkMode;
 import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.plugin.model.SecretRefs;
 import dev.containerrunner.plugin.model.Ulimit;
 
 /**
  * The security policy: image allowlist, digest pinning ({@code require_digest}), maxima, network
- * rules and the users a task may run as. Requests above a maximum are refused, never silently
+ * rules, the users a task may run as and the secrets it may be given. Requests above a maximum are refused, never silently
  * clamped. The image is judged as the engine will run it: a reference with
  * a digest by its digest alone ({@link dev.containerrunner.plugin.model.ImagePattern}).
  *
@@ -60,6 +62,7 @@ public final class ExecutionPolicy {
         }
         checkKnobs(request);
         ProfilePolicy.check(request, config.profiles());
+        checkSecrets(request);
     }
 
     /**
@@ -72,6 +75,27 @@ public final class ExecutionPolicy {
             throw new PolicyDeniedException(action, "upload_to_s3", "is true but no S3 store is configured (configure"
                     + " apps.container_runner.s3: {bucket, region, endpoint, ...}, or leave upload_to_s3 out to return the"
                     + " files inline)");
+        }
+    }
+
+    /** Each secret the request names must be configured and allowed for its image. */
+    private void checkSecrets(RunRequest request) {
+        SecretRefs refs = request.secrets();
+        for (int i = 0; i < refs.files().size(); i++) {
+            checkSecret(request, "secrets[" + i + "]", refs.files().get(i));
+        }
+        refs.environment().forEach((variable, name) -> checkSecret(request, "secret_env." + variable, name));
+    }
+
+    private void checkSecret(RunRequest request, String parameter, String name) {
+        SecretDefinition secret = config.secrets().get(name).orElseThrow(() -> new PolicyDeniedException(request.action(),
+                parameter, "('" + name + "') is not a configured secret " + (config.secrets().byName().isEmpty()
+                ? "(no secrets are configured: define them under apps.container_runner.secrets)"
+                : "(configured: " + config.secrets().names() + ")")));
+        if (!secret.allows(request.image())) {
+            throw new PolicyDeniedException(request.action(), parameter, "('" + name + "') may not be given to image '"
+                    + request.requestedImage() + "' (" + request.image() + "): secrets[" + name + "].allowed_images is "
+                    + secret.allowedImages());
         }
     }
 
