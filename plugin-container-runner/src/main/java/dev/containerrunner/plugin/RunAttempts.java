@@ -6,6 +6,7 @@ import dev.containerrunner.plugin.audit.AuditRecord;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.registry.CredentialsUnavailableException;
 import dev.containerrunner.plugin.execution.ContainerBackend;
+import dev.containerrunner.plugin.execution.FailureReason;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.policy.ExecutionPolicy;
@@ -74,7 +75,7 @@ final class RunAttempts {
     Map<String, Object> run(String action, Map<String, Object> kwargs, ActionContext ctx) {
         RunnerConfig c = config.get();
         AuditRecord record = AuditRecord.attempt("run", action, ctx.workflowName(), ctx.runId(), ctx.taskId())
-                .backend(c.backend().wireName()).rawImage(kwargs.get("image"));
+                .attemptNumber(ctx.attempt()).backend(c.backend().wireName()).rawImage(kwargs.get("image"));
         RunRequest request;
         try {
             request = RunRequest.from(action, kwargs, c.requestDefaults());
@@ -94,7 +95,7 @@ final class RunAttempts {
         } catch (AuditLogException e) {
             AuditLogException refused = new AuditLogException(action + ": not run, nothing was created: " + e.getMessage(),
                     e.destination(), e);
-            log.logOnly(record.outcome(AuditRecord.Outcome.ERROR, refused.getMessage()));
+            log.logOnly(record.outcome(AuditRecord.Outcome.ERROR, refused.getMessage(), FailureReason.AUDIT_FAILED));
             throw refused;
         }
         RunResult result;
@@ -103,7 +104,7 @@ final class RunAttempts {
         } catch (RuntimeException e) {
             // the engine's reason (e.g. a command that does not exist) also belongs in the live log, not only in the result
             ctx.log().line(LogSink.Stream.SYSTEM, "the run failed: " + e.getMessage());
-            throw recorded(record.outcome(AuditRecord.Outcome.ERROR, e.getMessage()), e);
+            throw recorded(record.outcome(AuditRecord.Outcome.ERROR, e.getMessage(), FailureReason.of(e).orElse(null)), e);
         }
         try {
             log.write(record.result(result));
@@ -125,7 +126,7 @@ final class RunAttempts {
     void notStarted(String action, ActionContext ctx, String reason) {
         RunnerConfig c = config.get();
         audit.get().write(AuditRecord.attempt("run", action, ctx.workflowName(), ctx.runId(), ctx.taskId())
-                .backend(c.backend().wireName()).rawImage(null)
+                .attemptNumber(ctx.attempt()).backend(c.backend().wireName()).rawImage(null)
                 .outcome(AuditRecord.Outcome.INVALID, "not started by the engine: " + reason));
     }
 
@@ -140,7 +141,7 @@ final class RunAttempts {
             return failure;
         } catch (AuditLogException e) {
             AuditLogException both = new AuditLogException(failure.getMessage() + "; this attempt is missing from the audit log: "
-                    + e.getMessage(), e.destination(), e);
+                    + e.getMessage(), e.destination(), e, FailureReason.of(failure).orElse(FailureReason.AUDIT_FAILED).spi());
             both.addSuppressed(failure);
             return both;
         }

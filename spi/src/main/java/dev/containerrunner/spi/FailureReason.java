@@ -52,8 +52,6 @@ public enum FailureReason {
     REGISTRY_UNREACHABLE(true),
     /** The pull did not finish within its timeout. */
     PULL_TIMEOUT(true),
-    /** The pull failed for a reason the registry's or engine's words do not class (e.g. a rate limit, a full disk). */
-    PULL_FAILED(false),
 
     // ---- the request ----
     /** The configured policy refuses the request (image allowlist, a maximum, network, user). */

@@ -78,7 +78,7 @@ public final class ContainerRunner {
         } catch (ImageNotAvailableException e) {
             if (ctx.cancellation().isCancelled()) { // cancelled while the image was being pulled: nothing ran
                 return RunResult.builder(null, request.reportsOutputFile()).image(request.requestedImage(), null)
-                        .cancelledBeforeStart().build();
+                        .attempt(ctx.attempt()).cancelledBeforeStart().build();
             }
             throw e;
         }
@@ -111,21 +111,22 @@ public final class ContainerRunner {
             cancelRegistration = ctx.cancellation().onCancel(() -> cancelled.complete(null));
             if (cancelled.isDone()) {
                 return RunResult.builder(containerId, request.reportsOutputFile()).image(request.requestedImage(), digest)
-                        .cancelledBeforeStart().build();
+                        .attempt(ctx.attempt()).cancelledBeforeStart().build();
             }
             start(containerId, request);
-            long started = System.nanoTime();
+            long startedAt = System.nanoTime();
             log.line(LogSink.Stream.SYSTEM, "started container " + shortId(containerId) + " from " + request.requestedImage()
                     + " (memory " + request.memory() + ", cpu " + request.cpu() + ", network " + request.network().wireName()
                     + ", timeout " + request.timeout().toSeconds() + "s)");
             Ending ending = watch.awaitEnd(containerId, request.timeout(), cancelled, log);
-            double seconds = Math.round((System.nanoTime() - started) / 1e6) / 1000.0;
+            double seconds = Math.round((System.nanoTime() - startedAt) / 1e6) / 1000.0;
             if (!output.awaitEnd(DRAIN)) {
                 log.line(LogSink.Stream.SYSTEM, "output did not end within " + DRAIN.toSeconds() + " s after exit; closing it");
             }
             ContainerState state = watch.settledState(containerId, ending);
             Long exitCode = state.exitCode() != null ? state.exitCode() : ending.exitCode();
-            RunResult result = result(request, containerId, digest, capture, exitCode, seconds, ending, state.oomKilled());
+            RunResult result = result(request, containerId, digest, capture, exitCode, seconds, ending, state.oomKilled(),
+                    ctx.attempt());
             keep = !ending.cancelled() && !(config.cleanupAfterRun() && config.collectRetention().isZero());
             return result;
         } catch (RuntimeException e) {
@@ -167,21 +168,22 @@ public final class ContainerRunner {
             String reason = e.getMessage().substring(e.operation().length() + 2);
             throw new ContainerEngineException(e.operation(), reason + " (ulimits " + request.ulimits()
                     + ": the runtime could not set them; a hard limit above the engine's own needs CAP_SYS_RESOURCE on the"
-                    + " host: lower it, and max_ulimits with it)", e);
+                    + " host: lower it, and max_ulimits with it)", e, e.failureReason().orElse(null));
         }
     }
 
     private RunResult result(RunRequest request, String containerId, String digest, OutputCapture capture, Long exitCode,
-                             double seconds, Ending ending, boolean oomKilled) {
+                             double seconds, Ending ending, boolean oomKilled, int attempt) {
         OutputFile outputFile = null;
         if (request.outputFile().isPresent() && !ending.cancelled()) {
             outputFile = OutputFile.read(request.outputFile().get(), new DockerRunFiles(() -> gateway, containerId,
                     () -> RunVolumes.directories(request)), config.maxOutputFileBytes(), CancellationSignal.never(),
                     config.collectLimits().timeout());
         }
-        RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oomKilled, exitCode, capture.error(),
-                outputFile == null ? null : outputFile.problem());
+        RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oomKilled, exitCode, capture.error(), null,
+                null).withOutputFile(outputFile);
         return RunResult.builder(containerId, request.reportsOutputFile())
+                .attempt(attempt)
                 .image(request.requestedImage(), digest)
                 .output(capture, false)
                 .durationSeconds(seconds)

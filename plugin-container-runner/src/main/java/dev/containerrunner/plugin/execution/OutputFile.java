@@ -12,8 +12,14 @@ import java.util.List;
  * collect_output's rule ({@link TreeReader}): a symbolic link is followed to a regular file inside
  * the run's own directories (at most {@value LinkResolver#MAX_HOPS} links, no loops), a directory,
  * FIFO, device or socket is refused, and nothing comes back as an empty file unless it is empty.
+ *
+ * @param content  the file as text or base64, null when it could not be read
+ * @param encoding {@code utf-8} or {@code base64}, null when it could not be read
+ * @param problem  why it could not be read, null when it was
+ * @param reason   the class of {@code problem} ({@code output_file_missing}, {@code output_file_too_large},
+ *                 {@code output_file_unreadable}, or {@code cancelled}), null when it was read
  */
-public record OutputFile(String content, String encoding, String problem) {
+public record OutputFile(String content, String encoding, String problem, FailureReason reason) {
 
     /** Bytes of tar headers and padding an archive of one file may take beyond its content. */
     private static final long HEADER_ALLOWANCE = 1 << 20;
@@ -29,21 +35,31 @@ public record OutputFile(String content, String encoding, String problem) {
             got = new TreeReader(files, CollectBudget.forOutputFile(maxBytes), guard, OutputCollector.Inline.SINK)
                     .read(path.value());
         } catch (NoSuchContainerException e) {
-            return problem("output_file " + path + " was not written by the container");
+            return problem("output_file " + path + " was not written by the container", FailureReason.OUTPUT_FILE_MISSING);
         } catch (CollectAbortedException e) {
-            return problem("output_file " + path + " was not read: " + e.getMessage());
+            return problem("output_file " + path + " was not read: " + e.getMessage(), reason(e.reason()));
         } catch (IOException e) {
-            return problem("output_file " + path + " could not be read: " + e.getMessage());
+            return problem("output_file " + path + " could not be read: " + e.getMessage(), FailureReason.OUTPUT_FILE_UNREADABLE);
         }
         CollectedFile file = got.get(0);
         if (file instanceof CollectedFile.Inline inline) {
-            return new OutputFile(inline.content().text(), inline.content().encoding(), null);
+            return new OutputFile(inline.content().text(), inline.content().encoding(), null, null);
         }
         CollectedFile.Failed failed = (CollectedFile.Failed) file;
-        return problem("output_file " + failed.error());
+        return problem("output_file " + failed.error(), reason(failed.reason()));
     }
 
-    private static OutputFile problem(String problem) {
-        return new OutputFile(null, null, problem);
+    /** The output file's failure reason for a collect reason: missing, too large, cancelled, else unreadable. */
+    static FailureReason reason(CollectedFile.Reason collect) {
+        return switch (collect) {
+            case NOT_FOUND -> FailureReason.OUTPUT_FILE_MISSING;
+            case TOO_LARGE -> FailureReason.OUTPUT_FILE_TOO_LARGE;
+            case CANCELLED -> FailureReason.CANCELLED;
+            default -> FailureReason.OUTPUT_FILE_UNREADABLE;
+        };
+    }
+
+    private static OutputFile problem(String problem, FailureReason reason) {
+        return new OutputFile(null, null, problem, reason);
     }
 }

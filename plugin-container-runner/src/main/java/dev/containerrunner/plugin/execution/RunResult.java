@@ -8,8 +8,10 @@ import java.util.Objects;
  * The result of one run action, built with named steps ({@link #builder}). {@link #toMap} produces
  * the public result keys: the seed's ({@code success, exit_code, stdout, stderr, duration_seconds,
  * container_id, image_used} and, for run_with_input, {@code output_file_content}) followed by the
- * extra fields. {@code stderr_merged} is true where the backend cannot tell the streams apart
- * (Kubernetes: stderr is inside stdout). Immutable and thread-safe.
+ * extra fields, ending with {@code failure_reason} (the verdict's {@link FailureReason}, null on
+ * success), {@code retryable} and {@code attempt} (the engine's attempt number, from 1).
+ * {@code stderr_merged} is true where the backend cannot tell the streams apart (Kubernetes: stderr
+ * is inside stdout). Immutable and thread-safe.
  */
 public final class RunResult {
 
@@ -35,6 +37,8 @@ public final class RunResult {
     private final boolean withOutputFile;
     private final String outputFileContent;
     private final String outputFileEncoding;
+    private final FailureReason failureReason;
+    private final int attempt;
 
     private RunResult(Builder b) {
         this.outcome = Objects.requireNonNull(b.outcome, "outcome");
@@ -56,6 +60,8 @@ public final class RunResult {
         this.withOutputFile = b.withOutputFile;
         this.outputFileContent = b.outputFileContent;
         this.outputFileEncoding = b.outputFileEncoding;
+        this.failureReason = b.failureReason;
+        this.attempt = b.attempt;
     }
 
     /**
@@ -81,6 +87,16 @@ public final class RunResult {
 
     public String error() {
         return error;
+    }
+
+    /** Why the run failed; null on success. */
+    public FailureReason failureReason() {
+        return failureReason;
+    }
+
+    /** The engine's attempt number of this run, from 1. */
+    public int attempt() {
+        return attempt;
     }
 
     public boolean timedOut() {
@@ -134,6 +150,9 @@ public final class RunResult {
         m.put("stdout_encoding", stdoutEncoding);
         m.put("stderr_encoding", stderrEncoding);
         m.put("error", error);
+        m.put(FailureReason.RESULT_KEY, failureReason == null ? null : failureReason.wireName());
+        m.put(FailureReason.RETRYABLE_KEY, failureReason != null && failureReason.retryable());
+        m.put("attempt", attempt);
         return m;
     }
 
@@ -158,6 +177,8 @@ public final class RunResult {
         private final boolean withOutputFile;
         private String outputFileContent;
         private String outputFileEncoding;
+        private FailureReason failureReason;
+        private int attempt = 1;
 
         private Builder(String containerId, boolean withOutputFile) {
             this.containerId = containerId;
@@ -221,6 +242,13 @@ public final class RunResult {
             this.exitCode = verdict.exitCode();
             this.timedOut = verdict.timedOut();
             this.oomKilled = verdict.oomKilled();
+            this.failureReason = verdict.failureReason();
+            return this;
+        }
+
+        /** The engine's attempt number ({@code ActionContext.attempt()}, from 1). */
+        public Builder attempt(int attempt) {
+            this.attempt = attempt;
             return this;
         }
 
@@ -228,6 +256,7 @@ public final class RunResult {
         public Builder cancelledBeforeStart() {
             this.outcome = RunOutcome.CANCELLED;
             this.error = "the task was cancelled before the container started";
+            this.failureReason = FailureReason.CANCELLED;
             return this;
         }
 

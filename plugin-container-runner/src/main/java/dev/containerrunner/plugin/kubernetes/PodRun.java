@@ -105,9 +105,11 @@ final class PodRun {
             PodSpecs.RunObjects objects = PodSpecs.forAttempt(request, config, ctx, attempt);
             Optional<Secret> pullSecret = pullSecret(objects); // credentials read now: nothing exists yet if they fail
             boolean keep = false;
+            boolean created = false;
             RuntimeException failure = null;
             try {
                 jobs.create(objects, pullSecret); // from here on something may exist: cleaned up below whatever happens
+                created = true;
                 PodWatch.Ending ending = watch.settle(watch.await());
                 double seconds = watch.durationSeconds(ending);
                 streams.finish(watch.pod(), ending.terminated() != null);
@@ -116,7 +118,7 @@ final class PodRun {
                         && !(config.cleanupAfterRun() && config.collectRetention().isZero());
                 return result;
             } catch (KubernetesClientException e) {
-                failure = new ContainerEngineException("kubernetes", PodStates.describe(e), e);
+                failure = new ContainerEngineException("kubernetes", PodStates.describe(e), e, PodStates.failureReason(e, created));
                 throw failure;
             } catch (RuntimeException e) {
                 failure = e;
@@ -201,17 +203,19 @@ final class PodRun {
                 outputFile = OutputFile.read(path, new PodFiles(client, namespace, watch.pod(), dirs), config.maxOutputFileBytes(),
                         ctx.cancellation(), config.collectLimits().timeout());
             }
-            RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oom, exitCode, capture.error(),
-                    outputFile == null ? null : outputFile.problem(), streams.inputProblem().orElse(null));
-            String imageId = ending.main() == null ? null : ending.main().getImageID();
-            String error = verdict.error(RunVerdict.Wording.KUBERNETES, request.timeout(), config.stopGrace(), request.memory());
+            RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oom, exitCode, capture.error(), null,
+                    streams.inputProblem().orElse(null)).withOutputFile(outputFile);
             if (verdict.outcome() == RunOutcome.EXIT_CODE && t != null && COULD_NOT_START.contains(t.getReason())
                     && t.getMessage() != null) {
                 // the runtime refused to start it (e.g. a command that does not exist): say why, here and in the live log
-                error = "the container could not start (exit code " + exitCode + "): " + t.getMessage().strip();
-                log.line(LogSink.Stream.SYSTEM, error);
+                verdict = verdict.withStartProblem("the container could not start (exit code " + exitCode + "): "
+                        + t.getMessage().strip());
+                log.line(LogSink.Stream.SYSTEM, verdict.startProblem());
             }
+            String imageId = ending.main() == null ? null : ending.main().getImageID();
+            String error = verdict.error(RunVerdict.Wording.KUBERNETES, request.timeout(), config.stopGrace(), request.memory());
             return RunResult.builder(attempt, request.reportsOutputFile())
+                    .attempt(ctx.attempt())
                     .image(request.requestedImage(), PodStates.digestOf(imageId))
                     .output(capture, true, true) // the kubelet's log path may have replaced invalid UTF-8 already
                     .durationSeconds(seconds)
