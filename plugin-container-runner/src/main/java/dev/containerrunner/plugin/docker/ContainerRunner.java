@@ -114,12 +114,12 @@ public final class ContainerRunner {
                         .attempt(ctx.attempt()).cancelledBeforeStart().build();
             }
             start(containerId, request);
-            long startedAt = System.nanoTime();
+            long started = System.nanoTime();
             log.line(LogSink.Stream.SYSTEM, "started container " + shortId(containerId) + " from " + request.requestedImage()
                     + " (memory " + request.memory() + ", cpu " + request.cpu() + ", network " + request.network().wireName()
                     + ", timeout " + request.timeout().toSeconds() + "s)");
             Ending ending = watch.awaitEnd(containerId, request.timeout(), cancelled, log);
-            double seconds = Math.round((System.nanoTime() - startedAt) / 1e6) / 1000.0;
+            double seconds = Math.round((System.nanoTime() - started) / 1e6) / 1000.0;
             if (!output.awaitEnd(DRAIN)) {
                 log.line(LogSink.Stream.SYSTEM, "output did not end within " + DRAIN.toSeconds() + " s after exit; closing it");
             }
