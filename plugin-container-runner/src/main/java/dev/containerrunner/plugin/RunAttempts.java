@@ -8,6 +8,7 @@ import dev.containerrunner.plugin.config.SecretUnavailableException;
 import dev.containerrunner.plugin.registry.CredentialsUnavailableException;
 import dev.containerrunner.plugin.execution.ContainerBackend;
 import dev.containerrunner.plugin.execution.NeutralLog;
+import dev.containerrunner.plugin.execution.FailureReason;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.execution.RunSecrets;
 import dev.containerrunner.plugin.model.RunRequest;
@@ -79,7 +80,7 @@ final class RunAttempts {
         ActionContext ctx = NeutralLog.context(context); // every line this attempt logs is neutralised (idempotent)
         RunnerConfig c = config.get();
         AuditRecord record = AuditRecord.attempt("run", action, ctx.workflowName(), ctx.runId(), ctx.taskId())
-                .backend(c.backend().wireName()).rawImage(kwargs.get("image"));
+                .attemptNumber(ctx.attempt()).backend(c.backend().wireName()).rawImage(kwargs.get("image"));
         RunRequest request;
         try {
             request = RunRequest.from(action, kwargs, c.requestDefaults());
@@ -127,7 +128,7 @@ final class RunAttempts {
         } catch (AuditLogException e) {
             AuditLogException refused = new AuditLogException(action + ": not run, nothing was created: " + e.getMessage(),
                     e.destination(), e);
-            log.logOnly(record.outcome(AuditRecord.Outcome.ERROR, refused.getMessage()));
+            log.logOnly(record.outcome(AuditRecord.Outcome.ERROR, refused.getMessage(), FailureReason.AUDIT_FAILED));
             throw refused;
         }
         ActionContext runCtx = secrets.redacting(ctx);
@@ -137,7 +138,8 @@ final class RunAttempts {
             RuntimeException failure = secrets.scrub(e);
             // the engine's reason (e.g. a command that does not exist) also belongs in the live log, not only in the result
             runCtx.log().line(LogSink.Stream.SYSTEM, "the run failed: " + failure.getMessage());
-            throw recorded(record.outcome(AuditRecord.Outcome.ERROR, failure.getMessage()), failure);
+            throw recorded(record.outcome(AuditRecord.Outcome.ERROR, failure.getMessage(), FailureReason.of(failure).orElse(null)),
+                    failure);
         }
     }
 
@@ -150,7 +152,7 @@ final class RunAttempts {
     void notStarted(String action, ActionContext ctx, String reason) {
         RunnerConfig c = config.get();
         audit.get().write(AuditRecord.attempt("run", action, ctx.workflowName(), ctx.runId(), ctx.taskId())
-                .backend(c.backend().wireName()).rawImage(null)
+                .attemptNumber(ctx.attempt()).backend(c.backend().wireName()).rawImage(null)
                 .outcome(AuditRecord.Outcome.INVALID, "not started by the engine: " + reason));
     }
 
@@ -165,7 +167,7 @@ final class RunAttempts {
             return failure;
         } catch (AuditLogException e) {
             AuditLogException both = new AuditLogException(failure.getMessage() + "; this attempt is missing from the audit log: "
-                    + e.getMessage(), e.destination(), e);
+                    + e.getMessage(), e.destination(), e, FailureReason.of(failure).orElse(FailureReason.AUDIT_FAILED).spi());
             both.addSuppressed(failure);
             return both;
         }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestInstance;
  * ({@code stderr_merged}) and the contract checks that flag instead of the streams.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class BackendContract implements ContainerKnobsContract, OutputHonestyContract {
+public abstract class BackendContract implements ContainerKnobsContract, OutputHonestyContract, FailureReasonContract {
 
     protected static final String BB = TestImages.BUSYBOX;
 

@@ -23,6 +23,13 @@ class DockerBehaviourIT extends BackendContract {
     }
 
     @Override
+    public Map<String, String> runLabels(String containerId) {
+        try (DockerGateway g = ContainerRunnerApp.dockerGateway(RunnerConfig.defaults())) {
+            return g.inspect(containerId).labels();
+        }
+    }
+
+    @Override
     protected boolean listsBeforeReading() {
         return false;
     }

@@ -61,6 +61,14 @@ class KubernetesBehaviourIT extends BackendContract {
     }
 
     @Override
+    public Map<String, String> runLabels(String containerId) {
+        try (KubernetesClient cluster = KubernetesCluster.client()) {
+            return cluster.batch().v1().jobs().inNamespace(KubernetesCluster.NAMESPACE).withName("container-runner-" + containerId)
+                    .get().getMetadata().getLabels();
+        }
+    }
+
+    @Override
     protected boolean listsBeforeReading() {
         return true;
     }

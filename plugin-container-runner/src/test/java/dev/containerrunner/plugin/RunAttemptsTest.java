@@ -203,4 +203,23 @@ class RunAttemptsTest {
                 () -> attempts(new RecordingSink(1, false), false).notStarted("run_container", ctx, "why"));
         assertTrue(e.getMessage().startsWith("cannot append to the audit log /test/audit.jsonl"), e.getMessage());
     }
+
+    @Test
+    void eachLineCarriesTheAttemptNumberAndFailureReason() throws IOException {
+        when(backend.run(any(), any(), any())).thenReturn(exited(3));
+        RecordingSink sink = new RecordingSink(0, false);
+        ctx.attempt = 2;
+        attempts(sink, false).run("run_container", Map.of("image", IMAGE), ctx);
+        assertThrows(PolicyDeniedException.class, () -> attempts(sink, false).run("run_container", Map.of("image", "evil/tool:1"),
+                ctx));
+        assertThrows(InvalidKwargsException.class, () -> attempts(sink, false).run("run_container", Map.of("image", IMAGE,
+                "timeout_seconds", -1), ctx));
+        when(backend.run(any(), any(), any())).thenThrow(new ContainerEngineException("connect", "cannot reach", null,
+                dev.containerrunner.plugin.execution.FailureReason.ENGINE_UNREACHABLE));
+        assertThrows(ContainerEngineException.class, () -> attempts(sink, false).run("run_container", Map.of("image", IMAGE), ctx));
+        List<Map<String, Object>> lines = parsed(sink);
+        assertEquals(List.of("exit_code", "policy_denied", "invalid_request", "engine_unreachable"),
+                lines.stream().map(l -> l.get("failure_reason")).toList());
+        assertEquals(List.of(2, 2, 2, 2), lines.stream().map(l -> l.get("attempt")).toList());
+    }
 }

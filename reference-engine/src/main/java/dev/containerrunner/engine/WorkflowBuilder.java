@@ -44,14 +44,35 @@ public final class WorkflowBuilder {
 
     /** Adds dependencies to the task added last. */
     public WorkflowBuilder dependsOn(String... taskIds) {
-        if (tasks.isEmpty()) {
-            throw new IllegalStateException("dependsOn() needs a task() before it");
-        }
-        TaskSpec last = tasks.remove(tasks.size() - 1);
+        TaskSpec last = last("dependsOn");
         List<String> deps = new ArrayList<>(last.dependsOn());
         deps.addAll(Arrays.asList(taskIds));
-        tasks.add(new TaskSpec(last.taskId(), last.function(), last.kwargs(), last.resultKey(), deps));
+        tasks.add(new TaskSpec(last.taskId(), last.function(), last.kwargs(), last.resultKey(), deps, last.retry(),
+                last.exitCodes()));
         return this;
+    }
+
+    /** Gives the task added last a retry policy (the file format's {@code retry}). */
+    public WorkflowBuilder retry(RetryPolicy retry) {
+        TaskSpec last = last("retry");
+        tasks.add(new TaskSpec(last.taskId(), last.function(), last.kwargs(), last.resultKey(), last.dependsOn(), retry,
+                last.exitCodes()));
+        return this;
+    }
+
+    /** Gives the task added last exit codes that skip it (the file format's {@code exit_codes}). */
+    public WorkflowBuilder exitCodes(ExitCodes exitCodes) {
+        TaskSpec last = last("exitCodes");
+        tasks.add(new TaskSpec(last.taskId(), last.function(), last.kwargs(), last.resultKey(), last.dependsOn(), last.retry(),
+                exitCodes));
+        return this;
+    }
+
+    private TaskSpec last(String method) {
+        if (tasks.isEmpty()) {
+            throw new IllegalStateException(method + "() needs a task() before it");
+        }
+        return tasks.remove(tasks.size() - 1);
     }
 
     /** The workflow as built; structural checks happen when an engine plans it. */

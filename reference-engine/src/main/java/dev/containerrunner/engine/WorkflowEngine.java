@@ -29,14 +29,16 @@ public final class WorkflowEngine implements AutoCloseable {
     private final int maxParallelTasks;
     private final TaskLogListener logListener;
     private final TaskProgressListener progressListener;
+    private final BackoffTimer backoff;
     private final Set<WorkflowExecution> active = ConcurrentHashMap.newKeySet();
 
     private WorkflowEngine(AppCatalog catalog, int maxParallelTasks, TaskLogListener logListener,
-                           TaskProgressListener progressListener) {
+                           TaskProgressListener progressListener, BackoffTimer backoff) {
         this.catalog = catalog;
         this.maxParallelTasks = maxParallelTasks;
         this.logListener = logListener;
         this.progressListener = progressListener;
+        this.backoff = backoff;
     }
 
     public static Builder builder() {
@@ -59,7 +61,7 @@ public final class WorkflowEngine implements AutoCloseable {
      */
     public WorkflowRun run(Workflow workflow) {
         Plan plan = validate(workflow);
-        WorkflowExecution execution = new WorkflowExecution(plan, maxParallelTasks, logListener, progressListener);
+        WorkflowExecution execution = new WorkflowExecution(plan, maxParallelTasks, logListener, progressListener, backoff);
         active.add(execution);
         try {
             return execution.run();
@@ -94,6 +96,7 @@ public final class WorkflowEngine implements AutoCloseable {
         private EngineConfig config = EngineConfig.empty();
         private TaskLogListener logListener = (task, stream, line) -> { };
         private TaskProgressListener progressListener = TaskProgressListener.NONE;
+        private BackoffTimer backoff = BackoffTimer.REAL;
 
         /** Whether apps on the engine's own classpath are used (default true). */
         public Builder classpathDiscovery(boolean enabled) {
@@ -123,6 +126,12 @@ public final class WorkflowEngine implements AutoCloseable {
             return this;
         }
 
+        /** How the waits between a task's attempts pass (default {@link BackoffTimer#REAL}: the clock). */
+        public Builder backoffTimer(BackoffTimer timer) {
+            this.backoff = Objects.requireNonNull(timer);
+            return this;
+        }
+
         /**
          * Finds and configures the apps.
          *
@@ -138,7 +147,7 @@ public final class WorkflowEngine implements AutoCloseable {
                 found.addAll(PluginDiscovery.inDirectory(dir));
             }
             return new WorkflowEngine(AppCatalog.create(found, config.apps()), config.maxParallelTasks(), logListener,
-                    progressListener);
+                    progressListener, backoff);
         }
     }
 }

@@ -1,11 +1,6 @@
 package dev.containerrunner.engine;
 
-import dev.containerrunner.spi.ActionContext;
-import dev.containerrunner.spi.CancellationSignal;
 import dev.containerrunner.spi.CancellationSource;
-import dev.containerrunner.spi.KwargsValidator;
-import dev.containerrunner.spi.LogSink;
-import dev.containerrunner.spi.ResultFields;
 import dev.containerrunner.spi.ResultStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,31 +20,32 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** One run of a {@link Plan}: tasks in dependency order on a bounded pool. */
+/**
+ * One run of a {@link Plan}: tasks in dependency order on a bounded pool, each run to its end by
+ * {@link TaskAttempts}; a task that did not succeed (failed, or skipped for its exit code) skips its
+ * dependents.
+ */
 final class WorkflowExecution {
 
-    private static final Logger LOG = LoggerFactory.getLogger(WorkflowExecution.class);
     private static final String CANCELLED = "skipped: the run was cancelled";
 
     private final Plan plan;
     private final int maxParallel;
-    private final TaskLogListener logListener;
     private final TaskProgressListener progress;
     private final String runId = UUID.randomUUID().toString();
     private final ResultStore store = new ResultStore();
     private final Map<String, TaskOutcome> outcomes = new ConcurrentHashMap<>();
     private final Map<String, CancellationSource> running = new ConcurrentHashMap<>();
+    private final TaskAttempts attempts;
     private volatile boolean cancelled;
 
-    WorkflowExecution(Plan plan, int maxParallel, TaskLogListener logListener, TaskProgressListener progress) {
+    WorkflowExecution(Plan plan, int maxParallel, TaskLogListener logListener, TaskProgressListener progress,
+                      BackoffTimer backoff) {
         this.plan = plan;
         this.maxParallel = maxParallel;
-        this.logListener = logListener;
         this.progress = progress;
+        this.attempts = new TaskAttempts(plan, runId, store, logListener, backoff);
     }
 
     String runId() {
@@ -78,7 +74,8 @@ final class WorkflowExecution {
                 store.get(t.spec().resultKey()).ifPresent(r -> results.put(t.spec().resultKey(), r));
             }
         }
-        boolean ok = ordered.stream().allMatch(o -> o.status() == TaskOutcome.Status.SUCCEEDED);
+        // skipped tasks only fail a run through the failure that skipped them; a skip by exit code is no failure
+        boolean ok = ordered.stream().noneMatch(o -> o.status() == TaskOutcome.Status.FAILED || CANCELLED.equals(o.error()));
         return new WorkflowRun(plan.workflow().name(), plan.workflow().version(), runId, ok, results, ordered);
     }
 
@@ -176,95 +173,20 @@ final class WorkflowExecution {
 
     private TaskOutcome execute(Plan.PlannedTask t) {
         TaskSpec spec = t.spec();
-        long start = System.nanoTime();
         CancellationSource cancellation = new CancellationSource();
         running.put(spec.taskId(), cancellation);
         progress.started(spec.taskId());
         if (cancelled) {
             cancellation.cancel();
         }
-        ActionContext ctx = context(spec, cancellation, t);
-        Map<String, Object> result;
-        String error = null;
+        TaskOutcome outcome;
         try {
-            Map<String, Object> filled = kwargs(t, ctx);
-            result = Json.normalise(withAppLoader(t, () -> t.action().action().handler().invoke(filled, ctx)));
-            if (Boolean.FALSE.equals(result.get("success"))) {
-                Object why = result.get("error");
-                error = why != null ? String.valueOf(why) : "the action reported success: false";
-            }
-        } catch (RuntimeException e) {
-            error = message(e);
-            LOG.debug("task {} failed", spec.taskId(), e);
-            result = new LinkedHashMap<>();
-            result.put("success", false);
-            result.put("error", error);
-            if (e instanceof ResultFields fields) {
-                Json.normalise(fields.resultFields()).forEach(result::putIfAbsent); // e.g. failure_reason
-            }
+            outcome = attempts.execute(t, cancellation);
         } finally {
             running.remove(spec.taskId());
         }
-        store.put(spec.storageKey(), result);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        TaskOutcome.Status status = error == null ? TaskOutcome.Status.SUCCEEDED : TaskOutcome.Status.FAILED;
-        TaskOutcome outcome = new TaskOutcome(spec.taskId(), spec.function(), status, Math.round(seconds * 1000) / 1000.0, error);
-        progress.finished(outcome, java.util.Collections.unmodifiableMap(result));
+        progress.finished(outcome, store.get(spec.storageKey()).map(TaskAttempts::readOnly).orElse(null));
         return outcome;
-    }
-
-    /**
-     * The task's kwargs with its references resolved and defaults filled in. When that fails (a
-     * reference that does not resolve, or resolves to a value of the wrong type) the action is never
-     * invoked: the app hears of the attempt through {@link dev.containerrunner.spi.TaskApp#taskNotStarted}
-     * and the task fails with the reason (plus the app's own failure to record it, if any).
-     */
-    private Map<String, Object> kwargs(Plan.PlannedTask t, ActionContext ctx) {
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> kwargs = (Map<String, Object>) Templates.resolve(t.spec().kwargs(), store,
-                    plan.storageKeys()::get, Json::write);
-            // the handler checks values itself; its validator already ran at plan time where it could
-            return KwargsValidator.validate(t.action().action(), kwargs);
-        } catch (RuntimeException e) {
-            String reason = message(e);
-            try {
-                withAppLoader(t, () -> {
-                    t.action().app().taskNotStarted(ctx, t.action().action().name(), reason);
-                    return null;
-                });
-            } catch (RuntimeException notRecorded) {
-                LOG.warn("app {} could not record that task {} did not start: {}", HumanText.line(t.action().app().id()),
-                        t.spec().taskId(), HumanText.line(message(notRecorded)));
-                LOG.debug("task {}: taskNotStarted failed", t.spec().taskId(), notRecorded);
-                IllegalStateException both = new IllegalStateException(reason + "; the app could not record it: "
-                        + message(notRecorded), e);
-                both.addSuppressed(notRecorded);
-                throw both;
-            }
-            throw e;
-        }
-    }
-
-    /** Runs {@code call} with the app's own loader as context loader, as plugin libraries that use ServiceLoader expect. */
-    private static <T> T withAppLoader(Plan.PlannedTask t, Supplier<T> call) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(t.action().app().getClass().getClassLoader());
-        try {
-            return call.get();
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
-    }
-
-    private static String message(RuntimeException e) {
-        return e.getMessage() != null ? e.getMessage() : e.toString();
-    }
-
-    private ActionContext context(TaskSpec spec, CancellationSignal cancellation, Plan.PlannedTask t) {
-        LogSink sink = (stream, line) -> logListener.line(spec.taskId(), stream, line);
-        return ActionContext.of(plan.workflow().name(), runId, spec.taskId(), sink, cancellation, t.action().configuration());
     }
 
     private static ThreadFactory threads(String workflow) {

@@ -20,12 +20,15 @@ import java.util.Set;
  *     kwargs: {image: python:3.11-slim, command: [python3, /input/script.py], ...}
  *     result_key: python_result
  *     depends_on: []          # optional
+ *     retry: {max_attempts: 3, initial_backoff_seconds: 1, backoff_factor: 2, max_backoff_seconds: 60, on: [...]}  # optional
+ *     exit_codes: {skip: [99]}                                                                               # optional
  * </pre>
  */
 public final class WorkflowFiles {
 
     private static final Set<String> WORKFLOW_FIELDS = Set.of("name", "version", "description", "tasks");
-    private static final Set<String> TASK_FIELDS = Set.of("task_id", "function", "kwargs", "result_key", "depends_on");
+    private static final Set<String> TASK_FIELDS = Set.of("task_id", "function", "kwargs", "result_key", "depends_on", "retry",
+            "exit_codes");
 
     private WorkflowFiles() {
     }
@@ -63,7 +66,8 @@ public final class WorkflowFiles {
             @SuppressWarnings("unchecked")
             Map<String, Object> kw = (Map<String, Object>) kwargs;
             tasks.add(new TaskSpec(taskId, string(t, "function", where, true), kw, string(t, "result_key", where, false),
-                    stringList(t.get("depends_on"), where)));
+                    stringList(t.get("depends_on"), where), TaskRules.retry(t.get("retry"), where),
+                    TaskRules.exitCodes(t.get("exit_codes"), where)));
         }
         return new Workflow(name, version, tasks);
     }

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The record of one workflow run: its status, each task's outcome and the results stored under
- * result_keys.
+ * result_keys. It succeeded when no task failed (tasks skipped for their exit code, and their
+ * dependents, do not fail it).
  */
 public record WorkflowRun(String workflow, String version, String runId, boolean succeeded,
                           Map<String, Map<String, Object>> results, List<TaskOutcome> tasks) {
@@ -33,6 +34,9 @@ public record WorkflowRun(String workflow, String version, String runId, boolean
             m.put("status", t.status().jsonName());
             m.put("duration_seconds", t.durationSeconds());
             m.put("error", t.error());
+            m.put("failure_reason", t.failureReason());
+            m.put("retryable", t.retryable());
+            m.put("attempts", t.attempts());
             taskDocs.add(m);
         }
         doc.put("tasks", taskDocs);

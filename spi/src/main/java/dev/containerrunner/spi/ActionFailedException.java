@@ -7,12 +7,16 @@ public class ActionFailedException extends TaskAppException {
     private final String action;
 
     public ActionFailedException(String action, String message) {
-        super(action + ": " + message);
-        this.action = action;
+        this(action, message, null, null);
     }
 
     public ActionFailedException(String action, String message, Throwable cause) {
-        super(action + ": " + message, cause);
+        this(action, message, cause, null);
+    }
+
+    /** A failure of class {@code reason} (null: not known); retryable as the reason is. */
+    public ActionFailedException(String action, String message, Throwable cause, FailureReason reason) {
+        super(action + ": " + message, cause, reason);
         this.action = action;
     }
 

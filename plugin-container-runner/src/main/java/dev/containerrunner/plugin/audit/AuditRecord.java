@@ -1,5 +1,6 @@
 package dev.containerrunner.plugin.audit;
 
+import dev.containerrunner.plugin.execution.FailureReason;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.model.RunRequest;
 import java.time.Instant;
@@ -44,7 +45,14 @@ public final class AuditRecord {
         r.fields.put("task_id", taskId);
         r.fields.put("action", action);
         r.fields.put("attempt_id", UUID.randomUUID().toString());
+        r.fields.put("attempt", null);
         return r;
+    }
+
+    /** The engine's attempt number of the task ({@code ActionContext.attempt()}, from 1); null while validating. */
+    public AuditRecord attemptNumber(int attempt) {
+        fields.put("attempt", attempt);
+        return this;
     }
 
     /** The random id shared by this attempt's lines. */
@@ -113,11 +121,25 @@ public final class AuditRecord {
         fields.put("container_id", result.containerId());
         fields.put("exit_code", result.exitCode());
         fields.put("duration_seconds", result.durationSeconds());
-        return outcome(outcome, result.error());
+        return outcome(outcome, result.error(), result.failureReason());
     }
 
-    /** The line's {@code outcome} and {@code reason} (null when there is none). */
+    /**
+     * The line's {@code outcome} and {@code reason} (null when there is none); its
+     * {@code failure_reason} is {@code invalid_request} for {@code invalid}, {@code policy_denied}
+     * for {@code denied}, null otherwise.
+     */
     public AuditRecord outcome(Outcome outcome, String reason) {
+        return outcome(outcome, reason, switch (outcome) {
+            case INVALID -> FailureReason.INVALID_REQUEST;
+            case DENIED -> FailureReason.POLICY_DENIED;
+            default -> null;
+        });
+    }
+
+    /** The line's {@code outcome}, {@code reason} and {@code failure_reason} (null when there is none). */
+    public AuditRecord outcome(Outcome outcome, String reason, FailureReason failureReason) {
+        fields.put("failure_reason", failureReason == null ? null : failureReason.wireName()); // before outcome: it stays last
         fields.put("outcome", outcome.wire());
         fields.put("reason", reason);
         return this;
@@ -132,6 +154,7 @@ public final class AuditRecord {
         s.fields.putAll(fields);
         s.fields.remove("outcome");
         s.fields.remove("reason");
+        s.fields.remove("failure_reason");
         return s.outcome(Outcome.STARTED, null);
     }
 

@@ -95,7 +95,7 @@ public final class ContainerRunner {
         } catch (ImageNotAvailableException e) {
             if (ctx.cancellation().isCancelled()) { // cancelled while the image was being pulled: nothing ran
                 return RunResult.builder(null, request.reportsOutputFile()).image(request.requestedImage(), null)
-                        .cancelledBeforeStart().build();
+                        .attempt(ctx.attempt()).cancelledBeforeStart().build();
             }
             throw e;
         }
@@ -136,7 +136,7 @@ public final class ContainerRunner {
             cancelRegistration = ctx.cancellation().onCancel(() -> cancelled.complete(null));
             if (cancelled.isDone()) {
                 return RunResult.builder(containerId, request.reportsOutputFile()).image(request.requestedImage(), digest)
-                        .cancelledBeforeStart().build();
+                        .attempt(ctx.attempt()).cancelledBeforeStart().build();
             }
             start(containerId, request);
             long started = System.nanoTime();
@@ -151,7 +151,7 @@ public final class ContainerRunner {
             ContainerState state = watch.settledState(containerId, ending);
             Long exitCode = state.exitCode() != null ? state.exitCode() : ending.exitCode();
             RunResult result = result(request, containerId, digest, capture, exitCode, seconds, ending, state.oomKilled(),
-                    secrets);
+                    secrets, ctx.attempt());
             keep = !ending.cancelled() && !(config.cleanupAfterRun() && config.collectRetention().isZero());
             return result;
         } catch (RuntimeException e) {
@@ -201,21 +201,23 @@ public final class ContainerRunner {
             String reason = e.getMessage().substring(e.operation().length() + 2);
             throw new ContainerEngineException(e.operation(), reason + " (ulimits " + request.ulimits()
                     + ": the runtime could not set them; a hard limit above the engine's own needs CAP_SYS_RESOURCE on the"
-                    + " host: lower it, and max_ulimits with it)", e);
+                    + " host: lower it, and max_ulimits with it)", e, e.failureReason().orElse(null));
         }
     }
 
     private RunResult result(RunRequest request, String containerId, String digest, OutputCapture capture, Long exitCode,
-                             double seconds, Ending ending, boolean oomKilled, RunSecrets secrets) {
+                             double seconds, Ending ending, boolean oomKilled, RunSecrets secrets,
+                             int attempt) {
         OutputFile outputFile = null;
         if (request.outputFile().isPresent() && !ending.cancelled()) {
             outputFile = OutputFile.read(request.outputFile().get(), new DockerRunFiles(() -> gateway, containerId,
                     config.runtime(), () -> RunVolumes.directories(request)), config.maxOutputFileBytes(), CancellationSignal.never(),
                     config.collectLimits().timeout(), secrets.redactor());
         }
-        RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oomKilled, exitCode, capture.error(),
-                outputFile == null ? null : outputFile.problem());
+        RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oomKilled, exitCode, capture.error(), null,
+                null).withOutputFile(outputFile);
         return RunResult.builder(containerId, request.reportsOutputFile())
+                .attempt(attempt)
                 .image(request.requestedImage(), digest)
                 .output(capture, false)
                 .durationSeconds(seconds)

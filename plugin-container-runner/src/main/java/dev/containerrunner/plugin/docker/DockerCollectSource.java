@@ -30,7 +30,7 @@ final class DockerCollectSource {
             } catch (NoSuchContainerException e) {
                 throw new ActionFailedException(action, "container " + containerId
                         + " does not exist (it may have been removed after its retention window of "
-                        + config.collectRetention().toSeconds() + " s)", e);
+                        + config.collectRetention().toSeconds() + " s)", e, dev.containerrunner.spi.FailureReason.NOT_FOUND);
             }
             DockerRunFiles files = new DockerRunFiles(gateway, containerId, config.runtime(), () -> gateway.get().volumeMounts(containerId)
                     .stream().filter(dir -> !dir.equals(SecretShim.DIRECTORY)).toList()); // the shim's volume is the runner's, not the run's

@@ -1,6 +1,7 @@
 package dev.containerrunner.plugin.docker;
 
 import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.execution.FailureReason;
 import dev.containerrunner.plugin.execution.ImageNotAvailableException;
 import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.PullErrors;
@@ -43,12 +44,21 @@ final class DockerErrors {
      * @throws ContainerEngineException on any other engine answer or transport failure
      */
     <T> T call(String operation, Supplier<T> body) {
+        return call(operation, FailureReason.ENGINE_ERROR, body);
+    }
+
+    /**
+     * {@link #call}, where an engine answer other than 404 is a failure of class {@code refused}
+     * (e.g. {@code start_failed} for creating and starting a container: the engine or runtime
+     * refused it); a transport failure is still {@code engine_unreachable}.
+     */
+    <T> T call(String operation, FailureReason refused, Supplier<T> body) {
         try {
             return body.get();
         } catch (NotFoundException e) {
             throw new NoSuchContainerException(operation, message(e), e);
         } catch (DockerException e) {
-            throw new ContainerEngineException(operation, message(e), e);
+            throw new ContainerEngineException(operation, message(e), e, refused);
         } catch (RuntimeException e) {
             throw engineFailure(operation, e);
         }
@@ -62,18 +72,26 @@ final class DockerErrors {
         });
     }
 
-    /** {@code operation} failed outside an engine answer: unreachable when caused by I/O, else the cause's message. */
+    /**
+     * {@code operation} failed outside an engine answer: unreachable when caused by I/O
+     * ({@code engine_unreachable}), else the cause's message ({@code engine_error}).
+     */
     ContainerEngineException engineFailure(String operation, Throwable e) {
-        return new ContainerEngineException(operation, unreachable(e) ? "cannot reach the Docker engine at " + endpoint
+        boolean unreachable = unreachable(e);
+        return new ContainerEngineException(operation, unreachable ? "cannot reach the Docker engine at " + endpoint
                 + " (" + root(e).getMessage() + "); is it running? (scripts/ensure-docker.sh starts one)"
-                : "engine at " + endpoint + " failed: " + rootMessage(e), e);
+                : "engine at " + endpoint + " failed: " + rootMessage(e), e,
+                unreachable ? FailureReason.ENGINE_UNREACHABLE : FailureReason.ENGINE_ERROR);
     }
 
-    /** The wait for a container's exit failed; a broken connection is reported as lost while the container ran. */
+    /**
+     * The wait for a container's exit failed; a broken connection is reported as lost while the
+     * container ran ({@code engine_lost}).
+     */
     ContainerEngineException waitFailure(Throwable e) {
         return unreachable(e)
                 ? new ContainerEngineException("wait", "lost the connection to the Docker engine at " + endpoint
-                        + " while the container ran (" + root(e).getMessage() + ")", e)
+                        + " while the container ran (" + root(e).getMessage() + ")", e, FailureReason.ENGINE_LOST)
                 : engineFailure("wait", e);
     }
 

@@ -1,6 +1,7 @@
 package dev.containerrunner.plugin.docker;
 
 import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.execution.FailureReason;
 import dev.containerrunner.plugin.execution.TreeEntry;
 import dev.containerrunner.plugin.execution.OutputListener;
 import com.github.dockerjava.api.DockerClient;
@@ -129,7 +130,7 @@ public final class DockerJavaGateway implements DockerGateway {
 
     @Override
     public String createContainer(ContainerSpec spec) {
-        return errors.call("create container",
+        return errors.call("create container", FailureReason.START_FAILED,
                 () -> ContainerHardening.applyTo(client.createContainerCmd(spec.image()), spec).exec().getId());
     }
 
@@ -150,7 +151,7 @@ public final class DockerJavaGateway implements DockerGateway {
 
     @Override
     public void start(String containerId) {
-        errors.run("start container", () -> client.startContainerCmd(containerId).exec());
+        errors.call("start container", FailureReason.START_FAILED, () -> client.startContainerCmd(containerId).exec());
     }
 
     @Override

@@ -83,22 +83,30 @@ public sealed interface CollectedFile permits CollectedFile.Inline, CollectedFil
     }
 
     /**
-     * Why a path could not be collected (internal for now; the words are those a
-     * {@code failure_reason} key would carry).
+     * Why a path could not be collected: each is the {@link FailureReason} of the same name, which
+     * the entry carries as {@code failure_reason} (with {@code retryable}).
      */
     enum Reason {
         NOT_FOUND, TOO_LARGE, NOT_A_REGULAR_FILE, BUDGET_EXCEEDED, CANCELLED, UPLOAD_FAILED, UNSAFE_NAME, READ_FAILED,
         /** A binary file holding a secret's value: not returned. */
         CONTAINS_SECRET;
 
+        private final FailureReason failureReason = FailureReason.valueOf(name());
+
         /** The reason's word, e.g. {@code not_a_regular_file}. */
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return failureReason.wireName();
+        }
+
+        /** The failure reason of the same name. */
+        public FailureReason failureReason() {
+            return failureReason;
         }
     }
 
     /**
-     * A path that could not be collected.
+     * A path that could not be collected. Its entry is {@code {path, size_bytes (when known), error,
+     * failure_reason, retryable}}.
      *
      * @param reason    why, as a word
      * @param sizeBytes its size when known (a file too large, or over the budget), else null
@@ -151,6 +159,8 @@ public sealed interface CollectedFile permits CollectedFile.Inline, CollectedFil
                 m.put("size_bytes", sizeBytes);
             }
             m.put("error", NameBytes.display(error));
+            m.put(FailureReason.RESULT_KEY, reason.wireName());
+            m.put(FailureReason.RETRYABLE_KEY, reason.failureReason().retryable());
             return m;
         }
     }

@@ -42,12 +42,14 @@ public final class ContainerSlots {
             try {
                 while (!permits.tryAcquire(200, TimeUnit.MILLISECONDS)) {
                     if (ctx.cancellation().isCancelled()) {
-                        throw new ActionFailedException("run", "cancelled while waiting for a container slot");
+                        throw new ActionFailedException("run", "cancelled while waiting for a container slot", null,
+                                dev.containerrunner.spi.FailureReason.CANCELLED);
                     }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ActionFailedException("run", "interrupted while waiting for a container slot", e);
+                throw new ActionFailedException("run", "interrupted while waiting for a container slot", e,
+                        dev.containerrunner.spi.FailureReason.CANCELLED);
             }
             ctx.log().line(LogSink.Stream.SYSTEM, String.format("got a container slot after %.1f s",
                     (System.nanoTime() - start) / 1e9));

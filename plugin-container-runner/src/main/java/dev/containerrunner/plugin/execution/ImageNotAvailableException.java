@@ -1,6 +1,5 @@
 package dev.containerrunner.plugin.execution;
 
-import dev.containerrunner.spi.ResultFields;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +8,7 @@ import java.util.Optional;
  * The image is not present and could not (or must not) be pulled. When the cause is known it
  * carries a {@link FailureReason}, which the task's result gets as {@code failure_reason}.
  */
-public class ImageNotAvailableException extends ContainerEngineException implements ResultFields {
+public class ImageNotAvailableException extends ContainerEngineException {
 
     private static final long serialVersionUID = 1L;
     private final String image;
@@ -22,7 +21,7 @@ public class ImageNotAvailableException extends ContainerEngineException impleme
 
     /** A failure of class {@code reason} (null when not known). */
     public ImageNotAvailableException(String image, FailureReason reason, String message, Throwable cause) {
-        super("image " + image, message, cause);
+        super("image " + image, message, cause, reason);
         this.image = image;
         this.reason = reason;
     }
@@ -37,7 +36,10 @@ public class ImageNotAvailableException extends ContainerEngineException impleme
         return Optional.ofNullable(reason);
     }
 
-    /** {@code failure_reason} when the class is known; nothing otherwise. */
+    /**
+     * {@code failure_reason} when the class is known; nothing otherwise (an engine adds
+     * {@code retryable} from the SPI's {@link dev.containerrunner.spi.FailureReason}).
+     */
     @Override
     public Map<String, Object> resultFields() {
         Map<String, Object> fields = new LinkedHashMap<>();

@@ -20,6 +20,8 @@ public final class Labels {
     public static final String RUN = PREFIX + "run";
     public static final String TASK = PREFIX + "task";
     public static final String ATTEMPT = PREFIX + "attempt";
+    /** The engine's attempt number of the task (1, 2, ... when the engine retries it); not the attempt id above. */
+    public static final String ATTEMPT_NUMBER = PREFIX + "attempt-number";
     public static final String CREATED_AT = PREFIX + "created-at";
     /** {@code pid@host} of the JVM that created the object. */
     public static final String OWNER = PREFIX + "owner";
@@ -59,6 +61,7 @@ public final class Labels {
         labels.put(RUN, ctx.runId());
         labels.put(TASK, ctx.taskId());
         labels.put(ATTEMPT, attemptId);
+        labels.put(ATTEMPT_NUMBER, Integer.toString(ctx.attempt()));
         labels.put(CREATED_AT, Instant.now().toString());
         labels.put(OWNER, OWNER_ID);
         labels.put(OWNER_STARTED, Long.toString(OWNER_START));

@@ -69,5 +69,10 @@ public final class NeutralLog {
         public Map<String, Object> configuration() {
             return original.configuration();
         }
+
+        @Override
+        public int attempt() {
+            return original.attempt();
+        }
     }
 }

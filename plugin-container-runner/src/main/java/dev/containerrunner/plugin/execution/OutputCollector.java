@@ -1,5 +1,7 @@
 package dev.containerrunner.plugin.execution;
 
+import static dev.containerrunner.spi.FailureReason.INVALID_REQUEST;
+
 import dev.containerrunner.plugin.config.CollectLimits;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.config.SecretUnavailableException;
@@ -13,7 +15,6 @@ import dev.containerrunner.spi.ActionFailedException;
 import dev.containerrunner.spi.LogSink;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -51,27 +52,29 @@ public final class OutputCollector {
      * @return every file, or its error entry; cancelled or out of time: what was collected so far,
      *         an error entry for each path not read, and {@code success: false} with the reason
      * @throws ActionFailedException when the run cannot be collected from (unknown, foreign, another
-     *         run's, still running; no S3 store for an upload; a missing path with {@code strict})
-     * @throws UncheckedIOException  when reading from the engine or cluster fails midway
+     *         run's, still running; no S3 store for an upload: {@code invalid_request}), or a path is
+     *         missing with {@code strict} ({@code not_found})
+     * @throws ContainerEngineException when reading from the engine or cluster fails midway ({@code read_failed})
      * @apiNote Thread-safe when its source and store are.
      */
     public CollectResult collect(String action, CollectRequest request, ActionContext ctx) {
         if (request.uploadToS3() && config.s3().isEmpty()) {
             throw new ActionFailedException(action, "upload_to_s3 is true but no S3 store is configured"
-                    + " (configure apps.container_runner.s3: {bucket, region, endpoint, ...})");
+                    + " (configure apps.container_runner.s3: {bucket, region, endpoint, ...})", null, INVALID_REQUEST);
         }
         CollectSource.Target target = source.find(action, request.containerId());
         RunLabels labels = RunLabels.of(target.labels());
         if (!labels.managed()) {
             throw new ActionFailedException(action, "container " + request.containerId()
-                    + " was not created by container_runner: collect_output only reads containers it created");
+                    + " was not created by container_runner: collect_output only reads containers it created", null, INVALID_REQUEST);
         }
         if (!config.collectFromOtherRuns() && !ctx.runId().equals(labels.run())) {
             throw new ActionFailedException(action, "container " + request.containerId() + " belongs to another workflow run"
-                    + " (collect_from_other_runs is false)");
+                    + " (collect_from_other_runs is false)", null, INVALID_REQUEST);
         }
         if (target.running()) {
-            throw new ActionFailedException(action, "container " + request.containerId() + " is still running");
+            throw new ActionFailedException(action, "container " + request.containerId() + " is still running", null,
+                    INVALID_REQUEST);
         }
         try (RunSecrets secrets = secretsOf(action, target)) {
             try {
@@ -127,7 +130,7 @@ public final class OutputCollector {
         }
         if (stopped != null) {
             return CollectResult.stopped(request.containerId(), files, action + " stopped: " + stopped.getMessage()
-                    + "; the files listed before that were collected, the others were not read");
+                    + "; the files listed before that were collected, the others were not read", stopped.reason().failureReason());
         }
         return CollectResult.of(request.containerId(), files);
     }
@@ -141,13 +144,13 @@ public final class OutputCollector {
             if (request.strict()) {
                 throw new ActionFailedException(action, path + (problem != null ? " " + problem + " (container "
                         + request.containerId() + ")" : " does not exist in container " + request.containerId()) + " (strict: true)"
-                        + (problem != null ? "" : absenceNote), e);
+                        + (problem != null ? "" : absenceNote), e, dev.containerrunner.spi.FailureReason.NOT_FOUND);
             }
             return List.of(CollectedFile.Failed.of(path.value(), CollectedFile.Reason.NOT_FOUND,
                     problem != null ? problem : "does not exist in the container" + absenceNote));
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + path + " from the " + (e.getMessage() == null ? "engine" : "engine: "
-                    + e.getMessage()), e);
+            throw new ContainerEngineException(action, "reading " + path + " from the " + (e.getMessage() == null ? "engine"
+                    : "engine: " + e.getMessage()), e, FailureReason.READ_FAILED);
         }
     }
 

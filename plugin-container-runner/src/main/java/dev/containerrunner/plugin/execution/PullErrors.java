@@ -73,6 +73,7 @@ public final class PullErrors {
             case IMAGE_NOT_FOUND -> "registry " + registry + " has no such image (unknown repository, tag or digest)";
             case REGISTRY_UNREACHABLE -> "registry " + registry + " cannot be reached (connection, name or TLS failure)";
             case PULL_TIMEOUT -> "the pull from registry " + registry + " did not finish in time";
+            default -> "registry " + registry + ": " + reason.wireName(); // not a pull class: never given by classify
         };
     }
 }

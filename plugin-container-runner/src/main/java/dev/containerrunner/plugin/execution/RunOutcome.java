@@ -14,6 +14,11 @@ public enum RunOutcome {
     EXIT_CODE("failed"),
     /** The runner stopped it at {@code timeout_seconds}. */
     TIMED_OUT("timed_out"),
+    /**
+     * The runtime refused to start the container (Kubernetes: its terminated state says so, e.g.
+     * {@code StartError}); on Docker a refused start is an engine error thrown before any result.
+     */
+    START_FAILED("failed"),
     /** The engine or kernel reported an OOM kill. */
     OOM_KILLED("oom_killed"),
     /** Exit 137 that the runner did not cause and no OOM flag: an unexplained SIGKILL. */

@@ -1,6 +1,5 @@
 package dev.containerrunner.plugin.execution;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +9,11 @@ import java.util.Objects;
  * The result of one run action, built with named steps ({@link #builder}). {@link #toMap} produces
  * the public result keys: the seed's ({@code success, exit_code, stdout, stderr, duration_seconds,
  * container_id, image_used} and, for run_with_input, {@code output_file_content}) followed by the
- * extra fields. {@code stderr_merged} is true where the backend cannot tell the streams apart
- * (Kubernetes: stderr is inside stdout). {@code redacted}, present only when a secret's value was
- * replaced with {@value Redactor#MARK}, lists the keys where that happened. Immutable and thread-safe.
+ * extra fields, ending with {@code failure_reason} (the verdict's {@link FailureReason}, null on
+ * success), {@code retryable} and {@code attempt} (the engine's attempt number, from 1).
+ * {@code stderr_merged} is true where the backend cannot tell the streams apart (Kubernetes: stderr
+ * is inside stdout). {@code redacted}, present only when a secret's value was replaced with
+ * {@value Redactor#MARK}, lists the keys where that happened. Immutable and thread-safe.
  */
 public final class RunResult {
 
@@ -39,8 +40,10 @@ public final class RunResult {
     private final String outputFileContent;
     private final String outputFileEncoding;
     private final List<String> redacted;
+    private final FailureReason failureReason;
+    private final int attempt;
 
-    private RunResult(Builder b) {
+    RunResult(RunResultBuilder b) {
         this.outcome = Objects.requireNonNull(b.outcome, "outcome");
         this.error = b.error;
         this.exitCode = b.exitCode;
@@ -61,6 +64,8 @@ public final class RunResult {
         this.outputFileContent = b.outputFileContent;
         this.outputFileEncoding = b.outputFileEncoding;
         this.redacted = List.copyOf(b.redacted);
+        this.failureReason = b.failureReason;
+        this.attempt = b.attempt;
     }
 
     /**
@@ -68,8 +73,8 @@ public final class RunResult {
      *
      * @param withOutputFile whether the result carries the output_file keys (run_with_input)
      */
-    public static Builder builder(String containerId, boolean withOutputFile) {
-        return new Builder(containerId, withOutputFile);
+    public static RunResultBuilder builder(String containerId, boolean withOutputFile) {
+        return new RunResultBuilder(containerId, withOutputFile);
     }
 
     public RunOutcome outcome() {
@@ -86,6 +91,16 @@ public final class RunResult {
 
     public String error() {
         return error;
+    }
+
+    /** Why the run failed; null on success. */
+    public FailureReason failureReason() {
+        return failureReason;
+    }
+
+    /** The engine's attempt number of this run, from 1. */
+    public int attempt() {
+        return attempt;
     }
 
     public boolean timedOut() {
@@ -125,7 +140,7 @@ public final class RunResult {
         if (safe == null || safe.equals(error)) {
             return this;
         }
-        Builder b = new Builder(containerId, withOutputFile).image(imageUsed, imageDigest).durationSeconds(durationSeconds);
+        RunResultBuilder b = new RunResultBuilder(containerId, withOutputFile).image(imageUsed, imageDigest).durationSeconds(durationSeconds);
         b.outcome = outcome;
         b.error = safe;
         b.exitCode = exitCode;
@@ -140,6 +155,8 @@ public final class RunResult {
         b.oomKilled = oomKilled;
         b.outputFileContent = outputFileContent;
         b.outputFileEncoding = outputFileEncoding;
+        b.failureReason = failureReason;
+        b.attempt = attempt;
         b.redacted.addAll(redacted);
         b.redacted.add("error");
         return b.build();
@@ -168,118 +185,12 @@ public final class RunResult {
         m.put("stdout_encoding", stdoutEncoding);
         m.put("stderr_encoding", stderrEncoding);
         m.put("error", error);
+        m.put(FailureReason.RESULT_KEY, failureReason == null ? null : failureReason.wireName());
+        m.put(FailureReason.RETRYABLE_KEY, failureReason != null && failureReason.retryable());
+        m.put("attempt", attempt);
         if (!redacted.isEmpty()) {
             m.put("redacted", redacted);
         }
         return m;
-    }
-
-    /** Named steps; {@link #verdict} or {@link #cancelledBeforeStart} is required. Not thread-safe. */
-    public static final class Builder {
-        private RunOutcome outcome;
-        private String error;
-        private Long exitCode;
-        private String stdout = "";
-        private String stderr = "";
-        private String stdoutEncoding = "utf-8";
-        private String stderrEncoding = "utf-8";
-        private boolean stdoutTruncated;
-        private boolean stderrTruncated;
-        private boolean stderrMerged;
-        private double durationSeconds;
-        private final String containerId;
-        private String imageUsed;
-        private String imageDigest;
-        private boolean timedOut;
-        private boolean oomKilled;
-        private final boolean withOutputFile;
-        private String outputFileContent;
-        private String outputFileEncoding;
-        private final List<String> redacted = new ArrayList<>();
-
-        private Builder(String containerId, boolean withOutputFile) {
-            this.containerId = containerId;
-            this.withOutputFile = withOutputFile;
-        }
-
-        /** The image as requested ({@code image_used}) and the digest or id that ran ({@code image_digest}). */
-        public Builder image(String requested, String digest) {
-            this.imageUsed = requested;
-            this.imageDigest = digest;
-            return this;
-        }
-
-        /** What was captured of stdout and stderr; {@code stderrMerged} when stderr is inside stdout. */
-        public Builder output(OutputCapture capture, boolean stderrMerged) {
-            return output(capture, stderrMerged, false);
-        }
-
-        /**
-         * As {@link #output(OutputCapture, boolean)}, for a backend whose output reaches the runner
-         * through a path that may already have replaced invalid UTF-8 with U+FFFD ({@code lossyPath}:
-         * the kubelet's log files with the Docker json-file driver). Text that then contains U+FFFD
-         * is reported with encoding {@value #LOSSY} instead of being passed off as exact.
-         */
-        public Builder output(OutputCapture capture, boolean stderrMerged, boolean lossyPath) {
-            Encoded out = lossy(capture.stdout().encoded(), lossyPath);
-            Encoded err = lossy(capture.stderr().encoded(), lossyPath);
-            this.stdout = out.text();
-            this.stderr = err.text();
-            this.stdoutEncoding = out.encoding();
-            this.stderrEncoding = err.encoding();
-            this.stdoutTruncated = capture.stdout().truncated();
-            this.stderrTruncated = capture.stderr().truncated();
-            this.stderrMerged = stderrMerged;
-            if (capture.stdout().redacted()) {
-                redacted.add("stdout");
-            }
-            if (capture.stderr().redacted()) {
-                redacted.add("stderr");
-            }
-            return this;
-        }
-
-        private static Encoded lossy(Encoded e, boolean lossyPath) {
-            return lossyPath && "utf-8".equals(e.encoding()) && e.text().indexOf('\uFFFD') >= 0 ? new Encoded(e.text(), LOSSY) : e;
-        }
-
-        /** Wall time from start to exit, in seconds (millisecond precision). */
-        public Builder durationSeconds(double seconds) {
-            this.durationSeconds = seconds;
-            return this;
-        }
-
-        /** The output_file read back (content and encoding; its problem goes into the verdict). */
-        public Builder outputFile(OutputFile file) {
-            if (file != null) {
-                this.outputFileContent = file.content();
-                this.outputFileEncoding = file.encoding();
-                if (file.redacted()) {
-                    redacted.add("output_file_content");
-                }
-            }
-            return this;
-        }
-
-        /** How the run ended, with the error text the verdict gives in {@code words}. */
-        public Builder verdict(RunVerdict verdict, String error) {
-            this.outcome = verdict.outcome();
-            this.error = error;
-            this.exitCode = verdict.exitCode();
-            this.timedOut = verdict.timedOut();
-            this.oomKilled = verdict.oomKilled();
-            return this;
-        }
-
-        /** The task was cancelled before the container started: nothing ran. */
-        public Builder cancelledBeforeStart() {
-            this.outcome = RunOutcome.CANCELLED;
-            this.error = "the task was cancelled before the container started";
-            return this;
-        }
-
-        public RunResult build() {
-            return new RunResult(this);
-        }
     }
 }

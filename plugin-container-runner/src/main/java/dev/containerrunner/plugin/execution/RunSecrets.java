@@ -129,7 +129,7 @@ public final class RunSecrets implements AutoCloseable {
         }
         LogSink log = ctx.log();
         return ActionContext.of(ctx.workflowName(), ctx.runId(), ctx.taskId(),
-                (stream, line) -> log.line(stream, redactor.redact(line)), ctx.cancellation(), ctx.configuration());
+                (stream, line) -> log.line(stream, redactor.redact(line)), ctx.cancellation(), ctx.configuration(), ctx.attempt());
     }
 
     /**

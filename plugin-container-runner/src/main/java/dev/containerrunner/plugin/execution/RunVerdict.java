@@ -8,8 +8,9 @@ import java.time.Duration;
  * {@code error} text, for every backend. The few words that differ by backend are a
  * {@link Wording}, not copies of the ladder.
  *
- * <p>Precedence: cancelled, timed out, OOM-killed, unexplained SIGKILL (137), other non-zero exit
- * (or none), input_data not delivered, output read failure, output_file problem, success.
+ * <p>Precedence: cancelled, timed out, start refused by the runtime, OOM-killed, unexplained
+ * SIGKILL (137), other non-zero exit (or none), input_data not delivered, output read failure,
+ * output_file problem, success. Each rung has one {@link FailureReason} ({@link #failureReason()}).
  *
  * @param cancelled         the task was cancelled while (or before) the container ran
  * @param timedOut          the runner stopped it at the timeout
@@ -18,9 +19,17 @@ import java.time.Duration;
  * @param outputReadError   why reading stdout/stderr failed, null when it did not
  * @param outputFileProblem why output_file could not be delivered, null when it was (or was not asked for)
  * @param inputProblem      why input_data was not delivered whole, null when it was (or none was given)
+ * @param outputFileReason  the class of {@code outputFileProblem} (null: {@code output_file_unreadable})
+ * @param startProblem      why the runtime refused to start the container, null when it started
  */
 public record RunVerdict(boolean cancelled, boolean timedOut, boolean oomKilled, Long exitCode, Throwable outputReadError,
-                         String outputFileProblem, String inputProblem) {
+                         String outputFileProblem, String inputProblem, FailureReason outputFileReason, String startProblem) {
+
+    /** A verdict of a run that started, without a classed output_file problem. */
+    public RunVerdict(boolean cancelled, boolean timedOut, boolean oomKilled, Long exitCode, Throwable outputReadError,
+                      String outputFileProblem, String inputProblem) {
+        this(cancelled, timedOut, oomKilled, exitCode, outputReadError, outputFileProblem, inputProblem, null, null);
+    }
 
     /** A verdict of a run whose input_data, if any, was delivered whole. */
     public RunVerdict(boolean cancelled, boolean timedOut, boolean oomKilled, Long exitCode, Throwable outputReadError,
@@ -45,6 +54,18 @@ public record RunVerdict(boolean cancelled, boolean timedOut, boolean oomKilled,
         public static final Wording KUBERNETES = new Wording("the pod was deleted", "the kernel", "log");
     }
 
+    /** This verdict with output_file read back as {@code file} (null: not asked for, or not read). */
+    public RunVerdict withOutputFile(OutputFile file) {
+        return file == null ? this : new RunVerdict(cancelled, timedOut, oomKilled, exitCode, outputReadError, file.problem(),
+                inputProblem, file.reason(), startProblem);
+    }
+
+    /** This verdict of a container the runtime refused to start, saying why (null: it started). */
+    public RunVerdict withStartProblem(String problem) {
+        return new RunVerdict(cancelled, timedOut, oomKilled, exitCode, outputReadError, outputFileProblem, inputProblem,
+                outputFileReason, problem);
+    }
+
     /** The outcome this verdict stands for. */
     public RunOutcome outcome() {
         if (cancelled) {
@@ -52,6 +73,9 @@ public record RunVerdict(boolean cancelled, boolean timedOut, boolean oomKilled,
         }
         if (timedOut) {
             return RunOutcome.TIMED_OUT;
+        }
+        if (startProblem != null) {
+            return RunOutcome.START_FAILED;
         }
         if (oomKilled) {
             return RunOutcome.OOM_KILLED;
@@ -71,6 +95,26 @@ public record RunVerdict(boolean cancelled, boolean timedOut, boolean oomKilled,
         return outputFileProblem != null ? RunOutcome.OUTPUT_FILE_FAILED : RunOutcome.SUCCEEDED;
     }
 
+    /**
+     * The result's {@code failure_reason}: null on success, else the one reason of the outcome's
+     * rung (an output_file problem by its class: missing, too large, unreadable; input_data not
+     * delivered and a failed output read are transport failures while the container ran:
+     * {@code engine_lost}).
+     */
+    public FailureReason failureReason() {
+        return switch (outcome()) {
+            case SUCCEEDED -> null;
+            case EXIT_CODE -> FailureReason.EXIT_CODE;
+            case TIMED_OUT -> FailureReason.TIMEOUT;
+            case START_FAILED -> FailureReason.START_FAILED;
+            case OOM_KILLED -> FailureReason.OOM_KILLED;
+            case KILLED -> FailureReason.KILLED;
+            case CANCELLED -> FailureReason.CANCELLED;
+            case OUTPUT_FILE_FAILED -> outputFileReason != null ? outputFileReason : FailureReason.OUTPUT_FILE_UNREADABLE;
+            case OUTPUT_READ_FAILED, INPUT_NOT_DELIVERED -> FailureReason.ENGINE_LOST;
+        };
+    }
+
     /** The result's {@code error}: null on success, else one sentence saying what happened. */
     public String error(Wording words, Duration timeout, Duration stopGrace, MemorySize memoryLimit) {
         return switch (outcome()) {
@@ -80,6 +124,7 @@ public record RunVerdict(boolean cancelled, boolean timedOut, boolean oomKilled,
                     + " (SIGTERM, then SIGKILL after " + stopGrace.toSeconds() + " s)";
             case OOM_KILLED -> "out of memory: " + words.oomKiller() + " killed a process of the container (memory_limit "
                     + memoryLimit + ")";
+            case START_FAILED -> startProblem;
             case KILLED -> unexplainedSigkill(memoryLimit);
             case EXIT_CODE -> "the container exited with code " + exitCode;
             case OUTPUT_READ_FAILED -> "reading the container's " + words.output() + " failed: " + outputReadError.getMessage();

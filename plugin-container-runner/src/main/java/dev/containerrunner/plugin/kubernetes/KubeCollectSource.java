@@ -31,12 +31,13 @@ final class KubeCollectSource {
             try {
                 job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
             } catch (KubernetesClientException e) {
-                throw new ActionFailedException(action, PodStates.describe(e), e);
+                throw new ActionFailedException(action, PodStates.describe(e), e, PodStates.failureReason(e, false).spi());
             }
             if (job == null) {
                 throw new ActionFailedException(action, "container " + containerId + " (job " + name + " in namespace "
                         + namespace + ") does not exist (it may have been deleted after its retention window of "
-                        + config.collectRetention().toSeconds() + " s, or the run kept no directories)");
+                        + config.collectRetention().toSeconds() + " s, or the run kept no directories)", null,
+                        dev.containerrunner.spi.FailureReason.NOT_FOUND);
             }
             Map<String, String> labels = KubeLabels.merged(job.getMetadata());
             RunDirs dirs = RunDirs.fromAnnotation(labels.get(KubeLabels.COLLECTABLE_DIRS));
@@ -46,7 +47,8 @@ final class KubeCollectSource {
             if (managed && (pod == null || !dirs.collectable())) {
                 throw new ActionFailedException(action, "container " + containerId + " has nothing to collect: on Kubernetes"
                         + " collect_output reads the run's output_file directory and writable_dirs, which live in its pod"
-                        + (dirs.collectable() ? " (the pod is gone)" : " (this run had no writable_dirs)"));
+                        + (dirs.collectable() ? " (the pod is gone)" : " (this run had no writable_dirs)"), null,
+                        dev.containerrunner.spi.FailureReason.NOT_FOUND);
             }
             return new Target(labels, pod, pod == null ? null : new PodFiles(client, namespace, pod.getMetadata().getName(), dirs),
                     () -> reaper.release(containerId));

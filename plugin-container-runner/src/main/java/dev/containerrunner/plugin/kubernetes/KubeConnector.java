@@ -64,7 +64,7 @@ final class KubeConnector implements BackendSession.Connector<KubeConnector.Conn
             return e;
         }
         return new ContainerEngineException("connect", "the Kubernetes API at " + c.client().getMasterUrl() + " is not usable"
-                + " (namespace " + c.namespace() + "): " + PodStates.describe(api), api);
+                + " (namespace " + c.namespace() + "): " + PodStates.describe(api), api, PodStates.failureReason(api, false));
     }
 
     @Override

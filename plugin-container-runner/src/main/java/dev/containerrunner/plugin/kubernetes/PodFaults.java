@@ -127,6 +127,6 @@ final class PodFaults {
                     + message + plainly, null);
         }
         throw new ContainerEngineException("run", "the kubelet could not start the " + s.getName() + " container: " + message,
-                null);
+                null, FailureReason.START_FAILED);
     }
 }

@@ -3,6 +3,7 @@ package dev.containerrunner.plugin.kubernetes;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.execution.AttemptTracker;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.execution.FailureReason;
 import dev.containerrunner.plugin.execution.OutputCapture;
 import dev.containerrunner.plugin.execution.OutputFile;
 import dev.containerrunner.plugin.execution.RunOutcome;
@@ -114,10 +115,12 @@ final class PodRun {
             Optional<Secret> runSecret = runSecret(objects); // first: its init container may need the helper's credentials
             Optional<Secret> pullSecret = pullSecret(objects); // credentials read now: nothing exists yet if they fail
             boolean keep = false;
+            boolean created = false;
             RuntimeException failure = null;
             AttemptTracker.Hold hold = attempts.begin(attempt); // retention begins at the hand-back, below
             try {
                 jobs.create(objects, pullSecret, runSecret); // from here on something may exist: cleaned up below whatever happens
+                created = true;
                 PodWatch.Ending ending = watch.settle(watch.await());
                 double seconds = watch.durationSeconds(ending);
                 streams.finish(watch.pod(), ending.terminated() != null);
@@ -126,7 +129,7 @@ final class PodRun {
                         && !(config.cleanupAfterRun() && config.collectRetention().isZero());
                 return result;
             } catch (KubernetesClientException e) {
-                failure = new ContainerEngineException("kubernetes", PodStates.describe(e), e);
+                failure = new ContainerEngineException("kubernetes", PodStates.describe(e), e, PodStates.failureReason(e, created));
                 throw failure;
             } catch (RuntimeException e) {
                 failure = e;
@@ -234,18 +237,19 @@ final class PodRun {
                 outputFile = OutputFile.read(path, new PodFiles(client, namespace, watch.pod(), dirs), config.maxOutputFileBytes(),
                         ctx.cancellation(), config.collectLimits().timeout(), secrets.redactor());
             }
-            RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oom, exitCode, capture.error(),
-                    outputFile == null ? null : outputFile.problem(), streams.inputProblem().orElse(null));
+            RunVerdict verdict = new RunVerdict(ending.cancelled(), ending.timedOut(), oom, exitCode, capture.error(), null,
+                    streams.inputProblem().orElse(null)).withOutputFile(outputFile);
             if (verdict.outcome() == RunOutcome.EXIT_CODE && t != null && COULD_NOT_START.contains(t.getReason())) {
                 // the runtime refused to start it (e.g. a command that cannot exec): the program never ran, the same
                 // event as Docker's refused start, so the same rung: the action fails with the runtime's words (audit: error)
                 throw new ContainerEngineException("start container", "the kubelet could not start the container ("
                         + t.getReason() + ", exit code " + exitCode + ")" + (t.getMessage() == null ? "" : ": "
-                        + t.getMessage().strip()), null);
+                        + t.getMessage().strip()), null, FailureReason.START_FAILED);
             }
             String imageId = ending.main() == null ? null : ending.main().getImageID();
             String error = verdict.error(RunVerdict.Wording.KUBERNETES, request.timeout(), config.stopGrace(), request.memory());
             return RunResult.builder(attempt, request.reportsOutputFile())
+                    .attempt(ctx.attempt())
                     .image(request.requestedImage(), PodStates.digestOf(imageId))
                     .output(capture, true, true) // the kubelet's log path may have replaced invalid UTF-8 already
                     .durationSeconds(seconds)

@@ -1,5 +1,6 @@
 package dev.containerrunner.plugin.kubernetes;
 
+import dev.containerrunner.plugin.execution.FailureReason;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -56,6 +57,26 @@ final class PodStates {
         }
         String s = imageId.contains("://") ? imageId.substring(imageId.indexOf("://") + 3) : imageId;
         return s.contains("@") ? s.substring(s.indexOf('@') + 1) : s;
+    }
+
+    /**
+     * The failure reason of an API failure: the connection ({@code engine_lost} once the run's
+     * objects exist, else {@code engine_unreachable}) or any other answer ({@code engine_error}).
+     */
+    static FailureReason failureReason(KubernetesClientException e, boolean runExists) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return runExists ? FailureReason.ENGINE_LOST : FailureReason.ENGINE_UNREACHABLE;
+            }
+        }
+        return FailureReason.ENGINE_ERROR;
+    }
+
+    /** Whether the scheduler said it has no node for the pod (condition PodScheduled False, reason Unschedulable). */
+    static boolean unschedulable(Pod p) {
+        return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
+                        && "Unschedulable".equals(c.getReason()));
     }
 
     static String describe(KubernetesClientException e) {

@@ -1,6 +1,7 @@
 package dev.containerrunner.plugin.kubernetes;
 
 import dev.containerrunner.plugin.execution.ContainerEngineException;
+import dev.containerrunner.plugin.execution.FailureReason;
 import dev.containerrunner.plugin.execution.ImageNotAvailableException;
 import dev.containerrunner.spi.CancellationSignal;
 import dev.containerrunner.spi.LogSink;
@@ -126,15 +127,18 @@ final class PodWatch {
                 if (p.getStatus() != null && "Failed".equals(p.getStatus().getPhase()) && (main == null
                         || main.getState().getTerminated() == null)) {
                     throw new ContainerEngineException("run", "the pod failed before its container ended: "
-                            + p.getStatus().getReason() + " " + Optional.ofNullable(p.getStatus().getMessage()).orElse(""), null);
+                            + p.getStatus().getReason() + " " + Optional.ofNullable(p.getStatus().getMessage()).orElse(""), null,
+                            FailureReason.ENGINE_LOST);
                 }
             } else if (pod != null) {
-                throw new ContainerEngineException("run", "pod " + pod + " was deleted while its container ran", null);
+                throw new ContainerEngineException("run", "pod " + pod + " was deleted while its container ran", null,
+                        FailureReason.ENGINE_LOST);
             }
             if (runningSince == 0 && System.nanoTime() > startDeadline) {
                 throw new ContainerEngineException("run", "the pod did not start within start_timeout_seconds ("
                         + limits.start().toSeconds() + "): " + found.map(PodStates::pending).orElse(
-                        "the Job controller created no pod"), null);
+                        "the Job controller created no pod"), null, found.filter(PodStates::unschedulable).isPresent()
+                        ? FailureReason.UNSCHEDULABLE : FailureReason.START_TIMEOUT);
             }
             boolean cancelled = cancellation.isCancelled();
             if (cancelled || (runningSince != 0 && System.nanoTime() - runningSince > limits.run().toNanos())) {

@@ -94,4 +94,25 @@ class DockerErrorsTest {
         assertEquals("attach: the engine at " + ENDPOINT + " did not open the output stream within 30 s",
                 errors.noAnswer("attach", "did not open the output stream within 30 s").getMessage());
     }
+
+    @Test
+    void eachFailureCarriesItsReason() {
+        assertEquals(java.util.Optional.of(dev.containerrunner.plugin.execution.FailureReason.ENGINE_ERROR),
+                thrownBy(new DockerException("boom", 500)).failureReason());
+        assertEquals(java.util.Optional.of(dev.containerrunner.plugin.execution.FailureReason.ENGINE_UNREACHABLE),
+                thrownBy(new RuntimeException("wrapped", new ConnectException("Connection refused"))).failureReason());
+        assertEquals(java.util.Optional.of(dev.containerrunner.plugin.execution.FailureReason.ENGINE_LOST),
+                errors.waitFailure(new RuntimeException(new IOException("reset"))).failureReason());
+        ContainerEngineException refused = assertThrows(ContainerEngineException.class, () -> errors.call("start container",
+                dev.containerrunner.plugin.execution.FailureReason.START_FAILED, () -> {
+                    throw new DockerException("exec: \"nope\": executable file not found in $PATH", 400);
+                }));
+        assertEquals(java.util.Optional.of(dev.containerrunner.plugin.execution.FailureReason.START_FAILED), refused.failureReason());
+        ContainerEngineException unreachable = assertThrows(ContainerEngineException.class, () -> errors.call("start container",
+                dev.containerrunner.plugin.execution.FailureReason.START_FAILED, () -> {
+                    throw new RuntimeException(new ConnectException("Connection refused"));
+                }));
+        assertEquals(java.util.Optional.of(dev.containerrunner.plugin.execution.FailureReason.ENGINE_UNREACHABLE),
+                unreachable.failureReason(), "a start the engine never heard of is no refusal");
+    }
 }

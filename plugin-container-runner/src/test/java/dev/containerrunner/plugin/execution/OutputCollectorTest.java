@@ -222,12 +222,14 @@ class OutputCollectorTest {
         FakeRunFiles plain = new FakeRunFiles("/out").file("/out/a", "a");
         CollectResult seen = new OutputCollector(source(plain, ctx.runId()), RunnerConfig.defaults(), () -> null)
                 .collect("collect_output", request(List.of("/out/p")), ctx);
-        assertEquals(Map.of("path", "/out/p", "error", "/out/p does not exist in the container"), seen.files().get(0).toMap());
+        assertEquals(Map.of("path", "/out/p", "error", "/out/p does not exist in the container", "failure_reason", "not_found",
+                "retryable", false), seen.files().get(0).toMap());
         String note = " (or, under a sandbox, was made as a FIFO)";
         FakeRunFiles sandboxed = new FakeRunFiles("/out").file("/out/a", "a").absenceNote(note);
         CollectResult r = new OutputCollector(source(sandboxed, ctx.runId()), RunnerConfig.defaults(), () -> null)
                 .collect("collect_output", request(List.of("/out/p")), ctx);
-        assertEquals(Map.of("path", "/out/p", "error", "/out/p does not exist in the container" + note), r.files().get(0).toMap());
+        assertEquals(Map.of("path", "/out/p", "error", "/out/p does not exist in the container" + note, "failure_reason", "not_found",
+                "retryable", false), r.files().get(0).toMap());
         assertFalse(r.success());
         dev.containerrunner.spi.ActionFailedException strict = org.junit.jupiter.api.Assertions.assertThrows(
                 dev.containerrunner.spi.ActionFailedException.class, () -> new OutputCollector(source(sandboxed, ctx.runId()),

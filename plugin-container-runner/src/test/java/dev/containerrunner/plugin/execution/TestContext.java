@@ -13,6 +13,8 @@ public final class TestContext implements ActionContext {
 
     public final CancellationSource cancellation = new CancellationSource();
     public final List<String> lines = new CopyOnWriteArrayList<>();
+    /** The engine's attempt number this context reports (1 unless a test sets it). */
+    public volatile int attempt = 1;
     private final ActionContext delegate;
 
     public TestContext(String taskId) {
@@ -53,5 +55,10 @@ public final class TestContext implements ActionContext {
     @Override
     public Map<String, Object> configuration() {
         return delegate.configuration();
+    }
+
+    @Override
+    public int attempt() {
+        return attempt;
     }
 }

@@ -156,7 +156,10 @@ class TreeReaderTest {
         assertTrue(b.error().contains("max_inline_total_bytes (1000000)"), b.error());
         Failed big = failed(got.get("/out/big"));
         assertEquals(Reason.TOO_LARGE, big.reason());
-        assertEquals(List.of("path", "size_bytes", "error"), List.copyOf(big.toMap().keySet()));
+        assertEquals(List.of("path", "size_bytes", "error", "failure_reason", "retryable"), List.copyOf(big.toMap().keySet()));
+        assertEquals("too_large", big.toMap().get("failure_reason"));
+        assertEquals(false, big.toMap().get("retryable"));
+        assertEquals("budget_exceeded", b.toMap().get("failure_reason"));
         assertEquals(2097152L, big.toMap().get("size_bytes"), "the size of a file too large is known and reported");
         assertEquals("/out/big is 2097152 bytes, above max_inline_bytes (1048576); use upload_to_s3: true", big.error());
         assertEquals("small", text(got.get("/out/c")), "a small file after refused ones is still collected");

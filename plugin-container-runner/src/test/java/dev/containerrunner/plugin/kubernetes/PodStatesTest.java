@@ -54,4 +54,24 @@ class PodStatesTest {
         assertTrue(text.contains("Operation: [list] failed."), text);
         assertTrue(text.endsWith("(ConnectException: Connection refused)"), text);
     }
+
+    @Test
+    void anUnschedulablePodAndAnApiFailureAreClassed() {
+        Pod unschedulable = new PodBuilder().withNewMetadata().withName("p-1").endMetadata()
+                .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+                .withReason("Unschedulable").withMessage("0/1 nodes are available: 1 Insufficient cpu.").endCondition()
+                .endStatus().build();
+        assertEquals(true, PodStates.unschedulable(unschedulable));
+        Pod pulling = new PodBuilder().withNewMetadata().withName("p-2").endMetadata().withNewStatus().withPhase("Pending")
+                .addNewCondition().withType("PodScheduled").withStatus("True").endCondition().endStatus().build();
+        assertEquals(false, PodStates.unschedulable(pulling));
+        assertEquals(false, PodStates.unschedulable(new PodBuilder().withNewMetadata().withName("p-3").endMetadata().build()));
+
+        var connection = new io.fabric8.kubernetes.client.KubernetesClientException("failed",
+                new java.net.ConnectException("Connection refused"));
+        var refused = new io.fabric8.kubernetes.client.KubernetesClientException("forbidden", 403, null);
+        assertEquals(dev.containerrunner.plugin.execution.FailureReason.ENGINE_UNREACHABLE, PodStates.failureReason(connection, false));
+        assertEquals(dev.containerrunner.plugin.execution.FailureReason.ENGINE_LOST, PodStates.failureReason(connection, true));
+        assertEquals(dev.containerrunner.plugin.execution.FailureReason.ENGINE_ERROR, PodStates.failureReason(refused, true));
+    }
 }

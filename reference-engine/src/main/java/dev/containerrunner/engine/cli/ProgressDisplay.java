@@ -104,7 +104,7 @@ final class ProgressDisplay implements TaskLogListener, TaskProgressListener, Au
         if (mode == ProgressMode.PLAIN) {
             StringBuilder line = new StringBuilder("workflow: ").append(HumanText.line(outcome.taskId())).append(' ')
                     .append(outcome.status().jsonName());
-            if (outcome.status() != TaskOutcome.Status.SKIPPED) {
+            if (outcome.attempts() > 0) {
                 line.append(" in ").append(Durations.seconds(outcome.durationSeconds()));
             }
             Object exitCode = result == null ? null : result.get("exit_code");
@@ -158,7 +158,7 @@ final class ProgressDisplay implements TaskLogListener, TaskProgressListener, Au
         for (TaskOutcome t : run.tasks()) {
             Map<String, Object> result = results.get(t.taskId());
             Object exitCode = result == null ? null : result.get("exit_code");
-            boolean ran = t.status() != TaskOutcome.Status.SKIPPED;
+            boolean ran = t.attempts() > 0;
             table.row(t.taskId(), t.status().jsonName(), ran ? Durations.seconds(t.durationSeconds()) : "-",
                     exitCode instanceof Number ? exitCode : "", TextTable.fit(reason(t, result), MAX_REASON));
             switch (t.status()) {
@@ -211,9 +211,13 @@ final class ProgressDisplay implements TaskLogListener, TaskProgressListener, Au
         }
     }
 
-    /** The result's {@code failure_reason} when it has one, else why the task failed or was skipped. */
+    /**
+     * Why a skipped task was skipped; else the task's {@code failure_reason} (e.g. {@code cancelled}
+     * while waiting to retry), the result's when it has one, or why the task failed.
+     */
     private static String reason(TaskOutcome outcome, Map<String, Object> result) {
-        Object failureReason = result == null ? null : result.get("failure_reason");
+        Object failureReason = outcome.status() == TaskOutcome.Status.SKIPPED ? null : outcome.failureReason() != null
+                ? outcome.failureReason() : result == null ? null : result.get("failure_reason");
         if (failureReason != null) {
             return TextTable.oneLine(failureReason.toString());
         }

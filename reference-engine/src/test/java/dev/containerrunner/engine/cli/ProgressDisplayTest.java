@@ -80,4 +80,25 @@ class ProgressDisplayTest {
         wide.close();
         assertThrows(IllegalArgumentException.class, () -> new ProgressDisplay(err, line, ProgressMode.AUTO, 1, () -> 80));
     }
+
+    @Test
+    void aTaskSkippedForItsExitCodeShowsItsCodeAndWhyAndOneCancelledWhileWaitingToRetrySaysCancelled() {
+        TaskOutcome check = new TaskOutcome("check", "apps.p.a.run", TaskOutcome.Status.SKIPPED, 0.4,
+                "skipped: exit code 99 is listed in exit_codes.skip", 1, null, false);
+        TaskOutcome flaky = new TaskOutcome("flaky", "apps.p.a.run", TaskOutcome.Status.FAILED, 2.0,
+                "cancelled while waiting to retry, after attempt 1 failed: the container exited with code 1", 1, "cancelled", false);
+        ProgressDisplay display = new ProgressDisplay(err, line, ProgressMode.PLAIN, 2, () -> 80);
+        display.start();
+        display.finished(check, result("success", false, "exit_code", 99L, "failure_reason", "exit_code"));
+        display.finished(flaky, result("success", false, "exit_code", 1L, "failure_reason", "exit_code"));
+        display.close();
+        screen.reset();
+        display.summary(new WorkflowRun("wf", "1.0.0", "r", false, Map.of(), List.of(check, flaky)));
+        assertEquals("""
+                workflow: wf 1.0.0 failed in 00:00: 0 succeeded, 1 failed, 1 skipped of 2
+                TASK   STATUS   DURATION  EXIT CODE  REASON
+                check  skipped  0.40s     99         exit code 99 is listed in exit_codes.skip
+                flaky  failed   2.00s     1          cancelled
+                """, screen.toString(StandardCharsets.UTF_8));
+    }
 }

@@ -185,4 +185,52 @@ class WorkflowCliTest {
                     + " configured: java.lang.IllegalStateException: configure exploded"), o.json().toString());
         }
     }
+
+    @Test
+    void aRetryOrExitCodeThatMakesNoSenseIsRefusedWithExitTwoAndNothingRuns() throws IOException {
+        for (String rules : List.of("retry: {max_attempts: 11}", "retry: {initial_backoff_seconds: -1}",
+                "retry: {on: [disk_full]}", "exit_codes: {skip: [256]}")) {
+            Path wf = file("bad.yaml", """
+                    name: demo
+                    version: 1.0.0
+                    tasks:
+                      - task_id: hello
+                        function: apps.platform.testkit.echo
+                        kwargs: {value: hi}
+                        %s
+                    """.formatted(rules));
+            for (String command : List.of("validate", "run")) {
+                Outcome o = cli(command, wf.toString());
+                assertEquals(2, o.code(), rules + " " + o.stderr());
+                assertEquals("invalid", o.json().get("status"), rules);
+                String key = rules.substring(0, rules.indexOf(':')) + "." + rules.replaceAll(".*\\{(\\w+):.*", "$1");
+                assertTrue(String.valueOf(o.json().get("error")).contains(key), key + ": " + o.json().get("error"));
+                assertTrue(!o.stderr().contains("[hello] echo"), "nothing ran: " + o.stderr());
+            }
+        }
+    }
+
+    @Test
+    void tasksSayTheirAttemptsFailureReasonAndRetryable() throws IOException {
+        Path wf = file("tasks.yaml", """
+                name: demo
+                version: 1.0.0
+                tasks:
+                  - task_id: refused
+                    function: apps.platform.testkit.boom
+                    kwargs: {failure_reason: policy_denied}
+                    retry: {max_attempts: 3, initial_backoff_seconds: 0}
+                  - task_id: hello
+                    function: apps.platform.testkit.echo
+                    kwargs: {value: hi}
+                """);
+        Outcome o = cli("run", wf.toString());
+        assertEquals(1, o.code(), o.stderr());
+        Map<?, ?> refused = (Map<?, ?>) ((List<?>) o.json().get("tasks")).get(0);
+        assertEquals(List.of("failed", "policy_denied", false, 1), List.of(refused.get("status"), refused.get("failure_reason"),
+                refused.get("retryable"), refused.get("attempts")), "policy_denied is not retryable: one attempt");
+        Map<?, ?> hello = (Map<?, ?>) ((List<?>) o.json().get("tasks")).get(1);
+        assertEquals(List.of("succeeded", false, 1), List.of(hello.get("status"), hello.get("retryable"), hello.get("attempts")));
+        assertTrue(hello.containsKey("failure_reason") && hello.get("failure_reason") == null);
+    }
 }

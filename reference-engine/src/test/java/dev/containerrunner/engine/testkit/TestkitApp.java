@@ -15,8 +15,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A small app for engine tests: apps.platform.testkit.{echo,fail,boom,sleep,probe}. */
+/**
+ * A small app for engine tests: apps.platform.testkit.{echo,fail,boom,sleep,probe}. Its section of
+ * the engine configuration shapes {@code fail}: {@code fail_fields} are added to its failed result
+ * (e.g. {@code failure_reason}, {@code exit_code}) and from attempt {@code succeed_from_attempt} on
+ * it succeeds, reporting its attempt.
+ */
 public final class TestkitApp implements TaskApp {
+
+    /** Every attempt of {@code fail} and {@code boom}: one entry per call, in call order (tests filter by run id). */
+    public static final List<Attempt> ATTEMPTS = new CopyOnWriteArrayList<>();
+
+    /** One call of {@code fail} or {@code boom} and the attempt number its context said. */
+    public record Attempt(String runId, String taskId, int attempt) {
+    }
 
     /** What {@link #taskNotStarted} heard: one entry per call, in call order (tests filter by run id). */
     public static final List<NotStarted> NOT_STARTED = new CopyOnWriteArrayList<>();
@@ -74,11 +86,25 @@ public final class TestkitApp implements TaskApp {
                     return r;
                 }).build());
         registry.register(ActionDefinition.builder("fail").description("reports failure")
-                .handler((kwargs, ctx) -> Map.of("success", false, "error", "it failed on purpose")).build());
+                .handler((kwargs, ctx) -> {
+                    ATTEMPTS.add(new Attempt(ctx.runId(), ctx.taskId(), ctx.attempt()));
+                    Object from = ctx.configuration().get("succeed_from_attempt");
+                    if (from instanceof Number n && ctx.attempt() >= n.intValue()) {
+                        return Map.of("success", true, "attempt", ctx.attempt());
+                    }
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("success", false);
+                    r.put("error", "it failed on purpose");
+                    if (ctx.configuration().get("fail_fields") instanceof Map<?, ?> fields) {
+                        fields.forEach((k, v) -> r.put((String) k, v));
+                    }
+                    return r;
+                }).build());
         registry.register(ActionDefinition.builder("boom").description("throws")
                 .parameter(ParameterSpec.optional("failure_reason", ParameterType.STRING, null,
                         "when given, the exception carries it as a result field"))
                 .handler((kwargs, ctx) -> {
+                    ATTEMPTS.add(new Attempt(ctx.runId(), ctx.taskId(), ctx.attempt()));
                     if (kwargs.get("failure_reason") != null) {
                         throw new Refused((String) kwargs.get("failure_reason"));
                     }
