@@ -141,7 +141,7 @@ public interface OutputHonestyContract {
             Map<String, Object> f = byExact.get(bad);
             assertTrue(f != null, "no entry with the exact bytes of " + bad + ": " + files);
             assertFalse(f.containsKey("content"), String.valueOf(f));
-            assertTrue(String.valueOf(f.get("error")).contains("name is not valid UTF-8"), String.valueOf(f));
+            assertTrue(String.valueOf(f.get("error")).contains("has a file name that is not valid UTF-8"), String.valueOf(f));
         }
         assertNotEquals(byExact.get("/out/n/bad\u00ff\u00fe").get("path_base64"),
                 byExact.get("/out/n/bad\u00ff\u00fd").get("path_base64"));

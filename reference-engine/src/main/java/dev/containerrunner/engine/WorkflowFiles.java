@@ -66,8 +66,8 @@ public final class WorkflowFiles {
             @SuppressWarnings("unchecked")
             Map<String, Object> kw = (Map<String, Object>) kwargs;
             tasks.add(new TaskSpec(taskId, string(t, "function", where, true), kw, string(t, "result_key", where, false),
-                    stringList(t.get("depends_on"), where), TaskRules.retry(t.get("retry"), where),
-                    TaskRules.exitCodes(t.get("exit_codes"), where)));
+                    stringList(t.get("depends_on"), where), TaskRules.retry(notNull(t, "retry", where), where),
+                    TaskRules.exitCodes(notNull(t, "exit_codes", where), where)));
         }
         return new Workflow(name, version, tasks);
     }
@@ -121,5 +121,13 @@ public final class WorkflowFiles {
             return list.stream().map(String.class::cast).toList();
         }
         throw new WorkflowDefinitionException(where + ": 'depends_on' must be a list of task ids");
+    }
+
+    /** The value of an optional task field; written as null ({@code ~}) it is refused, never read as absent. */
+    private static Object notNull(Map<?, ?> task, String field, String where) {
+        if (task.containsKey(field) && task.get(field) == null) {
+            throw new WorkflowDefinitionException(where + ": '" + field + "' must not be null; leave it out for the default");
+        }
+        return task.get(field);
     }
 }

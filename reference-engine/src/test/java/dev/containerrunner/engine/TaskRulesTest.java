@@ -79,6 +79,12 @@ class TaskRulesTest {
     }
 
     @Test
+    void nullIsRefusedNeverReadAsTheDefault() {
+        assertRefused("    retry: ~\n", "\"retry\": null", "task 't': 'retry' must not be null; leave it out for the default");
+        assertRefused("    exit_codes: ~\n", "\"exit_codes\": null", "task 't': 'exit_codes' must not be null; leave it out for the default");
+    }
+
+    @Test
     void nonsenseIsRefusedNamingTheKeyAndTheAllowedValues() {
         assertRefused("    retry: {max_attempts: 11}\n", "\"retry\": {\"max_attempts\": 11}",
                 "task 't': retry.max_attempts must be an integer from 1 to 10, got 11");

@@ -145,7 +145,8 @@ public final class RunSecrets implements AutoCloseable {
             String message = t.getMessage();
             if (message != null && !message.equals(redactor.redact(message))) {
                 return new ContainerEngineException("run", redactor.redact(failure.getMessage())
-                        + " (details withheld: they held the value of a secret)", null);
+                        + " (details withheld: they held the value of a secret)", null,
+                        FailureReason.of(failure).orElse(FailureReason.ENGINE_ERROR)); // the class survives the scrub
             }
         }
         return failure;

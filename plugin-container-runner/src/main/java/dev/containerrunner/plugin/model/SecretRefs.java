@@ -24,6 +24,9 @@ public record SecretRefs(List<String> files, Map<String, String> environment) {
     public static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,63}");
     /** {@link #NAME} in words, for errors and docs. */
     public static final String NAME_RULE = "1 to 63 of a-z, 0-9 and '_'";
+    /** Variables a secret may not set: they decide how the command is found and loaded. */
+    static final java.util.Set<String> RESERVED_ENV = new java.util.TreeSet<>(java.util.Set.of("PATH", "HOME"));
+
     /** The most secrets (names in {@code secrets} and {@code secret_env} together) one run may use. */
     public static final int MAX_PER_RUN = 15;
     /** Where a run's secret files are. */
@@ -77,6 +80,10 @@ public record SecretRefs(List<String> files, Map<String, String> environment) {
             String parameter = "secret_env." + e.getKey();
             if (!ENV_NAME.matcher(e.getKey()).matches()) {
                 throw r.error(parameter, "is not a valid variable name (letters, digits, '_'; not starting with a digit)");
+            }
+            if (RESERVED_ENV.contains(e.getKey()) || e.getKey().startsWith("LD_") || e.getKey().startsWith("CONTAINER_RUNNER_")) {
+                throw r.error(parameter, "may not be set from a secret: PATH, HOME and LD_* decide how the command is found"
+                        + " and loaded, CONTAINER_RUNNER_* are the runner's (reserved: PATH, HOME, LD_*, CONTAINER_RUNNER_*)");
             }
             if (environment.containsKey(e.getKey())) {
                 throw r.error(parameter, "is also in environment: a variable comes from one of them, not both");

@@ -92,6 +92,11 @@ class RunSecretsTest {
             RuntimeException scrubbed = s.scrub(leaky);
             assertFalse(scrubbed.getMessage().contains("db-password-value"));
             assertEquals(null, scrubbed.getCause());
+            RuntimeException lost = new ContainerEngineException("attach", "stream reset after db-password-value", null,
+                    FailureReason.ENGINE_LOST);
+            assertEquals(java.util.Optional.of(FailureReason.ENGINE_LOST), FailureReason.of(s.scrub(lost)),
+                    "the scrubbed failure keeps its class (a retryable reason stays retryable)");
+            assertEquals(s.redacting(ctx).attempt(), ctx.attempt(), "the redacting context keeps the attempt number");
         }
     }
 }

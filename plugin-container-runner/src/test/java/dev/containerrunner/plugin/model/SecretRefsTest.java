@@ -56,6 +56,17 @@ class SecretRefsTest {
     }
 
     @Test
+    void variablesThatDecideHowTheCommandIsFoundOrLoadedCannotComeFromASecret() {
+        for (String name : List.of("PATH", "HOME", "LD_PRELOAD", "LD_LIBRARY_PATH", "CONTAINER_RUNNER_SECRETS")) {
+            InvalidKwargsException e = refused("secret_env", Map.of(name, "api_token"));
+            assertEquals("secret_env." + name, e.parameter());
+            assertTrue(e.getMessage().contains("reserved: PATH, HOME, LD_*, CONTAINER_RUNNER_*"), e.getMessage());
+        }
+        assertEquals(List.of("MY_PATH"), List.copyOf(parse("secret_env", Map.of("MY_PATH", "api_token")).secrets()
+                .environment().keySet()));
+    }
+
+    @Test
     void aVariableComesFromEnvironmentOrSecretEnvNotBoth() {
         InvalidKwargsException e = refused("environment", Map.of("PG", "x"), "secret_env", Map.of("PG", "db"));
         assertEquals("secret_env.PG", e.parameter());
