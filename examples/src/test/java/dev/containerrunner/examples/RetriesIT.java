@@ -80,8 +80,10 @@ class RetriesIT {
 
         Cli(String... args) throws IOException {
             Path engineJar = Path.of(System.getProperty("engine.jar", "../reference-engine/target/workflow-engine.jar"));
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                    engineJar.toString()));
+            // SIGINT back to its default first: a JVM that inherits it ignored (as every command of a shell's
+            // background job does, e.g. a CI step started with '&') installs no handler, and Ctrl-C would do nothing
+            List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT",
+                    ProcessHandle.current().info().command().orElse("java"), "-jar", engineJar.toString()));
             command.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().put("WORKFLOW_PLUGINS", pluginDir.toString());
