@@ -204,15 +204,28 @@ down() {
 }
 
 # leaks: how many runner objects (Jobs, pods, Secrets, NetworkPolicies) are in the namespace
-leaks() {
-  local total=0 n
-  for path in "apis/batch/v1/namespaces/$NAMESPACE/jobs?labelSelector=dev.containerrunner.managed-by%3Dcontainer_runner" \
-              "api/v1/namespaces/$NAMESPACE/pods?labelSelector=dev.containerrunner.attempt" \
-              "api/v1/namespaces/$NAMESPACE/secrets?labelSelector=dev.containerrunner.managed-by%3Dcontainer_runner" \
-              "apis/networking.k8s.io/v1/namespaces/$NAMESPACE/networkpolicies?labelSelector=dev.containerrunner.managed-by%3Dcontainer_runner"; do
-    n=$(api "$API/$path" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
-    total=$((total + n))
+leaks() { # the runner's objects still in the namespace once deletions in progress have settled
+  # Kubernetes deletes asynchronously: a deleted pod stays Terminating for its grace period and the
+  # garbage collector removes what a deleted Job owned (its per-run Secrets) moments later. So only
+  # what is still there after 60 s counts as left behind; each is named on stderr.
+  local total names path
+  for _ in $(seq 1 60); do
+    total=0; names=""
+    for path in "apis/batch/v1/namespaces/$NAMESPACE/jobs?labelSelector=dev.containerrunner.managed-by%3Dcontainer_runner" \
+                "api/v1/namespaces/$NAMESPACE/pods?labelSelector=dev.containerrunner.attempt" \
+                "api/v1/namespaces/$NAMESPACE/secrets?labelSelector=dev.containerrunner.managed-by%3Dcontainer_runner" \
+                "apis/networking.k8s.io/v1/namespaces/$NAMESPACE/networkpolicies?labelSelector=dev.containerrunner.managed-by%3Dcontainer_runner"; do
+      names+=$(api "$API/$path" | python3 -c 'import json,sys
+for i in json.load(sys.stdin)["items"]:
+    m = i["metadata"]
+    print(sys.argv[1], m["name"], "deleting" if m.get("deletionTimestamp") else "not deleted")' "${path%%\?*}")
+      names+=$'\n'
+    done
+    total=$(printf '%s' "$names" | grep -c . || true)
+    [ "$total" = 0 ] && break
+    sleep 1
   done
+  if [ "$total" != 0 ]; then printf '%s' "$names" | grep . >&2; fi
   echo "$total"
 }
 
