@@ -4,7 +4,10 @@
 # ratios and writes it to benchmarks/last-run.md.
 #   benchmarks/run.sh [RUNS=30] [THROUGHPUT_TASKS=200] [SECTIONS=overhead,throughput,flood,files]
 # SECTIONS may also name "kubernetes": the Kubernetes backend against a bare fabric8 Job on the
-# local cluster (scripts/ensure-k8s.sh), with the Docker backend for context.
+# local cluster (scripts/ensure-k8s.sh), with the Docker backend for context; and "podjob": per-task
+# latency of a bare Pod, a bare Job, the runner's paused-Job path and a Pod-first path against
+# run_container on Kubernetes, interleaved (RUNS repetitions each):  benchmarks/run.sh 15 0 podjob
+# (the cluster should be otherwise idle: it counts what is left in the namespace afterwards).
 # SECTIONS=validation alone needs no Docker: the engine's validation and scheduling cost for 10k and
 # 100k-task workflows (a chain and a fan-out) with a no-op app; RUNS is then the number of repeats and
 # THROUGHPUT_TASKS the largest workflow that is also run:  benchmarks/run.sh 3 100000 validation
@@ -18,7 +21,7 @@ if [ "${3:-}" = validation ]; then
 fi
 scripts/ensure-docker.sh >&2
 scripts/ensure-images.sh >&2
-case "${3:-}" in *kubernetes*) scripts/ensure-k8s.sh up >/dev/null ;; esac
+case "${3:-}" in *kubernetes*|*podjob*) scripts/ensure-k8s.sh up >/dev/null ;; esac
 mvn -B -q -Dstyle.color=never -DskipTests -DskipITs install >&2
 (cd benchmarks && mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2)
 # Testcontainers without a registry: no Ryuk sidecar (it would be pulled), talk to the local engine

@@ -83,6 +83,9 @@ public final class Bench {
         if (sections.contains("kubernetes")) {
             new KubernetesBench(b).overhead(runs);
         }
+        if (sections.contains("podjob")) {
+            new PodVsJobBench(b).run(runs);
+        }
         Files.writeString(Path.of("benchmarks/last-run.md"), b.report.toString());
     }
 
