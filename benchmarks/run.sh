@@ -26,6 +26,7 @@ mvn -B -q -Dstyle.color=never -DskipTests -DskipITs install >&2
 (cd benchmarks && mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >&2)
 # Testcontainers without a registry: no Ryuk sidecar (it would be pulled), talk to the local engine
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
-exec java -Xmx2g -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
+# this tree's own modules first: the local repository may meanwhile hold another checkout's install
+exec java -Xmx2g -cp "benchmarks/target/classes:reference-engine/target/reference-engine-0.1.0-SNAPSHOT.jar:spi/target/spi-0.1.0-SNAPSHOT.jar:$(cat benchmarks/target/classpath.txt)" \
   dev.containerrunner.benchmarks.Bench "${1:-30}" "${2:-200}" plugin-container-runner/target/plugin \
   "${3:-overhead,throughput,flood,files}"
