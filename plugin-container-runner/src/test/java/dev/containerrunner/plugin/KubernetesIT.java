@@ -9,7 +9,6 @@ import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.TestContext;
 import dev.containerrunner.spi.ActionFailedException;
 import dev.containerrunner.spi.ActionRegistry;
-import dev.containerrunner.spi.InvalidKwargsException;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
