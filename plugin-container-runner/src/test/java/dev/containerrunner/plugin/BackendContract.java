@@ -216,6 +216,19 @@ public abstract class BackendContract implements ContainerKnobsContract, OutputH
         assertTrue(java.util.Arrays.equals(in, Base64.getDecoder().decode((String) r.get("output_file_content"))));
     }
 
+    /** Issue 18: a 5 MiB binary input_file (streamed on Kubernetes, no Secret ceiling) arrives byte-exact, the user's, 0644. */
+    @Test
+    void aFiveMebibyteBinaryInputFileArrivesByteExact() throws Exception {
+        byte[] in = new byte[5 << 20];
+        new java.util.Random(18).nextBytes(in);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(in));
+        Map<String, Object> r = call("run_with_input", new TestContext("five-mib"), "image", BB, "command", List.of("sh", "-c",
+                        "sha256sum /data/in.bin; wc -c < /data/in.bin; stat -c '%a %u' /data/in.bin"),
+                "input_file", Map.of("path", "/data/in.bin", "content", Base64.getEncoder().encodeToString(in), "encoding", "base64"));
+        assertEquals(true, r.get("success"), String.valueOf(r.get("error")));
+        assertEquals(sha + "  /data/in.bin\n" + in.length + "\n644 65534\n", r.get("stdout"));
+    }
+
     @Test
     void missingOutputFileIsAClearFailure() {
         Map<String, Object> r = call("run_with_input", new TestContext("nofile"), "image", BB,

@@ -68,9 +68,9 @@ public final class KubernetesBackend implements ContainerBackend {
     }
 
     /**
-     * The input_file travels in a Secret, which holds at most {@value PodSpecs#MAX_INPUT_FILE_BYTES}
-     * bytes; a pod has no field for {@code ulimits} (the node's container runtime sets them for every
-     * pod), so they are refused.
+     * A pod has no field for {@code ulimits} (the node's container runtime sets them for every pod),
+     * so they are refused. input_file has no size limit of its own: above
+     * {@value InputStreams#SECRET_MAX_BYTES} bytes it is streamed into the pod ({@link InputStreams}).
      */
     @Override
     public void check(RunRequest request) {
@@ -78,11 +78,6 @@ public final class KubernetesBackend implements ContainerBackend {
             throw new InvalidKwargsException(request.action(), "ulimits", "are not supported with backend: kubernetes: a pod"
                     + " has no field for them (the node's container runtime sets the same limits for every pod); leave"
                     + " ulimits out, or run this task on backend: docker");
-        }
-        if (request.inputFile().isPresent() && request.inputFile().get().content().length > PodSpecs.MAX_INPUT_FILE_BYTES) {
-            throw new InvalidKwargsException(request.action(), "input_file.content",
-                    "is " + request.inputFile().get().content().length + " bytes; the Kubernetes backend passes input_file"
-                            + " through a Secret, which holds at most " + PodSpecs.MAX_INPUT_FILE_BYTES + " bytes");
         }
     }
 

@@ -78,6 +78,7 @@ final class PodFaults {
             return;
         }
         checkInit(p, PodSpecs.PREPARE, "input_file");
+        checkInit(p, InputStreams.INIT, "the streamed inputs");
         checkInit(p, SecretObjects.INIT, "the secret files");
         ContainerStatus keeper = PodStates.status(p.getStatus().getContainerStatuses(), PodSpecs.KEEPER);
         if (keeper != null) {

@@ -11,6 +11,7 @@ import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.execution.RunSecrets;
 import dev.containerrunner.plugin.execution.RunVerdict;
+import dev.containerrunner.plugin.execution.StreamedInput;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.NetworkMode;
 import dev.containerrunner.plugin.model.RunRequest;
@@ -32,8 +33,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * One run on Kubernetes, orchestrated: creates the Job (paused), its Secrets (input_file, image
- * pull, the run's secrets: {@link SecretObjects}) and NetworkPolicy and releases it ({@link JobControl}); watches the pod until the main container ended, timed out or
+ * One run on Kubernetes, orchestrated: creates the Job (paused), its Secrets (a small input_file, image
+ * pull, the run's secrets: {@link SecretObjects}) and NetworkPolicy and releases it ({@link JobControl}); streams
+ * larger inputs into its pod ({@link InputDelivery}); watches the pod until the main container ended, timed out or
  * was cancelled ({@link PodWatch}) while following its log and feeding stdin ({@link PodStreams});
  * builds the result; and deletes everything in {@code finally} unless the run is kept for
  * collect_output.
@@ -68,7 +70,18 @@ final class PodRun {
      * @throws dev.containerrunner.plugin.execution.ImageNotAvailableException when the node cannot get an image
      */
     RunResult run(RunRequest request, RunSecrets secrets, ActionContext ctx) {
-        return new Attempt(request, secrets, ctx).run();
+        return run(request, secrets, ctx, InputStreams.of(request));
+    }
+
+    /**
+     * Runs {@code request} to its end, {@code streamed} streamed into its pod before the main
+     * container starts (each inside one of the run's directories); the seam for inputs from other
+     * sources than input_file.
+     *
+     * @throws ContainerEngineException as above, and ({@code engine_error}) when an input did not land exactly
+     */
+    RunResult run(RunRequest request, RunSecrets secrets, ActionContext ctx, List<StreamedInput> streamed) {
+        return new Attempt(request, secrets, ctx, streamed).run();
     }
 
     /**
@@ -94,15 +107,18 @@ final class PodRun {
         private final PodStreams streams;
         private boolean inputSecretPending;
         private boolean runSecretPending;
+        private final List<StreamedInput> streamed;
+        private InputDelivery inputs;
 
-        Attempt(RunRequest request, RunSecrets secrets, ActionContext ctx) {
+        Attempt(RunRequest request, RunSecrets secrets, ActionContext ctx, List<StreamedInput> streamed) {
             this.request = request;
+            this.streamed = streamed;
             this.secrets = secrets;
             this.ctx = ctx;
             this.log = ctx.log();
             this.capture = new OutputCapture(config.maxOutputBytes(), log, secrets.redactor());
             this.streams = new PodStreams(client, namespace, capture, log);
-            this.inputSecretPending = request.inputFile().isPresent();
+            this.inputSecretPending = request.inputFile().filter(f -> !InputStreams.streamed(f)).isPresent();
             this.runSecretPending = !secrets.isEmpty();
             this.watch = new PodWatch(pods, jobs,
                     PodFaults.of(request, config), attempt,
@@ -112,6 +128,10 @@ final class PodRun {
 
         RunResult run() {
             PodSpecs.RunObjects objects = PodSpecs.forAttempt(request, config, ctx, attempt);
+            inputs = InputDelivery.of(streamed, objects.dirs(), log);
+            if (inputs.needed()) { // waits for the runner at most as long as the runner waits for the pod to start
+                InputStreams.mount(objects.job(), objects.dirs(), config.kubernetes(), config.kubernetes().startTimeout());
+            }
             Optional<Secret> runSecret = runSecret(objects); // first: its init container may need the helper's credentials
             Optional<Secret> pullSecret = pullSecret(objects); // credentials read now: nothing exists yet if they fail
             boolean keep = false;
@@ -207,6 +227,11 @@ final class PodRun {
                 runSecretPending = false;
                 jobs.deleteRunSecret(attempt);
             }
+        }
+
+        @Override
+        public void inputAwaited(String pod, long startDeadlineNanos) {
+            inputs.awaited(client, namespace, pod, startDeadlineNanos, ctx.cancellation()::isCancelled);
         }
 
         @Override

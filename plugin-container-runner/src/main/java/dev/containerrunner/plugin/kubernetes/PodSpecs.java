@@ -43,7 +43,8 @@ import java.util.Optional;
 /**
  * The Kubernetes objects of one run, built without I/O (unit-tested field by field): a
  * {@code batch/v1} Job created paused ({@code parallelism: 0}) so its Secret and NetworkPolicy
- * exist, owned by it, before its pod does; the hardened pod template; a Secret holding input_file;
+ * exist, owned by it, before its pod does; the hardened pod template; a Secret holding a small input_file
+ * (a larger one is streamed: {@link InputStreams});
  * a deny-all NetworkPolicy for network {@code none}; {@code shm_size} as a memory-backed emptyDir at
  * {@code /dev/shm}. Only fields Kubernetes 1.20 knows are used.
  */
@@ -57,8 +58,6 @@ final class PodSpecs {
     /** shm_size: a memory-backed emptyDir of that size mounted here. */
     static final String SHM_PATH = "/dev/shm";
     static final String SHM_VOLUME = "dev-shm";
-    /** The Secret API's limit is 1 MiB for the whole object; keep headroom for metadata. */
-    static final int MAX_INPUT_FILE_BYTES = 1_000_000;
     private static final Quantity HELPER_MEMORY = new Quantity("32Mi");
     private static final Quantity HELPER_CPU = new Quantity("50m");
     private static final Duration EXPIRY_SLACK = Duration.ofMinutes(5);
@@ -104,13 +103,13 @@ final class PodSpecs {
             mainMounts.add(mount(volume, dirs.dirs().get(i), false));
             helperMounts.add(mount(volume, dirs.helperMount(i), false));
         }
-        Optional<Secret> secret = request.inputFile().map(f -> new SecretBuilder()
+        Optional<Secret> secret = request.inputFile().filter(f -> !InputStreams.streamed(f)).map(f -> new SecretBuilder()
                 .withNewMetadata().withName(name).withLabels(meta.labels()).endMetadata()
                 .withType("Opaque")
                 .withData(Map.of(INPUT_KEY, Base64.getEncoder().encodeToString(f.content())))
                 .build());
         List<Container> initContainers = new ArrayList<>();
-        if (request.inputFile().isPresent()) {
+        if (secret.isPresent()) { // a larger input_file is streamed (InputStreams)
             volumes.add(new VolumeBuilder().withName("input-source").withNewSecret().withSecretName(name).withDefaultMode(0644)
                     .endSecret().build());
             List<VolumeMount> prepareMounts = new ArrayList<>(helperMounts);

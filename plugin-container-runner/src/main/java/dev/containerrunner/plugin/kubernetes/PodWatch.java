@@ -41,6 +41,12 @@ final class PodWatch {
 
         /** The runner sees the main container running for the first time. */
         void mainRunning(String pod);
+
+        /**
+         * The {@value InputStreams#INIT} init container of {@code pod} runs, waiting for the streamed
+         * inputs (called on every poll while it runs); {@code startDeadlineNanos} is when the start timeout passes.
+         */
+        void inputAwaited(String pod, long startDeadlineNanos);
     }
 
     /** How the wait ended: the main container's last status (null when the pod vanished or never had one). */
@@ -104,6 +110,11 @@ final class PodWatch {
                     events.podCreated(pod);
                 }
                 faults.checkHelpers(p);
+                ContainerStatus stream = p.getStatus() == null ? null
+                        : PodStates.status(p.getStatus().getInitContainerStatuses(), InputStreams.INIT);
+                if (stream != null && stream.getState().getRunning() != null) {
+                    events.inputAwaited(pod, startDeadline);
+                }
                 if (runningSince == 0) {
                     SchedulerVerdict.placementRefused(p).ifPresent(message -> {
                         throw new UnschedulableException(pod, message);
