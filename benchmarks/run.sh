@@ -4,7 +4,8 @@
 # ratios and writes it to benchmarks/last-run.md.
 #   benchmarks/run.sh [RUNS=30] [THROUGHPUT_TASKS=200] [SECTIONS=overhead,throughput,flood,files]
 # SECTIONS may also name "kubernetes": the Kubernetes backend against a bare fabric8 Job on the
-# local cluster (scripts/ensure-k8s.sh), with the Docker backend for context.
+# local cluster (scripts/ensure-k8s.sh), with the Docker backend for context; "telemetry": one-task workflows
+# with OpenTelemetry off (the API's no-op) and on (an SDK exporting spans and metrics), alternating.
 # SECTIONS=validation alone needs no Docker: the engine's validation and scheduling cost for 10k and
 # 100k-task workflows (a chain and a fan-out) with a no-op app; RUNS is then the number of repeats and
 # THROUGHPUT_TASKS the largest workflow that is also run:  benchmarks/run.sh 3 100000 validation

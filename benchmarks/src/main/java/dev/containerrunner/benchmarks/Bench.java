@@ -83,6 +83,9 @@ public final class Bench {
         if (sections.contains("kubernetes")) {
             new KubernetesBench(b).overhead(runs);
         }
+        if (sections.contains("telemetry")) {
+            new TelemetryBench(b, plugins).overhead(runs);
+        }
         Files.writeString(Path.of("benchmarks/last-run.md"), b.report.toString());
     }
 
