@@ -176,7 +176,7 @@ public final class ContainerRunnerApp implements TaskApp {
         if (t == null) {
             synchronized (this) {
                 if (telemetry == null) {
-                    telemetry = new RunnerTelemetry(openTelemetry.get());
+                    telemetry = new RunnerTelemetry(openTelemetry.get(), VERSION);
                 }
                 t = telemetry;
             }

@@ -53,10 +53,16 @@ public final class RunnerTelemetry {
 
     /** The instruments of {@code openTelemetry} (e.g. {@code GlobalOpenTelemetry.get()}, or an SDK in tests). */
     public RunnerTelemetry(OpenTelemetry openTelemetry) {
+        this(openTelemetry, null);
+    }
+
+    /** As {@link #RunnerTelemetry(OpenTelemetry)}, the instrumentation scope carrying the app's {@code version}. */
+    public RunnerTelemetry(OpenTelemetry openTelemetry, String version) {
         Objects.requireNonNull(openTelemetry);
-        String version = RunnerTelemetry.class.getPackage().getImplementationVersion();
-        Meter meter = openTelemetry.meterBuilder(SCOPE).setInstrumentationVersion(version == null ? "dev" : version).build();
-        this.tracer = openTelemetry.tracerBuilder(SCOPE).setInstrumentationVersion(version == null ? "dev" : version).build();
+        Meter meter = version == null ? openTelemetry.getMeter(SCOPE)
+                : openTelemetry.meterBuilder(SCOPE).setInstrumentationVersion(version).build();
+        this.tracer = version == null ? openTelemetry.getTracer(SCOPE)
+                : openTelemetry.tracerBuilder(SCOPE).setInstrumentationVersion(version).build();
         this.runs = meter.counterBuilder("container_runner.runs").setUnit("{run}")
                 .setDescription("Action invocations that ended, by action, backend, outcome and failure_reason").build();
         this.runDuration = seconds(meter, "container_runner.run.duration", "How long an action invocation took, end to end");
