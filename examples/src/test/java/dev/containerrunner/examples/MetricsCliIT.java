@@ -232,4 +232,29 @@ class MetricsCliIT {
             assertFalse(stderr.toLowerCase().contains("failed to export"), stderr);
         }
     }
+
+    @Test
+    void withNothingConfiguredARunSaysNothingAboutOpenTelemetry() throws Exception {
+        Path workflow = Files.writeString(dir.resolve("quiet.yaml"), """
+                name: quiet
+                version: 1.0.0
+                tasks:
+                  - task_id: quick
+                    function: apps.platform.container_runner.run_container
+                    kwargs: {image: "%s", command: [echo, quiet]}
+                    result_key: quick
+                """.formatted(TestImages.BUSYBOX));
+        Path root = Path.of(System.getProperty("examples.dir", ".")).resolve("..").toAbsolutePath().normalize();
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("bin/workflow").toString(), "run", workflow.toString(), "--config",
+                ExamplesIT.CONFIG.toString()).redirectOutput(dir.resolve("quiet.json").toFile())
+                .redirectError(dir.resolve("quiet.txt").toFile());
+        pb.environment().put("WORKFLOW_SKIP_BUILD", "1");
+        pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_"));
+        Process cli = pb.start();
+        assertTrue(cli.waitFor(120, TimeUnit.SECONDS), "the CLI did not end");
+        String stderr = Files.readString(dir.resolve("quiet.txt"));
+        assertEquals(0, cli.exitValue(), stderr);
+        assertFalse(stderr.toLowerCase().contains("opentelemetry") || stderr.toLowerCase().contains("export"),
+                "no SDK, no exporter, no word about either: " + stderr);
+    }
 }

@@ -52,9 +52,13 @@ public final class ContainerRunnerApp implements TaskApp {
         this(ContainerRunnerApp::dockerGateway);
     }
 
-    /** With another gateway (tests, other backends); telemetry through {@link GlobalOpenTelemetry}. */
+    /**
+     * With another gateway (tests, other backends); telemetry through the engine's global
+     * OpenTelemetry ({@link GlobalOpenTelemetry#getOrNoop()}: the no-op when none is set, and the
+     * global is never set or autoconfigured by the plugin).
+     */
     public ContainerRunnerApp(Function<RunnerConfig, DockerGateway> gatewayFactory) {
-        this(gatewayFactory, GlobalOpenTelemetry::get);
+        this(gatewayFactory, GlobalOpenTelemetry::getOrNoop);
     }
 
     /**

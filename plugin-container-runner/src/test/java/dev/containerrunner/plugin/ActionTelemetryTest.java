@@ -29,6 +29,7 @@ import dev.containerrunner.plugin.telemetry.ActionTrace;
 import dev.containerrunner.plugin.telemetry.RunnerTelemetry;
 import dev.containerrunner.plugin.telemetry.TestTelemetry;
 import dev.containerrunner.spi.ActionRegistry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -214,6 +215,23 @@ class ActionTelemetryTest {
                 "outcome", "succeeded")).orElseThrow().getValue());
         assertEquals("c0ffee0123456789", otel.spansByName().get("container_runner.collect_output").getAttributes()
                 .get(AttributeKey.stringKey("container.id")));
+    }
+
+    @Test
+    void theAppReadsTheEnginesGlobalWithoutSettingOrAutoconfiguringIt() {
+        GlobalOpenTelemetry.resetForTest();
+        try {
+            ContainerRunnerApp unset = new ContainerRunnerApp();
+            unset.telemetry();
+            assertFalse(GlobalOpenTelemetry.isSet(), "a library never sets the global (nor logs about autoconfiguration)");
+            GlobalOpenTelemetry.set(otel.sdk); // an engine installing its SDK later is not refused
+            ContainerRunnerApp app = new ContainerRunnerApp();
+            app.telemetry().slotWaited(1_000_000, "docker");
+            assertEquals(1, otel.metrics().get("container_runner.slot.wait.duration").getHistogramData().getPoints().iterator()
+                    .next().getCount(), "an app made after the engine installed its SDK records to it");
+        } finally {
+            GlobalOpenTelemetry.resetForTest();
+        }
     }
 
     @Test

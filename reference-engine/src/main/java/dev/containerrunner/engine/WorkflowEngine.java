@@ -139,8 +139,8 @@ public final class WorkflowEngine implements AutoCloseable {
         }
 
         /**
-         * Where the engine's spans go (default: {@link GlobalOpenTelemetry}, read by {@link #build()}:
-         * install the SDK before building, as plugins read the same global).
+         * Where the engine's spans go (default: {@link GlobalOpenTelemetry#getOrNoop()}, read by
+         * {@link #build()}: set the global before building, as plugins read the same global).
          */
         public Builder openTelemetry(OpenTelemetry otel) {
             this.openTelemetry = Objects.requireNonNull(otel);
@@ -162,7 +162,7 @@ public final class WorkflowEngine implements AutoCloseable {
                 found.addAll(PluginDiscovery.inDirectory(dir));
             }
             return new WorkflowEngine(AppCatalog.create(found, config.apps()), config.maxParallelTasks(), logListener,
-                    progressListener, backoff, new EngineTracing(openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.get()));
+                    progressListener, backoff, new EngineTracing(openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.getOrNoop()));
         }
     }
 }
