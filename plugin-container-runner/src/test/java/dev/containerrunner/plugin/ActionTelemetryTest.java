@@ -203,6 +203,25 @@ class ActionTelemetryTest {
     }
 
     @Test
+    void aPhaseABackendEndsAsFailedKeepsNoMessageOnlyTheActionsFailureIsRecorded() {
+        when(backend.run(any(), any(), any())).thenAnswer(inv -> {
+            ActionTrace trace = ActionTrace.current();
+            trace.phase("run");
+            trace.phaseFailed(new ContainerEngineException("start", "the engine quoted s3cret-value", null));
+            throw new ContainerEngineException("run", "the engine failed (details withheld)", null, FailureReason.ENGINE_ERROR);
+        });
+        assertThrows(ContainerEngineException.class, () -> runUnderEngineSpan(actions(new RunnerTelemetry(otel.sdk)),
+                Map.of("image", IMAGE)));
+        SpanData run = otel.spansByName().get("container_runner.run");
+        assertEquals(StatusCode.ERROR, run.getStatus().getStatusCode());
+        assertEquals(ContainerEngineException.class.getName(), run.getAttributes().get(AttributeKey.stringKey("error.type")));
+        assertTrue(run.getEvents().isEmpty(), "no exception event: its message is not scrubbed yet");
+        assertFalse(otel.spans.getFinishedSpanItems().toString().contains("s3cret"), "the raw message is nowhere");
+        assertEquals("run: the engine failed (details withheld)", otel.spansByName().get("container_runner.run_container")
+                .getStatus().getDescription());
+    }
+
+    @Test
     void collectOutputCountsTheBytesItDeliveredAndItsOutcome() {
         when(backend.collect(any(), any(), any())).thenReturn(CollectResult.of("c0ffee0123456789", List.of(
                 new CollectedFile.Inline("/out/a.txt", 10, Encoded.of("0123456789".getBytes())),

@@ -85,11 +85,15 @@ public final class ActionTrace implements AutoCloseable {
         phase = telemetry.tracer.spanBuilder("container_runner." + name).setParent(Context.current().with(span)).startSpan();
     }
 
-    /** Records {@code failure} on the open phase (status error) and ends it. */
+    /**
+     * Ends the open phase with status error and {@code error.type} the class of {@code failure}.
+     * Its message is not recorded here: a backend's failure may still hold a secret's value, which
+     * the action layer scrubs ({@code RunSecrets#scrub}) before the failure reaches {@link #failed}.
+     */
     public void phaseFailed(Throwable failure) {
         if (phase != null) {
-            phase.recordException(failure);
-            phase.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+            phase.setAttribute(ERROR_TYPE, failure.getClass().getName());
+            phase.setStatus(StatusCode.ERROR);
             endPhase();
         }
     }
@@ -176,18 +180,22 @@ public final class ActionTrace implements AutoCloseable {
     }
 
     /**
-     * The invocation ended by throwing {@code failure}: recorded on the span (exception event,
-     * status error), then counted like {@link #ended} with {@code outcome} ({@code denied},
+     * The invocation ended by throwing {@code failure} (as the action layer throws it: secret values
+     * scrubbed): recorded on the span and on a phase still open (exception event, status error), then counted like {@link #ended} with {@code outcome} ({@code denied},
      * {@code invalid}, {@code error}) and {@code failureReason} (may be null).
      */
     public void failed(Throwable failure, String outcome, String failureReason) {
         if (this == NONE || ended) {
             return;
         }
-        phaseFailed(failure);
+        if (phase != null) { // the phase the failure interrupted
+            phase.recordException(failure);
+            phase.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
+            endPhase();
+        }
         span.recordException(failure);
-        span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage()));
         ended(outcome, failureReason);
+        span.setStatus(StatusCode.ERROR, String.valueOf(failure.getMessage())); // the failure's words, not the reason's
         if (failureReason == null) {
             span.setAttribute(ERROR_TYPE, failure.getClass().getName());
         }
