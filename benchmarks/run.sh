@@ -7,7 +7,8 @@
 # local cluster (scripts/ensure-k8s.sh), with the Docker backend for context; and "podjob": per-task
 # latency of a bare Pod, a bare Job, the runner's paused-Job path and a Pod-first path against
 # run_container on Kubernetes, interleaved (RUNS repetitions each):  benchmarks/run.sh 15 0 podjob
-# (the cluster should be otherwise idle: it counts what is left in the namespace afterwards).
+# (the cluster should be otherwise idle: it counts what is left in the namespace afterwards);
+# "telemetry": one-task workflows with OpenTelemetry off (the API's no-op) and on (an SDK exporting spans and metrics), alternating.
 # SECTIONS=validation alone needs no Docker: the engine's validation and scheduling cost for 10k and
 # 100k-task workflows (a chain and a fan-out) with a no-op app; RUNS is then the number of repeats and
 # THROUGHPUT_TASKS the largest workflow that is also run:  benchmarks/run.sh 3 100000 validation

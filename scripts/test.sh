@@ -13,6 +13,8 @@ scripts/ensure-registry.sh up >/dev/null
 eval "$(scripts/ensure-registry.sh env)"
 # gVisor's runsc as the Docker runtime "runsc" (GvisorBehaviourIT): registered once, no engine restart
 scripts/ensure-gvisor.sh
+# Debian's Prometheus binary for MetricsCliIT (never started as a service)
+scripts/ensure-prometheus.sh >/dev/null
 # builds once per machine (cached in /var/cache/container-runner/k8s), then starts in ~20 s
 CONTAINER_RUNNER_KUBECONFIG=$(scripts/ensure-k8s.sh up)
 export CONTAINER_RUNNER_KUBECONFIG

@@ -86,6 +86,9 @@ public final class Bench {
         if (sections.contains("podjob")) {
             new PodVsJobBench(b).run(runs);
         }
+        if (sections.contains("telemetry")) {
+            new TelemetryBench(b, plugins).overhead(runs);
+        }
         Files.writeString(Path.of("benchmarks/last-run.md"), b.report.toString());
     }
 

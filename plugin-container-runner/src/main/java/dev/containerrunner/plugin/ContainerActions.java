@@ -11,6 +11,7 @@ import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.model.Ulimit;
 import dev.containerrunner.plugin.policy.ExecutionPolicy;
 import dev.containerrunner.plugin.policy.PolicyDeniedException;
+import dev.containerrunner.plugin.telemetry.RunnerTelemetry;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.ActionDefinition;
 import dev.containerrunner.spi.ActionRegistry;
@@ -33,11 +34,19 @@ final class ContainerActions {
     private final Supplier<RunnerConfig> config;
     private final Supplier<? extends ContainerBackend> backend;
     private final RunAttempts attempts;
+    private final ActionTracing tracing;
 
     ContainerActions(Supplier<RunnerConfig> config, Supplier<? extends ContainerBackend> backend, Supplier<AuditLog> audit) {
+        this(config, backend, audit, RunnerTelemetry::noop);
+    }
+
+    /** With the app's telemetry: every invocation is traced and counted ({@link ActionTracing}). */
+    ContainerActions(Supplier<RunnerConfig> config, Supplier<? extends ContainerBackend> backend, Supplier<AuditLog> audit,
+                     Supplier<RunnerTelemetry> telemetry) {
         this.config = config;
         this.backend = backend;
         this.attempts = new RunAttempts(config, backend, audit);
+        this.tracing = new ActionTracing(telemetry, () -> config.get().backend().wireName());
     }
 
     void registerAll(ActionRegistry registry) {
@@ -45,7 +54,7 @@ final class ContainerActions {
         registry.register(ActionDefinition.builder(RUN_CONTAINER)
                 .description("Run an image to completion and return its exit code, stdout and stderr")
                 .parameters(runParameters(c))
-                .handler((kwargs, ctx) -> run(RUN_CONTAINER, kwargs, ctx))
+                .handler((kwargs, ctx) -> tracing.traced(RUN_CONTAINER, trace -> run(RUN_CONTAINER, kwargs, ctx)))
                 .validator(kwargs -> validate(RUN_CONTAINER, kwargs))
                 .build());
         List<ParameterSpec> withInput = new ArrayList<>(runParameters(c));
@@ -58,7 +67,7 @@ final class ContainerActions {
         registry.register(ActionDefinition.builder(RUN_WITH_INPUT)
                 .description("Run an image with stdin data and/or an input file; read an output file back")
                 .parameters(withInput)
-                .handler((kwargs, ctx) -> run(RUN_WITH_INPUT, kwargs, ctx))
+                .handler((kwargs, ctx) -> tracing.traced(RUN_WITH_INPUT, trace -> run(RUN_WITH_INPUT, kwargs, ctx)))
                 .validator(kwargs -> validate(RUN_WITH_INPUT, kwargs))
                 .build());
         registry.register(ActionDefinition.builder(COLLECT_OUTPUT)
@@ -76,8 +85,8 @@ final class ContainerActions {
                         "fail the action when a path is missing (default: an error entry for that file)"))
                 .parameter(ParameterSpec.optional("release", ParameterType.BOOLEAN, false,
                         "remove the container and its volumes right after collecting"))
-                .handler((kwargs, ctx) -> backend.get().collect(COLLECT_OUTPUT, CollectRequest.from(COLLECT_OUTPUT, kwargs),
-                        NeutralLog.context(ctx)).toMap())
+                .handler((kwargs, ctx) -> tracing.traced(COLLECT_OUTPUT, trace -> ActionTracing.collected(trace, backend.get()
+                        .collect(COLLECT_OUTPUT, CollectRequest.from(COLLECT_OUTPUT, kwargs), NeutralLog.context(ctx))).toMap()))
                 .validator(kwargs -> new ExecutionPolicy(config.get()).check(COLLECT_OUTPUT, CollectRequest.from(COLLECT_OUTPUT,
                         kwargs)))
                 .build());

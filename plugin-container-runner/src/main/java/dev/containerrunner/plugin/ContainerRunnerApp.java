@@ -12,16 +12,20 @@ import dev.containerrunner.plugin.execution.Lazy;
 import dev.containerrunner.plugin.execution.Reaper;
 import dev.containerrunner.plugin.docker.DockerBackend;
 import dev.containerrunner.plugin.kubernetes.KubernetesBackend;
+import dev.containerrunner.plugin.telemetry.RunnerTelemetry;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.ActionRegistry;
 import dev.containerrunner.spi.InvalidConfigurationException;
 import dev.containerrunner.spi.TaskApp;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The container_runner app: {@code apps.platform.container_runner.run_container},
@@ -36,6 +40,8 @@ public final class ContainerRunnerApp implements TaskApp {
     public static final String VERSION = "1.0.0";
 
     private final Function<RunnerConfig, DockerGateway> gatewayFactory;
+    private final Supplier<OpenTelemetry> openTelemetry;
+    private volatile RunnerTelemetry telemetry;
     private volatile RunnerConfig config;
     private final Lazy<AuditLog> audit = new Lazy<>(() -> new AuditLog(config().auditLog().map(p -> new AuditFile(Path.of(p))),
             config().auditStartLines(), VERSION), AuditLog::close);
@@ -46,9 +52,22 @@ public final class ContainerRunnerApp implements TaskApp {
         this(ContainerRunnerApp::dockerGateway);
     }
 
-    /** With another gateway (tests, other backends). */
+    /**
+     * With another gateway (tests, other backends); telemetry through the engine's global
+     * OpenTelemetry ({@link GlobalOpenTelemetry#getOrNoop()}: the no-op when none is set, and the
+     * global is never set or autoconfigured by the plugin).
+     */
     public ContainerRunnerApp(Function<RunnerConfig, DockerGateway> gatewayFactory) {
+        this(gatewayFactory, GlobalOpenTelemetry::getOrNoop);
+    }
+
+    /**
+     * With another gateway and the OpenTelemetry to record to (tests; an engine that does not set
+     * the global one). {@code openTelemetry} is asked once, when the app first needs it.
+     */
+    public ContainerRunnerApp(Function<RunnerConfig, DockerGateway> gatewayFactory, Supplier<OpenTelemetry> openTelemetry) {
         this.gatewayFactory = Objects.requireNonNull(gatewayFactory);
+        this.openTelemetry = Objects.requireNonNull(openTelemetry);
     }
 
     static DockerGateway dockerGateway(RunnerConfig config) {
@@ -115,7 +134,7 @@ public final class ContainerRunnerApp implements TaskApp {
 
     @Override
     public void registerActions(ActionRegistry registry) {
-        new ContainerActions(this::config, this::backend, this::auditLog).registerAll(registry);
+        new ContainerActions(this::config, this::backend, this::auditLog, this::telemetry).registerAll(registry);
     }
 
     /**
@@ -148,7 +167,25 @@ public final class ContainerRunnerApp implements TaskApp {
 
     private ContainerBackend newBackend() {
         RunnerConfig c = config();
-        return c.backend() == Backend.KUBERNETES ? new KubernetesBackend(c) : new DockerBackend(c, gatewayFactory);
+        return c.backend() == Backend.KUBERNETES ? new KubernetesBackend(c, telemetry())
+                : new DockerBackend(c, gatewayFactory, telemetry());
+    }
+
+    /**
+     * The app's metrics and traces, made once from the engine's OpenTelemetry (asked at first use, so
+     * an engine that installs its SDK after loading the plugin but before running is still heard).
+     */
+    RunnerTelemetry telemetry() {
+        RunnerTelemetry t = telemetry;
+        if (t == null) {
+            synchronized (this) {
+                if (telemetry == null) {
+                    telemetry = new RunnerTelemetry(openTelemetry.get(), VERSION);
+                }
+                t = telemetry;
+            }
+        }
+        return t;
     }
 
     private DockerBackend dockerBackend() {

@@ -114,6 +114,7 @@ final class RunAttempts {
                     + (log.startLines() ? " (its started line, attempt_id " + record.attemptId() + ", was written)"
                     : "") + ": " + e.getMessage(), e.destination(), e);
         }
+        ActionTracing.ran(request, result);
         return result.toMap();
     }
 

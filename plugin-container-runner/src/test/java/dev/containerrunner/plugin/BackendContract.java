@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestInstance;
  * ({@code stderr_merged}) and the contract checks that flag instead of the streams.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class BackendContract implements ContainerKnobsContract, OutputHonestyContract, FailureReasonContract {
+public abstract class BackendContract implements ContainerKnobsContract, OutputHonestyContract, FailureReasonContract,
+        TelemetryContract {
 
     protected static final String BB = TestImages.BUSYBOX;
 
@@ -65,6 +66,18 @@ public abstract class BackendContract implements ContainerKnobsContract, OutputH
         ContainerRunnerApp own = new ContainerRunnerApp();
         own.configure(c);
         return own;
+    }
+
+    @Override
+    public ContainerRunnerApp tracedApp(io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        ContainerRunnerApp own = new ContainerRunnerApp(ContainerRunnerApp::dockerGateway, () -> openTelemetry);
+        own.configure(configuration());
+        return own;
+    }
+
+    @Override
+    public String backendName() {
+        return String.valueOf(configuration().getOrDefault("backend", "docker"));
     }
 
     @Override

@@ -7,6 +7,9 @@ import dev.containerrunner.spi.KwargsValidator;
 import dev.containerrunner.spi.LogSink;
 import dev.containerrunner.spi.ResultFields;
 import dev.containerrunner.spi.ResultStore;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -33,13 +36,19 @@ final class TaskAttempts {
     private final ResultStore store;
     private final TaskLogListener logListener;
     private final BackoffTimer timer;
+    private final EngineTracing tracing;
+    private final Context runContext;
 
-    TaskAttempts(Plan plan, String runId, ResultStore store, TaskLogListener logListener, BackoffTimer timer) {
+    /** @param runContext the context of the run's span: each attempt's span is its child */
+    TaskAttempts(Plan plan, String runId, ResultStore store, TaskLogListener logListener, BackoffTimer timer,
+                 EngineTracing tracing, Context runContext) {
         this.plan = plan;
         this.runId = runId;
         this.store = store;
         this.logListener = logListener;
         this.timer = timer;
+        this.tracing = tracing;
+        this.runContext = runContext;
     }
 
     /** One attempt's result and, when it failed, why (as the task's error says it). */
@@ -107,7 +116,20 @@ final class TaskAttempts {
         return result.get(FailureReason.RESULT_KEY) instanceof String s ? FailureReason.of(s).orElse(null) : null;
     }
 
+    /** One attempt in its own span ({@code workflow.task}), current on this thread while the action runs. */
     private Attempt attempt(Plan.PlannedTask t, CancellationSignal cancellation, int attempt) {
+        Span span = tracing.startAttempt(runContext, t.spec(), attempt);
+        Attempt result = null;
+        try (Scope ignored = span.makeCurrent()) {
+            result = invoke(t, cancellation, attempt);
+            return result;
+        } finally {
+            EngineTracing.endAttempt(span, result == null ? Map.of() : result.result(), result == null ? "the engine failed"
+                    : result.error());
+        }
+    }
+
+    private Attempt invoke(Plan.PlannedTask t, CancellationSignal cancellation, int attempt) {
         TaskSpec spec = t.spec();
         ActionContext ctx = ActionContext.of(plan.workflow().name(), runId, spec.taskId(),
                 (stream, line) -> logListener.line(spec.taskId(), stream, line), cancellation, t.action().configuration(), attempt);

@@ -2,6 +2,8 @@ package dev.containerrunner.engine;
 
 import dev.containerrunner.engine.plugins.InstalledApp;
 import dev.containerrunner.engine.plugins.PluginDiscovery;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,15 +32,17 @@ public final class WorkflowEngine implements AutoCloseable {
     private final TaskLogListener logListener;
     private final TaskProgressListener progressListener;
     private final BackoffTimer backoff;
+    private final EngineTracing tracing;
     private final Set<WorkflowExecution> active = ConcurrentHashMap.newKeySet();
 
     private WorkflowEngine(AppCatalog catalog, int maxParallelTasks, TaskLogListener logListener,
-                           TaskProgressListener progressListener, BackoffTimer backoff) {
+                           TaskProgressListener progressListener, BackoffTimer backoff, EngineTracing tracing) {
         this.catalog = catalog;
         this.maxParallelTasks = maxParallelTasks;
         this.logListener = logListener;
         this.progressListener = progressListener;
         this.backoff = backoff;
+        this.tracing = tracing;
     }
 
     public static Builder builder() {
@@ -61,7 +65,8 @@ public final class WorkflowEngine implements AutoCloseable {
      */
     public WorkflowRun run(Workflow workflow) {
         Plan plan = validate(workflow);
-        WorkflowExecution execution = new WorkflowExecution(plan, maxParallelTasks, logListener, progressListener, backoff);
+        WorkflowExecution execution = new WorkflowExecution(plan, maxParallelTasks, logListener, progressListener, backoff,
+                tracing);
         active.add(execution);
         try {
             return execution.run();
@@ -97,6 +102,7 @@ public final class WorkflowEngine implements AutoCloseable {
         private TaskLogListener logListener = (task, stream, line) -> { };
         private TaskProgressListener progressListener = TaskProgressListener.NONE;
         private BackoffTimer backoff = BackoffTimer.REAL;
+        private OpenTelemetry openTelemetry;
 
         /** Whether apps on the engine's own classpath are used (default true). */
         public Builder classpathDiscovery(boolean enabled) {
@@ -133,6 +139,15 @@ public final class WorkflowEngine implements AutoCloseable {
         }
 
         /**
+         * Where the engine's spans go (default: {@link GlobalOpenTelemetry#getOrNoop()}, read by
+         * {@link #build()}: set the global before building, as plugins read the same global).
+         */
+        public Builder openTelemetry(OpenTelemetry otel) {
+            this.openTelemetry = Objects.requireNonNull(otel);
+            return this;
+        }
+
+        /**
          * Finds and configures the apps.
          *
          * @throws WorkflowDefinitionException or {@link dev.containerrunner.spi.InvalidConfigurationException}
@@ -147,7 +162,7 @@ public final class WorkflowEngine implements AutoCloseable {
                 found.addAll(PluginDiscovery.inDirectory(dir));
             }
             return new WorkflowEngine(AppCatalog.create(found, config.apps()), config.maxParallelTasks(), logListener,
-                    progressListener, backoff);
+                    progressListener, backoff, new EngineTracing(openTelemetry != null ? openTelemetry : GlobalOpenTelemetry.getOrNoop()));
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.containerrunner.engine;
 
 import dev.containerrunner.spi.CancellationSource;
 import dev.containerrunner.spi.ResultStore;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -38,14 +40,18 @@ final class WorkflowExecution {
     private final Map<String, TaskOutcome> outcomes = new ConcurrentHashMap<>();
     private final Map<String, CancellationSource> running = new ConcurrentHashMap<>();
     private final TaskAttempts attempts;
+    private final EngineTracing tracing;
+    private final Span span;
     private volatile boolean cancelled;
 
     WorkflowExecution(Plan plan, int maxParallel, TaskLogListener logListener, TaskProgressListener progress,
-                      BackoffTimer backoff) {
+                      BackoffTimer backoff, EngineTracing tracing) {
         this.plan = plan;
         this.maxParallel = maxParallel;
         this.progress = progress;
-        this.attempts = new TaskAttempts(plan, runId, store, logListener, backoff);
+        this.tracing = tracing;
+        this.span = tracing.startRun(plan, runId);
+        this.attempts = new TaskAttempts(plan, runId, store, logListener, backoff, tracing, Context.current().with(span));
     }
 
     String runId() {
@@ -57,7 +63,19 @@ final class WorkflowExecution {
         running.values().forEach(CancellationSource::cancel);
     }
 
+    /** Runs the plan; the run's span ({@link EngineTracing}) ends when this returns or throws. */
     WorkflowRun run() {
+        boolean ok = false;
+        try {
+            WorkflowRun run = runTasks();
+            ok = run.succeeded();
+            return run;
+        } finally {
+            EngineTracing.endRun(span, ok);
+        }
+    }
+
+    private WorkflowRun runTasks() {
         ExecutorService pool = Executors.newFixedThreadPool(maxParallel, threads(plan.workflow().name()));
         try {
             schedule(new ExecutorCompletionService<>(pool));

@@ -18,6 +18,7 @@ import dev.containerrunner.plugin.execution.RunVerdict;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.MemorySize;
 import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.plugin.telemetry.ActionTrace;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.CancellationSignal;
 import dev.containerrunner.spi.LogSink;
@@ -89,10 +90,15 @@ public final class ContainerRunner {
 
     private RunResult run(RunRequest request, RunSecrets secrets, SecretDelivery delivery, ActionContext ctx) {
         LogSink log = ctx.log();
+        ActionTrace trace = ActionTrace.current();
         ImageInfo image;
+        long pullStart = System.nanoTime();
+        trace.phase("pull");
         try {
             image = gateway.ensureImage(request.image().canonical(), request.pullPolicy());
+            trace.endPhase();
         } catch (ImageNotAvailableException e) {
+            trace.phaseFailed(e);
             if (ctx.cancellation().isCancelled()) { // cancelled while the image was being pulled: nothing ran
                 return RunResult.builder(null, request.reportsOutputFile()).image(request.requestedImage(), null)
                         .attempt(ctx.attempt()).cancelledBeforeStart().build();
@@ -101,7 +107,9 @@ public final class ContainerRunner {
         }
         delivery.prepare(image.id());
         String digest = image.digestOf(request.image().repository());
+        trace.imageResolved(image.id(), digest);
         if (image.pulled()) {
+            trace.pulled(System.nanoTime() - pullStart);
             log.line(LogSink.Stream.SYSTEM, "pulled " + request.image().canonical() + " (" + digest + ")");
         }
         String attemptId = UUID.randomUUID().toString();
@@ -122,9 +130,11 @@ public final class ContainerRunner {
         boolean keep = false;
         AttemptTracker.Hold hold = attempts.begin(attemptId); // retention begins at the hand-back, below
         try {
+            trace.phase("create");
             volumes.create(attemptId, labels);
             delivery.createVolume(attemptId, labels);
             containerId = gateway.createContainer(spec(request, image, labels, volumes, delivery));
+            trace.container(containerId);
             volumes.seed(containerId);
             delivery.seed(containerId);
             output = gateway.attachOutput(containerId, capture);
@@ -138,6 +148,7 @@ public final class ContainerRunner {
                 return RunResult.builder(containerId, request.reportsOutputFile()).image(request.requestedImage(), digest)
                         .attempt(ctx.attempt()).cancelledBeforeStart().build();
             }
+            trace.phase("run");
             start(containerId, request);
             long started = System.nanoTime();
             log.line(LogSink.Stream.SYSTEM, "started container " + shortId(containerId) + " from " + request.requestedImage()
@@ -145,6 +156,7 @@ public final class ContainerRunner {
                     + ", timeout " + request.timeout().toSeconds() + "s)");
             Ending ending = watch.awaitEnd(containerId, request.timeout(), cancelled, log);
             double seconds = Math.round((System.nanoTime() - started) / 1e6) / 1000.0;
+            trace.phase("collect");
             if (!output.awaitEnd(DRAIN)) {
                 log.line(LogSink.Stream.SYSTEM, "output did not end within " + DRAIN.toSeconds() + " s after exit; closing it");
             }
@@ -155,9 +167,13 @@ public final class ContainerRunner {
             keep = !ending.cancelled() && !(config.cleanupAfterRun() && config.collectRetention().isZero());
             return result;
         } catch (RuntimeException e) {
+            trace.phaseFailed(e);
             failure = e;
             throw e;
         } finally {
+            trace.endPhase();
+            trace.outputBytes("stdout", capture.stdout().totalBytes());
+            trace.outputBytes("stderr", capture.stderr().totalBytes());
             try {
                 closeAll(stdin, output, cancelRegistration);
                 if (keep) {

@@ -14,6 +14,7 @@ import dev.containerrunner.plugin.execution.RunSecrets;
 import dev.containerrunner.plugin.model.CollectRequest;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.plugin.telemetry.RunnerTelemetry;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.InvalidKwargsException;
 import java.util.List;
@@ -40,6 +41,14 @@ public final class DockerBackend implements ContainerBackend {
 
     /** @param gatewayFactory makes the gateway at first use (docker-java, or a fake in tests) */
     public DockerBackend(RunnerConfig config, Function<RunnerConfig, DockerGateway> gatewayFactory) {
+        this(config, gatewayFactory, RunnerTelemetry.noop());
+    }
+
+    /**
+     * @param gatewayFactory makes the gateway at first use (docker-java, or a fake in tests)
+     * @param telemetry      hears of slot waits, active runs and the reaper's removals
+     */
+    public DockerBackend(RunnerConfig config, Function<RunnerConfig, DockerGateway> gatewayFactory, RunnerTelemetry telemetry) {
         this.config = config;
         this.session = new BackendSession<>(config, new BackendSession.Connector<>() {
             @Override
@@ -56,7 +65,7 @@ public final class DockerBackend implements ContainerBackend {
             public void disconnect(DockerGateway gateway) {
                 gateway.close();
             }
-        });
+        }, telemetry);
     }
 
     /**

@@ -3,9 +3,11 @@ package dev.containerrunner.plugin.execution;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.s3.ObjectStore;
 import dev.containerrunner.plugin.s3.S3ObjectStore;
+import dev.containerrunner.plugin.telemetry.RunnerTelemetry;
 import dev.containerrunner.spi.ActionContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -48,9 +50,19 @@ public final class BackendSession<C> implements AutoCloseable {
     private final Lazy<Connection<C>> connection;
     private final ContainerSlots slots;
     private final Lazy<ObjectStore> objectStore;
+    private final RunnerTelemetry telemetry;
+    private final String backend;
 
+    /** A session without telemetry. */
     public BackendSession(RunnerConfig config, Connector<C> connector) {
-        this.connection = new Lazy<>(() -> open(connector, config.janitorInterval()), c -> shut(connector, c));
+        this(config, connector, RunnerTelemetry.noop());
+    }
+
+    /** A session whose slot waits, active runs and reaper removals go to {@code telemetry}. */
+    public BackendSession(RunnerConfig config, Connector<C> connector, RunnerTelemetry telemetry) {
+        this.telemetry = telemetry;
+        this.backend = config.backend().wireName();
+        this.connection = new Lazy<>(() -> open(connector, config.janitorInterval(), telemetry, backend), c -> shut(connector, c));
         this.slots = new ContainerSlots(config.maxConcurrentContainers());
         this.objectStore = new Lazy<>(() -> S3ObjectStore.create(config.s3()
                 .orElseThrow(() -> new IllegalStateException("no S3 store is configured"))), ObjectStore::close);
@@ -75,9 +87,25 @@ public final class BackendSession<C> implements AutoCloseable {
         return connection.get().reaper();
     }
 
-    /** A slot of {@code max_concurrent_containers}, waited for; see {@link ContainerSlots#acquire}. */
+    /**
+     * A slot of {@code max_concurrent_containers}, waited for; see {@link ContainerSlots#acquire}.
+     * The wait is measured, and the run counts as active until the slot is closed.
+     */
     public ContainerSlots.Slot acquireSlot(ActionContext ctx) {
-        return slots.acquire(ctx);
+        long start = System.nanoTime();
+        ContainerSlots.Slot slot = slots.acquire(ctx);
+        telemetry.slotWaited(System.nanoTime() - start, backend);
+        telemetry.activeChanged(1, backend);
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                try {
+                    slot.close();
+                } finally {
+                    telemetry.activeChanged(-1, backend);
+                }
+            }
+        };
     }
 
     /** The S3 store, made on the first upload. */
@@ -100,11 +128,12 @@ public final class BackendSession<C> implements AutoCloseable {
         }
     }
 
-    private static <C> Connection<C> open(Connector<C> connector, Duration interval) {
+    private static <C> Connection<C> open(Connector<C> connector, Duration interval, RunnerTelemetry telemetry,
+                                          String backend) {
         C client = connector.connect();
         Reaper reaper;
         try {
-            reaper = new Reaper(connector.reaperStrategy(client), Clock.systemUTC());
+            reaper = new Reaper(connector.reaperStrategy(client), Clock.systemUTC(), n -> telemetry.reaperRemoved(n, backend));
             reaper.start(interval); // first contact: reaps what crashed processes left behind
         } catch (RuntimeException e) {
             throw abandon(connector, client, null, e);

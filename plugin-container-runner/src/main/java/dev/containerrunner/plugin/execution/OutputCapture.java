@@ -179,7 +179,8 @@ public final class OutputCapture implements OutputListener {
             return redaction.redacted();
         }
 
-        synchronized long totalBytes() {
+        /** Every byte the container wrote to this stream so far, kept or not (for the output metric). */
+        public synchronized long totalBytes() {
             return total;
         }
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ public final class Reaper implements AttemptTracker, AutoCloseable {
 
     private final ReaperStrategy<?> strategy;
     private final Clock clock;
+    private final LongConsumer removedListener;
     private final Set<String> retry = ConcurrentHashMap.newKeySet();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> handedBack = new ConcurrentHashMap<>();
@@ -47,8 +49,14 @@ public final class Reaper implements AttemptTracker, AutoCloseable {
     private boolean closed;
 
     public Reaper(ReaperStrategy<?> strategy, Clock clock) {
+        this(strategy, clock, n -> { });
+    }
+
+    /** @param removedListener told how many runs each sweep, run end or close removed (e.g. for a metric) */
+    public Reaper(ReaperStrategy<?> strategy, Clock clock, LongConsumer removedListener) {
         this.strategy = strategy;
         this.clock = clock;
+        this.removedListener = removedListener;
     }
 
     /**
@@ -105,15 +113,19 @@ public final class Reaper implements AttemptTracker, AutoCloseable {
      * @throws ContainerEngineException when the runs cannot be listed
      */
     public synchronized int sweep() {
+        int retried = 0;
         for (String attempt : List.copyOf(retry)) {
             try {
                 strategy.deleteAttempt(attempt);
                 retry.remove(attempt);
+                retried++;
             } catch (ContainerEngineException e) {
                 LOG.debug("attempt {} still not removable: {}", attempt, e.getMessage());
             }
         }
-        return removeDue(strategy, clock.instant());
+        int removed = removeDue(strategy, clock.instant());
+        removedListener.accept(retried + removed);
+        return removed;
     }
 
     private <R extends ReaperStrategy.Run> int removeDue(ReaperStrategy<R> s, Instant now) {
@@ -177,11 +189,13 @@ public final class Reaper implements AttemptTracker, AutoCloseable {
     }
 
     private <R extends ReaperStrategy.Run> void removeAll(ReaperStrategy<R> s, Predicate<RunLabels> which) {
+        int removed = 0;
         for (R run : s.list()) {
-            if (which.test(run.labels())) {
-                delete(s, run);
+            if (which.test(run.labels()) && delete(s, run)) {
+                removed++;
             }
         }
+        removedListener.accept(removed);
     }
 
     private <R extends ReaperStrategy.Run> boolean delete(ReaperStrategy<R> s, R run) {

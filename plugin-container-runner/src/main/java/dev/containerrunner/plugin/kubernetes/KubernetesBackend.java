@@ -3,6 +3,7 @@ package dev.containerrunner.plugin.kubernetes;
 import dev.containerrunner.plugin.config.KubernetesConfig;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.execution.BackendSession;
+import dev.containerrunner.plugin.telemetry.RunnerTelemetry;
 import dev.containerrunner.plugin.execution.CollectResult;
 import dev.containerrunner.plugin.execution.ContainerBackend;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
@@ -42,10 +43,21 @@ public final class KubernetesBackend implements ContainerBackend {
         this(config, KubernetesBackend::connect);
     }
 
+    /** As {@link #KubernetesBackend(RunnerConfig)}, recording to {@code telemetry}. */
+    public KubernetesBackend(RunnerConfig config, RunnerTelemetry telemetry) {
+        this(config, KubernetesBackend::connect, telemetry);
+    }
+
     /** @param clientFactory makes the client at first use */
     public KubernetesBackend(RunnerConfig config, Function<RunnerConfig, KubernetesClient> clientFactory) {
+        this(config, clientFactory, RunnerTelemetry.noop());
+    }
+
+    /** @param clientFactory makes the client at first use; {@code telemetry} hears of slots and the reaper */
+    public KubernetesBackend(RunnerConfig config, Function<RunnerConfig, KubernetesClient> clientFactory,
+                             RunnerTelemetry telemetry) {
         this.config = config;
-        this.session = new BackendSession<>(config, new KubeConnector(config, clientFactory));
+        this.session = new BackendSession<>(config, new KubeConnector(config, clientFactory), telemetry);
     }
 
     /** A client from {@code kubernetes.kubeconfig}, else $KUBECONFIG / ~/.kube/config / the in-cluster account. */

@@ -15,6 +15,7 @@ import dev.containerrunner.plugin.execution.StreamedInput;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.NetworkMode;
 import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.plugin.telemetry.ActionTrace;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.LogSink;
 import dev.containerrunner.plugin.registry.Credential;
@@ -138,11 +139,16 @@ final class PodRun {
             boolean created = false;
             RuntimeException failure = null;
             AttemptTracker.Hold hold = attempts.begin(attempt); // retention begins at the hand-back, below
+            ActionTrace trace = ActionTrace.current();
             try {
+                trace.phase("create");
                 jobs.create(objects, pullSecret, runSecret); // from here on something may exist: cleaned up below whatever happens
                 created = true;
+                trace.container(attempt);
+                trace.phase("run"); // the kubelet pulls the image in this phase
                 PodWatch.Ending ending = watch.settle(watch.await());
                 double seconds = watch.durationSeconds(ending);
+                trace.phase("collect");
                 streams.finish(watch.pod(), ending.terminated() != null);
                 RunResult result = result(ending, seconds, objects.dirs());
                 keep = !request.writableDirs().isEmpty() && !ending.cancelled() && !ending.timedOut() && watch.pod() != null
@@ -150,11 +156,16 @@ final class PodRun {
                 return result;
             } catch (KubernetesClientException e) {
                 failure = new ContainerEngineException("kubernetes", PodStates.describe(e), e, PodStates.failureReason(e, created));
+                trace.phaseFailed(failure);
                 throw failure;
             } catch (RuntimeException e) {
+                trace.phaseFailed(e);
                 failure = e;
                 throw e;
             } finally {
+                trace.endPhase();
+                trace.outputBytes("stdout", capture.stdout().totalBytes());
+                trace.outputBytes("stderr", capture.stderr().totalBytes());
                 try {
                     streams.close();
                     if (keep) {
@@ -272,6 +283,8 @@ final class PodRun {
                         + t.getMessage().strip()), null, FailureReason.START_FAILED);
             }
             String imageId = ending.main() == null ? null : ending.main().getImageID();
+            ActionTrace.current().imageResolved(imageId == null || imageId.isEmpty() ? null : imageId.replaceFirst("^[a-z-]+://", ""),
+                    PodStates.digestOf(imageId));
             String error = verdict.error(RunVerdict.Wording.KUBERNETES, request.timeout(), config.stopGrace(), request.memory());
             return RunResult.builder(attempt, request.reportsOutputFile())
                     .attempt(ctx.attempt())

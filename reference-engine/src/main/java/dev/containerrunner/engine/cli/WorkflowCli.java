@@ -11,6 +11,7 @@ import dev.containerrunner.engine.WorkflowRun;
 import dev.containerrunner.engine.cli.Arguments.OutputFormat;
 import dev.containerrunner.engine.cli.Arguments.ProgressMode;
 import dev.containerrunner.spi.TaskAppException;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -106,8 +107,12 @@ public final class WorkflowCli {
     }
 
     private WorkflowEngine engine(Arguments a, ProgressDisplay display) {
+        return engine(a, display, io.opentelemetry.api.OpenTelemetry.noop());
+    }
+
+    private WorkflowEngine engine(Arguments a, ProgressDisplay display, io.opentelemetry.api.OpenTelemetry otel) {
         EngineConfig config = a.config() == null ? EngineConfig.empty() : EngineConfig.load(a.config());
-        WorkflowEngine.Builder b = WorkflowEngine.builder().config(config);
+        WorkflowEngine.Builder b = WorkflowEngine.builder().config(config).openTelemetry(otel);
         a.plugins().forEach(b::pluginDirectory);
         if (display != null) {
             b.logListener(display).progressListener(display);
@@ -117,14 +122,30 @@ public final class WorkflowCli {
 
     private int run(Arguments a) {
         Workflow wf;
-        WorkflowEngine engine;
         ProgressDisplay display;
         try {
             wf = WorkflowFiles.load(a.file());
             ProgressMode mode = a.progress() != ProgressMode.AUTO ? a.progress()
                     : terminals.stderr() ? ProgressMode.TTY : ProgressMode.PLAIN;
             display = new ProgressDisplay(err, statusLine, mode, wf.tasks().size(), terminals.stderrColumns());
-            engine = engine(a, display);
+        } catch (TaskAppException e) {
+            return invalid(e);
+        }
+        EngineTelemetry telemetry;
+        try {
+            telemetry = EngineTelemetry.install(env, System.getProperties()); // before the plugins are loaded
+        } catch (ConfigurationException e) {
+            return invalid("OpenTelemetry configuration (OTEL_* variables, otel.* properties): " + e.getMessage());
+        }
+        try (telemetry) { // closed by the run itself (before its cancel hook lets the JVM end); here when it never started
+            return run(a, wf, display, telemetry);
+        }
+    }
+
+    private int run(Arguments a, Workflow wf, ProgressDisplay display, EngineTelemetry telemetry) {
+        WorkflowEngine engine;
+        try {
+            engine = engine(a, display, telemetry.openTelemetry());
         } catch (TaskAppException e) {
             return invalid(e);
         }
@@ -145,8 +166,12 @@ public final class WorkflowCli {
         } catch (TaskAppException e) {
             return invalid(e); // after the display's close: the status line is gone
         } finally {
-            finished.countDown();
-            removeHook(hook);
+            try {
+                telemetry.close(); // spans ended and apps closed: everything is exported before the hook lets the JVM end
+            } finally {
+                finished.countDown();
+                removeHook(hook);
+            }
         }
     }
 

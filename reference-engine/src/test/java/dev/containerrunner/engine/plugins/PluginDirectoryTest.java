@@ -9,6 +9,7 @@ import dev.containerrunner.engine.WorkflowBuilder;
 import dev.containerrunner.engine.WorkflowDefinitionException;
 import dev.containerrunner.engine.WorkflowEngine;
 import dev.containerrunner.engine.WorkflowRun;
+import dev.containerrunner.engine.testkit.SpanApp;
 import dev.containerrunner.engine.testkit.TestkitApp;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,6 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +67,37 @@ class PluginDirectoryTest {
             assertEquals("plugin:testkit.jar", run.result("spi").get("loader"));
             assertEquals("plugin:testkit.jar", run.result("spi").get("context_loader"),
                     "actions run with the app's loader as context loader (ServiceLoader users inside plugins need it)");
+        }
+    }
+
+    @Test
+    void theOpenTelemetryApiIsSharedSoAPluginSeesTheEnginesSpan() throws IOException {
+        writePluginJar(dir.resolve("testkit.jar"));
+        SpanApp.writeJar(dir.resolve("spans.jar"));
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        try (OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build();
+             WorkflowEngine engine = WorkflowEngine.builder().classpathDiscovery(false).pluginDirectory(dir).openTelemetry(sdk)
+                     .build()) {
+            WorkflowRun run = engine.run(new WorkflowBuilder("otel", "1")
+                    .task("span", "apps.platform.spans.current", Map.of(), "span")
+                    .task("api", "apps.platform.testkit.probe", Map.of("class_name", "io.opentelemetry.api.GlobalOpenTelemetry"),
+                            "api")
+                    .task("context", "apps.platform.testkit.probe", Map.of("class_name", "io.opentelemetry.context.Context"),
+                            "context")
+                    .task("sdk", "apps.platform.testkit.probe", Map.of("class_name", "io.opentelemetry.sdk.OpenTelemetrySdk"),
+                            "sdk")
+                    .build());
+            assertEquals(true, run.result("api").get("visible"));
+            assertEquals(true, run.result("context").get("visible"));
+            assertEquals(false, run.result("sdk").get("visible"), "only the API is shared, never the SDK");
+            assertEquals(String.valueOf(io.opentelemetry.api.trace.Span.class.getClassLoader()),
+                    run.result("span").get("api_loader"), "the plugin uses the engine's copy of the API");
+            SpanData task = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("workflow.task")
+                    && "span".equals(s.getAttributes().get(AttributeKey.stringKey("workflow.task.id")))).findFirst().orElseThrow();
+            assertEquals(task.getSpanId(), run.result("span").get("span_id"),
+                    "the plugin's current span is the engine's task attempt: its own spans become children");
+            assertEquals(task.getTraceId(), run.result("span").get("trace_id"));
         }
     }
 
