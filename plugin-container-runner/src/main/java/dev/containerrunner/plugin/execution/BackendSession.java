@@ -1,6 +1,7 @@
 package dev.containerrunner.plugin.execution;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.s3.ObjectSource;
 import dev.containerrunner.plugin.s3.ObjectStore;
 import dev.containerrunner.plugin.s3.S3ObjectStore;
 import dev.containerrunner.spi.ActionContext;
@@ -47,13 +48,13 @@ public final class BackendSession<C> implements AutoCloseable {
 
     private final Lazy<Connection<C>> connection;
     private final ContainerSlots slots;
-    private final Lazy<ObjectStore> objectStore;
+    private final Lazy<S3ObjectStore> objectStore;
 
     public BackendSession(RunnerConfig config, Connector<C> connector) {
         this.connection = new Lazy<>(() -> open(connector, config.janitorInterval()), c -> shut(connector, c));
         this.slots = new ContainerSlots(config.maxConcurrentContainers());
         this.objectStore = new Lazy<>(() -> S3ObjectStore.create(config.s3()
-                .orElseThrow(() -> new IllegalStateException("no S3 store is configured"))), ObjectStore::close);
+                .orElseThrow(() -> new IllegalStateException("no S3 store is configured"))), S3ObjectStore::close);
     }
 
     /**
@@ -82,7 +83,12 @@ public final class BackendSession<C> implements AutoCloseable {
 
     /** The S3 store, made on the first upload. */
     public Supplier<ObjectStore> objectStore() {
-        return objectStore;
+        return objectStore::get;
+    }
+
+    /** Where {@code inputs} are read from: the same S3 store, made on first use. */
+    public Supplier<ObjectSource> objectSource() {
+        return objectStore::get;
     }
 
     /** Removes the kept runs of the finished workflow run {@code runId}; nothing when never connected. */

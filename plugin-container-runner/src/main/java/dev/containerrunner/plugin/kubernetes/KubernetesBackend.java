@@ -79,6 +79,9 @@ public final class KubernetesBackend implements ContainerBackend {
                     + " has no field for them (the node's container runtime sets the same limits for every pod); leave"
                     + " ulimits out, or run this task on backend: docker");
         }
+        if (!request.inputs().isEmpty()) {
+            throw new InvalidKwargsException(request.action(), "inputs", "is not supported on the kubernetes backend yet");
+        }
         if (request.inputFile().isPresent() && request.inputFile().get().content().length > PodSpecs.MAX_INPUT_FILE_BYTES) {
             throw new InvalidKwargsException(request.action(), "input_file.content",
                     "is " + request.inputFile().get().content().length + " bytes; the Kubernetes backend passes input_file"
