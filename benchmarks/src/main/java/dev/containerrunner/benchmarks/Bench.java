@@ -83,6 +83,9 @@ public final class Bench {
         if (sections.contains("kubernetes")) {
             new KubernetesBench(b).overhead(runs);
         }
+        if (sections.contains("inputs")) {
+            new S3InputsBench(b).run(List.of(100L << 20, 1L << 30));
+        }
         Files.writeString(Path.of("benchmarks/last-run.md"), b.report.toString());
     }
 
