@@ -123,7 +123,7 @@ public final class ContainerRunner {
             labels.put(Labels.SECRETS, secrets.labelValue());
         }
         RunVolumes volumes = new RunVolumes(gateway, config, request);
-        DockerInputs inputDelivery = new DockerInputs(gateway, inputs, request);
+        DockerInputs inputDelivery = new DockerInputs(gateway, inputs, request, ctx.cancellation());
         String containerId = null;
         OutputCapture capture = new OutputCapture(config.maxOutputBytes(), log, secrets.redactor());
         Attachment output = null;

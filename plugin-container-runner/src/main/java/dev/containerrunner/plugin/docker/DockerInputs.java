@@ -1,11 +1,16 @@
 package dev.containerrunner.plugin.docker;
 
 import dev.containerrunner.plugin.execution.DeliveredInput;
+import dev.containerrunner.plugin.execution.FailureReason;
+import dev.containerrunner.plugin.execution.InputFailedException;
 import dev.containerrunner.plugin.execution.InputObject;
 import dev.containerrunner.plugin.execution.InputSource;
 import dev.containerrunner.plugin.execution.TarStream;
 import dev.containerrunner.plugin.execution.VerifiedInput;
 import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.spi.CancellationSignal;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -31,13 +36,16 @@ final class DockerInputs {
     private final DockerGateway gateway;
     private final InputSource source;
     private final RunRequest request;
+    private final CancellationSignal cancellation;
     private List<InputObject> objects = List.of();
     private final List<DeliveredInput> delivered = new ArrayList<>();
 
-    DockerInputs(DockerGateway gateway, InputSource source, RunRequest request) {
+    /** The inputs of {@code request}; a {@code cancellation} stops a delivery in flight (failure reason {@code cancelled}). */
+    DockerInputs(DockerGateway gateway, InputSource source, RunRequest request, CancellationSignal cancellation) {
         this.gateway = gateway;
         this.source = source;
         this.request = request;
+        this.cancellation = cancellation;
     }
 
     /**
@@ -98,7 +106,16 @@ final class DockerInputs {
             items.add(new TarStream.Item(rel, 0644, o.size(), () -> {
                 VerifiedInput in = source.open(o);
                 opened.add(in);
-                return in;
+                return new FilterInputStream(in) {
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        if (cancellation.isCancelled()) {
+                            throw new InputFailedException(o.url().toString(), "the task was cancelled while it was streamed in;"
+                                    + " nothing ran", null, FailureReason.CANCELLED);
+                        }
+                        return super.read(b, off, len);
+                    }
+                };
             }));
         }
         return items;
