@@ -5,6 +5,8 @@
 #   benchmarks/run.sh [RUNS=30] [THROUGHPUT_TASKS=200] [SECTIONS=overhead,throughput,flood,files]
 # SECTIONS may also name "kubernetes": the Kubernetes backend against a bare fabric8 Job on the
 # local cluster (scripts/ensure-k8s.sh), with the Docker backend for context.
+# SECTIONS may also name "inputs": 100 MiB and 1 GiB through inputs + collect_output (upload_to_s3) against
+# an SDK GET + docker cp in/out + SDK PUT of the same bytes, both on an S3Proxy started in the JVM.
 # SECTIONS=validation alone needs no Docker: the engine's validation and scheduling cost for 10k and
 # 100k-task workflows (a chain and a fan-out) with a no-op app; RUNS is then the number of repeats and
 # THROUGHPUT_TASKS the largest workflow that is also run:  benchmarks/run.sh 3 100000 validation
