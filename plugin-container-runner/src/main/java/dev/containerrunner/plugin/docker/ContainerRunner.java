@@ -33,9 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one {@link RunRequest} through a {@link DockerGateway}, in order: the image, the per-run
- * volumes ({@link RunVolumes}), a hardened container (wrapped in the secrets shim when the run has
- * secrets: {@link SecretDelivery}), attach before start, stdin, the wait to the
+ * Runs one {@link RunRequest} through a {@link DockerGateway}, in order: the image, the {@code inputs}
+ * looked up ({@link DockerInputs}), the per-run volumes ({@link RunVolumes}), a hardened container
+ * (wrapped in the secrets shim when the run has secrets: {@link SecretDelivery}), the inputs streamed
+ * into it and verified before it may start, attach before start, stdin, the wait to the
  * end ({@link ContainerWatch}: timeout, cancellation, OOM), output_file read-back, and removal of
  * everything it created in {@code finally} unless it is kept for collect_output.
  *
