@@ -65,6 +65,35 @@ class HandoffCliIT {
         }
     }
 
+    @Test
+    void aKeyOutsideTheInputPrefixesIsRefusedAtValidationWithExitTwo(@TempDir Path dir) throws Exception {
+        Path pluginDir = Files.createDirectory(dir.resolve("plugins"));
+        Path built = Path.of(System.getProperty("plugin.dir", "../plugin-container-runner/target/plugin"));
+        try (Stream<Path> jars = Files.list(built)) {
+            Path jar = jars.filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow();
+            Files.copy(jar, pluginDir.resolve(jar.getFileName()));
+        }
+        Path config = dir.resolve("config-s3.yaml");
+        Files.writeString(config, Files.readString(EXAMPLES.resolve("container-runner.yaml")) + "    s3:\n      bucket: media\n"
+                + "      endpoint: http://127.0.0.1:9\n      path_style: true\n      input_prefixes: [\"s3://media/artifacts/\"]\n");
+        Path wf = dir.resolve("outside.yaml");
+        Files.writeString(wf, "name: outside\ntasks:\n  - task_id: first\n    function: apps.platform.container_runner.run_container\n"
+                + "    kwargs: {image: container-runner-test/busybox:1.35-debian, command: [true]}\n"
+                + "  - task_id: read\n    function: apps.platform.container_runner.run_container\n    depends_on: [first]\n"
+                + "    kwargs:\n      image: container-runner-test/busybox:1.35-debian\n"
+                + "      inputs: [{s3_url: \"s3://media/artifacts-old/x.bin\", path: /in/x.bin}]\n      command: [true]\n");
+        ProcessBuilder pb = new ProcessBuilder(cli(pluginDir, "run", wf.toString(), "--config", config.toString()))
+                .redirectError(dir.resolve("err").toFile());
+        pb.environment().put("WORKFLOW_PLUGINS", pluginDir.toString());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, p.waitFor(), out);
+        assertTrue(out.contains("parameter 'inputs[0].s3_url' (s3://media/artifacts-old/x.bin) is not under any of"
+                + " s3.input_prefixes [s3://media/artifacts/]"), out);
+        assertTrue(out.contains("\"invalid\"") && !out.contains("\"container_id\""), "nothing ran, not even the first task: " + out);
+    }
+
     private static List<String> cli(Path pluginDir, String... args) {
         Path engineJar = Path.of(System.getProperty("engine.jar", "../reference-engine/target/workflow-engine.jar"));
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
