@@ -78,10 +78,10 @@ class HandoffCliIT {
                 + "      endpoint: http://127.0.0.1:9\n      path_style: true\n      input_prefixes: [\"s3://media/artifacts/\"]\n");
         Path wf = dir.resolve("outside.yaml");
         Files.writeString(wf, "name: outside\ntasks:\n  - task_id: first\n    function: apps.platform.container_runner.run_container\n"
-                + "    kwargs: {image: container-runner-test/busybox:1.35-debian, command: [true]}\n"
+                + "    kwargs: {image: container-runner-test/busybox:1.35-debian, command: [\"true\"]}\n"
                 + "  - task_id: read\n    function: apps.platform.container_runner.run_container\n    depends_on: [first]\n"
                 + "    kwargs:\n      image: container-runner-test/busybox:1.35-debian\n"
-                + "      inputs: [{s3_url: \"s3://media/artifacts-old/x.bin\", path: /in/x.bin}]\n      command: [true]\n");
+                + "      inputs: [{s3_url: \"s3://media/artifacts-old/x.bin\", path: /in/x.bin}]\n      command: [\"true\"]\n");
         ProcessBuilder pb = new ProcessBuilder(cli(pluginDir, "run", wf.toString(), "--config", config.toString()))
                 .redirectError(dir.resolve("err").toFile());
         pb.environment().put("WORKFLOW_PLUGINS", pluginDir.toString());
