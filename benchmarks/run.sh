@@ -9,6 +9,8 @@
 # run_container on Kubernetes, interleaved (RUNS repetitions each):  benchmarks/run.sh 15 0 podjob
 # (the cluster should be otherwise idle: it counts what is left in the namespace afterwards);
 # "telemetry": one-task workflows with OpenTelemetry off (the API's no-op) and on (an SDK exporting spans and metrics), alternating.
+# SECTIONS may also name "inputs": 100 MiB and 1 GiB through inputs + collect_output (upload_to_s3) against
+# an SDK GET + docker cp in/out + SDK PUT of the same bytes, both on an S3Proxy started in the JVM.
 # SECTIONS=validation alone needs no Docker: the engine's validation and scheduling cost for 10k and
 # 100k-task workflows (a chain and a fan-out) with a no-op app; RUNS is then the number of repeats and
 # THROUGHPUT_TASKS the largest workflow that is also run:  benchmarks/run.sh 3 100000 validation

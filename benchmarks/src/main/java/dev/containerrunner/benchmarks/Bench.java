@@ -89,6 +89,9 @@ public final class Bench {
         if (sections.contains("telemetry")) {
             new TelemetryBench(b, plugins).overhead(runs);
         }
+        if (sections.contains("inputs")) {
+            new S3InputsBench(b).run(List.of(100L << 20, 1L << 30));
+        }
         Files.writeString(Path.of("benchmarks/last-run.md"), b.report.toString());
     }
 

@@ -129,7 +129,10 @@ final class ContainerActions {
                         "names of configured secrets, each a file /run/secrets/NAME (mode 0400, the user's, on a tmpfs);"
                                 + " values printed are redacted"),
                 ParameterSpec.optional("secret_env", ParameterType.MAP, null,
-                        "environment variable to configured secret name, e.g. {PGPASSWORD: db_password}"));
+                        "environment variable to configured secret name, e.g. {PGPASSWORD: db_password}"),
+                ParameterSpec.optional("inputs", ParameterType.LIST, null,
+                        "[{s3_url, path, sha256}]: S3 objects (or a prefix s3://bucket/dir/ into a directory) streamed in"
+                                + " before start, only under s3.input_prefixes; sha256 checked (64 lowercase hex)"));
     }
 
     private void validate(String action, Map<String, Object> kwargs) {

@@ -93,7 +93,15 @@ public enum FailureReason {
     /** Storing the file in the object store (S3) failed. */
     UPLOAD_FAILED(true),
     /** A binary file holding a secret's value: never returned (text files are redacted instead). */
-    CONTAINS_SECRET(false);
+    CONTAINS_SECRET(false),
+
+    // ---- inputs streamed from S3 into a run, before it starts ----
+    /** An input object (or every object under an input prefix) does not exist. */
+    INPUT_NOT_FOUND(false),
+    /** An input object's bytes do not have the SHA-256 the request gave. */
+    INPUT_CHECKSUM_MISMATCH(false),
+    /** An input could not be read: S3 unreachable or failing, or its stream ended short. */
+    INPUT_FAILED(true);
 
     /** The result key a reason goes under. */
     public static final String RESULT_KEY = "failure_reason";

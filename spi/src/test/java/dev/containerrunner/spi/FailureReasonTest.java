@@ -33,7 +33,8 @@ class FailureReasonTest {
     @Test
     void onlyTransientConditionsAreRetryable() {
         assertEquals(EnumSet.of(FailureReason.REGISTRY_UNREACHABLE, FailureReason.PULL_TIMEOUT, FailureReason.ENGINE_UNREACHABLE,
-                FailureReason.ENGINE_LOST, FailureReason.UNSCHEDULABLE, FailureReason.START_TIMEOUT, FailureReason.UPLOAD_FAILED),
+                FailureReason.ENGINE_LOST, FailureReason.UNSCHEDULABLE, FailureReason.START_TIMEOUT, FailureReason.UPLOAD_FAILED,
+                FailureReason.INPUT_FAILED),
                 FailureReason.retryableReasons());
     }
 

@@ -100,6 +100,16 @@ public final class AuditRecord {
         fields.put("profile", request.profile().orElse(null));
         fields.put("secret_names", request.secrets().names());
         fields.put("secret_env_names", List.copyOf(request.secrets().environment().keySet()));
+        if (!request.inputs().isEmpty()) { // as requested; the final line lists what was delivered (size, sha256)
+            fields.put("inputs", request.inputs().stream().map(in -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("s3_url", in.url().toString());
+                m.put("path", in.path().value());
+                m.put("size_bytes", null);
+                m.put("sha256", in.sha256().orElse(null));
+                return m;
+            }).toList());
+        }
         return this;
     }
 
@@ -121,6 +131,9 @@ public final class AuditRecord {
         fields.put("container_id", result.containerId());
         fields.put("exit_code", result.exitCode());
         fields.put("duration_seconds", result.durationSeconds());
+        if (!result.inputs().isEmpty()) {
+            fields.put("inputs", result.inputs().stream().map(dev.containerrunner.plugin.execution.DeliveredInput::toMap).toList());
+        }
         return outcome(outcome, result.error(), result.failureReason());
     }
 

@@ -9,6 +9,7 @@ import dev.containerrunner.plugin.docker.DockerGateway.ImageInfo;
 import dev.containerrunner.plugin.execution.AttemptTracker;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.ImageNotAvailableException;
+import dev.containerrunner.plugin.execution.InputSource;
 import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.OutputCapture;
 import dev.containerrunner.plugin.execution.OutputFile;
@@ -33,9 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one {@link RunRequest} through a {@link DockerGateway}, in order: the image, the per-run
- * volumes ({@link RunVolumes}), a hardened container (wrapped in the secrets shim when the run has
- * secrets: {@link SecretDelivery}), attach before start, stdin, the wait to the
+ * Runs one {@link RunRequest} through a {@link DockerGateway}, in order: the image, the {@code inputs}
+ * looked up ({@link DockerInputs}), the per-run volumes ({@link RunVolumes}), a hardened container
+ * (wrapped in the secrets shim when the run has secrets: {@link SecretDelivery}), the inputs streamed
+ * into it and verified before it may start, attach before start, stdin, the wait to the
  * end ({@link ContainerWatch}: timeout, cancellation, OOM), output_file read-back, and removal of
  * everything it created in {@code finally} unless it is kept for collect_output.
  *
@@ -52,6 +54,7 @@ public final class ContainerRunner {
     private final RunnerConfig config;
     private final AttemptTracker attempts;
     private final ContainerWatch watch;
+    private final InputSource inputs;
 
     /** A runner whose failed removals are left to the janitor's next sweep. */
     public ContainerRunner(DockerGateway gateway, RunnerConfig config) {
@@ -60,10 +63,18 @@ public final class ContainerRunner {
 
     /** {@code attempts} learns of each attempt in flight and of removals that failed (for the reaper). */
     public ContainerRunner(DockerGateway gateway, RunnerConfig config, AttemptTracker attempts) {
+        this(gateway, config, attempts, new InputSource(() -> {
+            throw new IllegalStateException("no S3 store is configured");
+        }));
+    }
+
+    /** As above, reading {@code inputs} from {@code inputs}. */
+    public ContainerRunner(DockerGateway gateway, RunnerConfig config, AttemptTracker attempts, InputSource inputs) {
         this.gateway = gateway;
         this.config = config;
         this.attempts = attempts;
         this.watch = new ContainerWatch(gateway, config.stopGrace());
+        this.inputs = inputs;
     }
 
     /**
@@ -121,6 +132,7 @@ public final class ContainerRunner {
             labels.put(Labels.SECRETS, secrets.labelValue());
         }
         RunVolumes volumes = new RunVolumes(gateway, config, request);
+        DockerInputs inputDelivery = new DockerInputs(gateway, inputs, request, ctx.cancellation());
         String containerId = null;
         OutputCapture capture = new OutputCapture(config.maxOutputBytes(), log, secrets.redactor());
         Attachment output = null;
@@ -130,12 +142,14 @@ public final class ContainerRunner {
         boolean keep = false;
         AttemptTracker.Hold hold = attempts.begin(attemptId); // retention begins at the hand-back, below
         try {
+            inputDelivery.resolve(); // before anything is created: a missing object leaves nothing behind
             trace.phase("create");
             volumes.create(attemptId, labels);
             delivery.createVolume(attemptId, labels);
             containerId = gateway.createContainer(spec(request, image, labels, volumes, delivery));
             trace.container(containerId);
             volumes.seed(containerId);
+            inputDelivery.deliver(containerId); // every object verified before the container may start
             delivery.seed(containerId);
             output = gateway.attachOutput(containerId, capture);
             Optional<byte[]> in = delivery.stdin();
@@ -163,7 +177,7 @@ public final class ContainerRunner {
             ContainerState state = watch.settledState(containerId, ending);
             Long exitCode = state.exitCode() != null ? state.exitCode() : ending.exitCode();
             RunResult result = result(request, containerId, digest, capture, exitCode, seconds, ending, state.oomKilled(),
-                    secrets, ctx.attempt());
+                    secrets, ctx.attempt(), inputDelivery);
             keep = !ending.cancelled() && !(config.cleanupAfterRun() && config.collectRetention().isZero());
             return result;
         } catch (RuntimeException e) {
@@ -223,7 +237,7 @@ public final class ContainerRunner {
 
     private RunResult result(RunRequest request, String containerId, String digest, OutputCapture capture, Long exitCode,
                              double seconds, Ending ending, boolean oomKilled, RunSecrets secrets,
-                             int attempt) {
+                             int attempt, DockerInputs delivered) {
         OutputFile outputFile = null;
         if (request.outputFile().isPresent() && !ending.cancelled()) {
             outputFile = OutputFile.read(request.outputFile().get(), new DockerRunFiles(() -> gateway, containerId,
@@ -238,6 +252,7 @@ public final class ContainerRunner {
                 .output(capture, false)
                 .durationSeconds(seconds)
                 .outputFile(outputFile)
+                .inputs(delivered.delivered())
                 .verdict(verdict, verdict.error(RunVerdict.Wording.DOCKER, request.timeout(), config.stopGrace(), request.memory()))
                 .build();
     }

@@ -6,6 +6,7 @@ import dev.containerrunner.plugin.execution.CollectResult;
 import dev.containerrunner.plugin.execution.ContainerBackend;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.ContainerSlots;
+import dev.containerrunner.plugin.execution.InputSource;
 import dev.containerrunner.plugin.execution.OutputCollector;
 import dev.containerrunner.plugin.execution.Reaper;
 import dev.containerrunner.plugin.execution.ReaperStrategy;
@@ -131,7 +132,8 @@ public final class DockerBackend implements ContainerBackend {
     @Override
     public RunResult run(RunRequest request, RunSecrets secrets, ActionContext ctx) {
         try (ContainerSlots.Slot slot = session.acquireSlot(ctx)) {
-            return new ContainerRunner(gateway().forTask(ctx.log(), ctx.cancellation()), config, reaper())
+            return new ContainerRunner(gateway().forTask(ctx.log(), ctx.cancellation()), config, reaper(),
+                    new InputSource(session.objectSource()))
                     .run(request, secrets, ctx);
         }
     }

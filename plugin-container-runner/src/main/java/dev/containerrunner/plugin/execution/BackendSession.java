@@ -1,6 +1,7 @@
 package dev.containerrunner.plugin.execution;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
+import dev.containerrunner.plugin.s3.ObjectSource;
 import dev.containerrunner.plugin.s3.ObjectStore;
 import dev.containerrunner.plugin.s3.S3ObjectStore;
 import dev.containerrunner.plugin.telemetry.RunnerTelemetry;
@@ -49,7 +50,7 @@ public final class BackendSession<C> implements AutoCloseable {
 
     private final Lazy<Connection<C>> connection;
     private final ContainerSlots slots;
-    private final Lazy<ObjectStore> objectStore;
+    private final Lazy<S3ObjectStore> objectStore;
     private final RunnerTelemetry telemetry;
     private final String backend;
 
@@ -65,7 +66,7 @@ public final class BackendSession<C> implements AutoCloseable {
         this.connection = new Lazy<>(() -> open(connector, config.janitorInterval(), telemetry, backend), c -> shut(connector, c));
         this.slots = new ContainerSlots(config.maxConcurrentContainers());
         this.objectStore = new Lazy<>(() -> S3ObjectStore.create(config.s3()
-                .orElseThrow(() -> new IllegalStateException("no S3 store is configured"))), ObjectStore::close);
+                .orElseThrow(() -> new IllegalStateException("no S3 store is configured"))), S3ObjectStore::close);
     }
 
     /**
@@ -110,7 +111,12 @@ public final class BackendSession<C> implements AutoCloseable {
 
     /** The S3 store, made on the first upload. */
     public Supplier<ObjectStore> objectStore() {
-        return objectStore;
+        return objectStore::get;
+    }
+
+    /** Where {@code inputs} are read from: the same S3 store, made on first use. */
+    public Supplier<ObjectSource> objectSource() {
+        return objectStore::get;
     }
 
     /** Removes the kept runs of the finished workflow run {@code runId}; nothing when never connected. */

@@ -42,6 +42,7 @@ public final class RunResult {
     private final List<String> redacted;
     private final FailureReason failureReason;
     private final int attempt;
+    private final List<DeliveredInput> inputs;
 
     RunResult(RunResultBuilder b) {
         this.outcome = Objects.requireNonNull(b.outcome, "outcome");
@@ -66,6 +67,7 @@ public final class RunResult {
         this.redacted = List.copyOf(b.redacted);
         this.failureReason = b.failureReason;
         this.attempt = b.attempt;
+        this.inputs = List.copyOf(b.inputs);
     }
 
     /**
@@ -75,6 +77,11 @@ public final class RunResult {
      */
     public static RunResultBuilder builder(String containerId, boolean withOutputFile) {
         return new RunResultBuilder(containerId, withOutputFile);
+    }
+
+    /** The objects of {@code inputs} delivered before the container started (for the audit line; not a result key). */
+    public List<DeliveredInput> inputs() {
+        return inputs;
     }
 
     public RunOutcome outcome() {
@@ -157,6 +164,7 @@ public final class RunResult {
         b.outputFileEncoding = outputFileEncoding;
         b.failureReason = failureReason;
         b.attempt = attempt;
+        b.inputs.addAll(inputs);
         b.redacted.addAll(redacted);
         b.redacted.add("error");
         return b.build();

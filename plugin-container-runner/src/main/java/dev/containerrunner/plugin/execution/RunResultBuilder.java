@@ -30,6 +30,7 @@ public final class RunResultBuilder {
     final List<String> redacted = new ArrayList<>();
     FailureReason failureReason;
     int attempt = 1;
+    final List<DeliveredInput> inputs = new ArrayList<>();
 
     RunResultBuilder(String containerId, boolean withOutputFile) {
         this.containerId = containerId;
@@ -117,6 +118,12 @@ public final class RunResultBuilder {
         this.outcome = RunOutcome.CANCELLED;
         this.error = "the task was cancelled before the container started";
         this.failureReason = FailureReason.CANCELLED;
+        return this;
+    }
+
+    /** The objects of {@code inputs} the run delivered before it started (audited, not a result key). */
+    public RunResultBuilder inputs(List<DeliveredInput> delivered) {
+        inputs.addAll(delivered);
         return this;
     }
 

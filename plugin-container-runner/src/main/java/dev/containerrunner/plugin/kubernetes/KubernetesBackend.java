@@ -91,6 +91,9 @@ public final class KubernetesBackend implements ContainerBackend {
                     + " has no field for them (the node's container runtime sets the same limits for every pod); leave"
                     + " ulimits out, or run this task on backend: docker");
         }
+        if (!request.inputs().isEmpty()) {
+            throw new InvalidKwargsException(request.action(), "inputs", "is not supported on the kubernetes backend yet");
+        }
     }
 
     @Override

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  *                       {@code default} profile, if any (resolved by the policy and the Kubernetes backend)
  * @param secrets        the configured secrets the run asks for, by name ({@code secrets}, {@code secret_env});
  *                       the policy checks that they exist and may go to the image
+ * @param inputs         S3 objects (and prefixes) streamed into the container before it starts ({@code inputs});
+ *                       the policy checks them against {@code s3.input_prefixes}
  */
 public record RunRequest(
         String action,
@@ -49,7 +51,8 @@ public record RunRequest(
         List<Ulimit> ulimits,
         ContainerUser user,
         Optional<String> profile,
-        SecretRefs secrets) {
+        SecretRefs secrets,
+        List<S3Input> inputs) {
 
     /** The longest {@code timeout_seconds} (and {@code max_timeout}) there can be: 7 days. */
     public static final long LONGEST_TIMEOUT_SECONDS = 7 * 24 * 3600;
@@ -68,6 +71,7 @@ public record RunRequest(
         environment = Map.copyOf(environment);
         writableDirs = List.copyOf(writableDirs);
         ulimits = List.copyOf(ulimits);
+        inputs = List.copyOf(inputs);
     }
 
     /**
@@ -137,9 +141,12 @@ public record RunRequest(
         if (!secrets.files().isEmpty()) {
             RunPaths.checkOutside(r, SecretRefs.DIRECTORY, "the run's secret files", inputFile, outputFile, writable, workingDir);
         }
+        List<S3Input> inputs = S3Inputs.read(r);
+        S3Inputs.checkAgainst(r, inputs, inputFile, outputFile, writable, workingDir,
+                secrets.files().isEmpty() ? Optional.empty() : Optional.of(SecretRefs.DIRECTORY));
         return new RunRequest(action, imageText, image, command, args, env, Duration.ofSeconds(timeout), memory, cpu,
                 network, pull, input, inputFile, outputFile, writable, workingDir, shm, Ulimit.read(r, "ulimits"), user,
-                profile(r), secrets);
+                profile(r), secrets, inputs);
     }
 
     /** The {@code profile} kwarg: a non-empty name when given (whether it is configured is the policy's check). */
@@ -152,14 +159,15 @@ public record RunRequest(
     }
 
     /**
-     * The directories mounted from per-run storage, in this order: input_file's, output_file's, then
-     * writable_dirs (each once).
+     * The directories mounted from per-run storage, in this order: input_file's, output_file's,
+     * writable_dirs, then those of {@code inputs} (each once).
      */
     public List<String> runDirectories() {
         List<String> dirs = new java.util.ArrayList<>();
         inputFile.ifPresent(f -> dirs.add(f.path().parent()));
         outputFile.map(ContainerPath::parent).filter(d -> !dirs.contains(d)).ifPresent(dirs::add);
         writableDirs.stream().map(ContainerPath::value).filter(d -> !dirs.contains(d)).forEach(dirs::add);
+        inputs.stream().map(S3Input::runDirectory).filter(d -> !dirs.contains(d)).forEach(dirs::add);
         return List.copyOf(dirs);
     }
 

@@ -63,6 +63,7 @@ public final class ExecutionPolicy {
         checkKnobs(request);
         ProfilePolicy.check(request, config.profiles());
         checkSecrets(request);
+        InputPolicy.check(request, config.s3());
     }
 
     /**

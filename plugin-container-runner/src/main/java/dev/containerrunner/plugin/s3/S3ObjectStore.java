@@ -1,6 +1,7 @@
 package dev.containerrunner.plugin.s3;
 
 import dev.containerrunner.plugin.config.S3Config;
+import dev.containerrunner.plugin.model.S3Url;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -22,13 +24,15 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * {@link ObjectStore} on the AWS SDK v2 S3 client. Files up to {@link #PART_SIZE} go in one PUT;
- * larger ones as a multipart upload, one part buffered at a time, so memory stays bounded whatever
- * the file size. A failed multipart upload is aborted.
+ * {@link ObjectStore} and {@link ObjectSource} on the AWS SDK v2 S3 client. Files up to
+ * {@link #PART_SIZE} go in one PUT; larger ones as a multipart upload, one part buffered at a time,
+ * so memory stays bounded whatever the file size. A failed multipart upload is aborted. Reads are
+ * streamed from the response ({@link #open}), never buffered.
  */
-public final class S3ObjectStore implements ObjectStore {
+public final class S3ObjectStore implements ObjectStore, ObjectSource {
 
     /** Part size of multipart uploads, and the largest single PUT. */
     public static final int PART_SIZE = 16 << 20;
@@ -118,6 +122,55 @@ public final class S3ObjectStore implements ObjectStore {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    @Override
+    public Optional<Listed> head(S3Url url) {
+        try {
+            var h = client.headObject(r -> r.bucket(url.bucket()).key(url.key()));
+            return Optional.of(new Listed(url.key(), h.contentLength(), h.eTag()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw new ObjectStoreException("reading " + url + " failed: " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new ObjectStoreException("reading " + url + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Listed> list(S3Url prefix, int limit) {
+        List<Listed> out = new ArrayList<>();
+        try {
+            for (var o : client.listObjectsV2Paginator(r -> r.bucket(prefix.bucket()).prefix(prefix.key())).contents()) {
+                out.add(new Listed(o.key(), o.size(), o.eTag()));
+                if (out.size() > limit) {
+                    break;
+                }
+            }
+        } catch (SdkException e) {
+            throw new ObjectStoreException("listing " + prefix + " failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
+    public InputStream open(S3Url url, Optional<String> etag) {
+        try {
+            return client.getObject(r -> {
+                r.bucket(url.bucket()).key(url.key());
+                etag.ifPresent(r::ifMatch);
+            });
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 || e.statusCode() == 412) {
+                throw new ObjectMissingException(url + (e.statusCode() == 404 ? " does not exist" : " changed while it was"
+                        + " being read (its ETag is no longer " + etag.orElse("") + ")"), e.statusCode() == 412, e);
+            }
+            throw new ObjectStoreException("reading " + url + " failed: " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new ObjectStoreException("reading " + url + " failed: " + e.getMessage(), e);
         }
     }
 
