@@ -194,13 +194,13 @@ class KubernetesIT {
 
     @Test
     void anInputFileTooLargeForASecretIsRefusedBeforeAnythingIsCreated() {
-        int before = KubernetesCluster.runnerObjects(cluster);
+        TestContext ctx = CallObjects.uniqueContext("big");
         InvalidKwargsException e = assertThrows(InvalidKwargsException.class, () -> main.call("run_with_input",
-                new TestContext("big"), "image", TestImages.BUSYBOX, "command", List.of("true"),
+                ctx, "image", TestImages.BUSYBOX, "command", List.of("true"),
                 "input_file", Map.of("path", "/in/big", "content", "x".repeat(2 << 20))));
         assertEquals("input_file.content", e.parameter());
         assertTrue(e.getMessage().contains("Secret"), e.getMessage());
-        assertEquals(before, KubernetesCluster.runnerObjects(cluster));
+        assertEquals(0, KubernetesCluster.runnerObjects(cluster, ctx), "objects of the refused call");
     }
 
     @Test
