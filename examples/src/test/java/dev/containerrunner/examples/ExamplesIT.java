@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +62,21 @@ class ExamplesIT {
 
     static int labelled() {
         return docker.findContainers(Labels.managed()).size() + docker.findVolumes(Labels.managed()).size();
+    }
+
+    /**
+     * The containers and volumes of runs of the workflow named {@code workflow} (the runner labels
+     * each with its workflow's name): what a run of a workflow with a name of its own could have
+     * made, whatever other tests' objects are still being removed.
+     */
+    static int labelled(String workflow) {
+        Map<String, String> labels = Map.of(Labels.MANAGED_BY, Labels.APP, Labels.WORKFLOW, workflow);
+        return docker.findContainers(labels).size() + docker.findVolumes(labels).size();
+    }
+
+    /** {@code name} with a random suffix: a workflow name no other test uses. */
+    static String uniqueName(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     record Cli(int code, String stdout, String stderr) {
@@ -222,7 +238,7 @@ class ExamplesIT {
 
     @Test
     void badWorkflowsExitTwoNamingTheProblemAndStartNothing(@TempDir Path dir) throws IOException {
-        int before = labelled();
+        String name = uniqueName("bad");
         for (String[] c : List.of(
                 new String[] {"apps.platform.container_runner.run_contaner", "{image: python:3.11-slim}", "no action 'run_contaner'"},
                 new String[] {"apps.platform.container_runner.run_container", "{command: [echo]}", "'image' is required"},
@@ -231,12 +247,12 @@ class ExamplesIT {
                 new String[] {"apps.platform.container_runner.run_container", "{image: 'evil/python:1'}", "allowed_images"},
                 new String[] {"apps.platform.container_runner.run_container", "{image: python:3.11-slim, network: host}", "network"})) {
             Path wf = dir.resolve("bad.yaml");
-            Files.writeString(wf, "name: bad\nversion: '1'\ntasks:\n  - task_id: t\n    function: " + c[0] + "\n    kwargs: " + c[1] + "\n");
+            Files.writeString(wf, "name: " + name + "\nversion: '1'\ntasks:\n  - task_id: t\n    function: " + c[0] + "\n    kwargs: " + c[1] + "\n");
             Cli o = cli("run", wf.toString(), "--config", CONFIG.toString());
             assertEquals(2, o.code(), o.stdout());
             assertTrue(o.stderr().contains(c[2]), o.stderr());
         }
-        assertEquals(before, labelled(), "no container or volume was created");
+        assertEquals(0, labelled(name), "no container or volume was created");
     }
 
     @Test
@@ -258,11 +274,15 @@ class ExamplesIT {
     @Test
     @SuppressWarnings("unchecked")
     void anAuditLogThatCannotTakeALineRefusesToStart() throws IOException {
-        int before = labelled();
+        String name = uniqueName("dev-full");
         Path config = Files.createTempFile("config-dev-full", ".yaml");
+        Path workflow = Files.createTempFile("run_python_analysis", ".yaml");
         try {
             Files.writeString(config, Files.readString(CONFIG) + "    audit_log: /dev/full\n");
-            Cli c = cli("run", EXAMPLES.resolve("run_python_analysis.yaml").toString(), "--config", config.toString());
+            String example = Files.readString(EXAMPLES.resolve("run_python_analysis.yaml"));
+            assertTrue(example.contains("\nname: run_python_analysis\n"), "the example's name line");
+            Files.writeString(workflow, example.replace("\nname: run_python_analysis\n", "\nname: " + name + "\n"));
+            Cli c = cli("run", workflow.toString(), "--config", config.toString());
             assertEquals(2, c.code(), c.stderr() + c.stdout());
             Map<String, Object> doc = new ObjectMapper().readValue(c.stdout(), Map.class);
             assertEquals(List.of("status", "error"), List.copyOf(doc.keySet()));
@@ -273,8 +293,9 @@ class ExamplesIT {
             assertTrue(!c.stderr().contains("Exception") && !c.stderr().contains("\tat "), "no stack trace: " + c.stderr());
         } finally {
             Files.deleteIfExists(config);
+            Files.deleteIfExists(workflow);
         }
-        assertEquals(before, labelled(), "nothing was created");
+        assertEquals(0, labelled(name), "nothing was created");
     }
 
     /** The engine could not start two tasks (a missing path, a value of the wrong type): the app audits both. */

@@ -60,8 +60,9 @@ class HandoffCliIT {
             assertTrue(url.startsWith("s3://media/artifacts/artifact_handoff_s3/") && url.endsWith("/upload/out/data.bin"), url);
             assertEquals(produced + "  /input/data.bin\n", ((Map<String, Object>) results.get("consumed")).get("stdout"),
                     "the consuming task read the same bytes");
-            assertEquals(0, docker.findContainers(Labels.managed()).size() + docker.findVolumes(Labels.managed()).size(),
-                    "nothing left behind");
+            Map<String, String> own = Map.of(Labels.MANAGED_BY, Labels.APP, Labels.WORKFLOW, "artifact_handoff_s3");
+            assertEquals(0, docker.findContainers(own).size() + docker.findVolumes(own).size(),
+                    "nothing of this workflow's runs left behind");
         }
     }
 

@@ -42,6 +42,13 @@ public abstract class BackendContract implements ContainerKnobsContract, OutputH
     /** Objects of this backend labelled as the runner's (containers + volumes, or Jobs + pods + ...). */
     protected abstract int runnerObjects();
 
+    /**
+     * Objects of this backend that a call with {@code ctx} could have made: those labelled with its
+     * workflow, run and task (see {@link CallObjects}); what other calls made, or are still
+     * removing, does not count.
+     */
+    protected abstract int runnerObjects(TestContext ctx);
+
     protected Map<String, Object> commonConfiguration() {
         Map<String, Object> c = new HashMap<>();
         c.put("allowed_images", List.of(TestImages.PYTHON, "container-runner-test/*:*"));
@@ -81,8 +88,8 @@ public abstract class BackendContract implements ContainerKnobsContract, OutputH
     }
 
     @Override
-    public int labelled() {
-        return runnerObjects();
+    public int labelled(TestContext ctx) {
+        return runnerObjects(ctx);
     }
 
     @BeforeAll
@@ -573,13 +580,32 @@ public abstract class BackendContract implements ContainerKnobsContract, OutputH
         assertEquals("refused\n", r.get("stdout"), "non-root cannot write system directories");
     }
 
+    /** The count the "created nothing" checks use sees a call's own objects, and only those, until they are gone. */
+    @Test
+    void aCallsOwnObjectsAreCountedWhileKeptAndNoOtherCallsAre() throws InterruptedException {
+        TestContext ctx = CallObjects.uniqueContext("own");
+        Map<String, Object> run = call("run_container", ctx, "image", BB, "command", List.of("sh", "-c", "echo x > /out/x"),
+                "writable_dirs", List.of("/out"));
+        assertEquals(true, run.get("success"), String.valueOf(run.get("error")));
+        assertTrue(runnerObjects(ctx) >= 1, "the kept run's objects are counted: " + runnerObjects(ctx));
+        assertEquals(0, runnerObjects(CallObjects.uniqueContext("own")), "another call's count");
+        Map<String, Object> released = call("collect_output", ctx, "container_id", run.get("container_id"),
+                "file_paths", List.of("/out/x"), "release", true);
+        assertEquals(true, released.get("success"), String.valueOf(released));
+        long until = System.currentTimeMillis() + 60_000;
+        while (runnerObjects(ctx) > 0 && System.currentTimeMillis() < until) {
+            Thread.sleep(500);
+        }
+        assertEquals(0, runnerObjects(ctx), "the released run's objects are gone");
+    }
+
     @Test
     void pullPolicyNeverOnAMissingImageIsAClearErrorAndLeavesNothing() {
-        int before = runnerObjects();
+        TestContext ctx = CallObjects.uniqueContext("never");
         ImageNotAvailableException e = assertThrows(ImageNotAvailableException.class, () -> call("run_container",
-                new TestContext("never"), "image", TestImages.MISSING, "pull_policy", "never"));
+                ctx, "image", TestImages.MISSING, "pull_policy", "never"));
         assertTrue(e.getMessage().contains("never-built"), e.getMessage());
-        assertEquals(before, runnerObjects());
+        assertEquals(0, runnerObjects(ctx), "objects of the refused call");
     }
 
     @Test
@@ -591,16 +617,16 @@ public abstract class BackendContract implements ContainerKnobsContract, OutputH
 
     @Test
     void policyDenialsCreateNothing() {
-        int before = runnerObjects();
+        TestContext ctx = CallObjects.uniqueContext("denied");
         PolicyDeniedException image = assertThrows(PolicyDeniedException.class, () -> call("run_container",
-                new TestContext("denied"), "image", "evil/miner:latest"));
+                ctx, "image", "evil/miner:latest"));
         assertEquals("image", image.parameter());
         PolicyDeniedException memory = assertThrows(PolicyDeniedException.class, () -> call("run_container",
-                new TestContext("denied"), "image", BB, "memory_limit", "64g"));
+                ctx, "image", BB, "memory_limit", "64g"));
         assertEquals("memory_limit", memory.parameter());
         PolicyDeniedException network = assertThrows(PolicyDeniedException.class, () -> call("run_container",
-                new TestContext("denied"), "image", BB, "network", "bridge"));
+                ctx, "image", BB, "network", "bridge"));
         assertEquals("network", network.parameter());
-        assertEquals(before, runnerObjects());
+        assertEquals(0, runnerObjects(ctx), "objects of the refused calls");
     }
 }

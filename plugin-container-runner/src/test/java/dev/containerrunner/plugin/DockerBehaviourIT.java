@@ -3,6 +3,7 @@ package dev.containerrunner.plugin;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.execution.Labels;
+import dev.containerrunner.plugin.execution.TestContext;
 import java.util.Map;
 
 /** The shared backend behaviour on the real Docker engine. */
@@ -19,6 +20,13 @@ class DockerBehaviourIT extends BackendContract {
     protected int runnerObjects() {
         try (DockerGateway g = ContainerRunnerApp.dockerGateway(RunnerConfig.defaults())) {
             return g.findContainers(Labels.ownedByThisProcess()).size() + g.findVolumes(Labels.ownedByThisProcess()).size();
+        }
+    }
+
+    @Override
+    protected int runnerObjects(TestContext ctx) {
+        try (DockerGateway g = ContainerRunnerApp.dockerGateway(RunnerConfig.defaults())) {
+            return CallObjects.docker(g, ctx);
         }
     }
 

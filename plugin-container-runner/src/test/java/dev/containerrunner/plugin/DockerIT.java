@@ -69,7 +69,8 @@ abstract class DockerIT {
         return ActionCalls.call(actions, action, ctx, kwargs);
     }
 
-    static int labelledObjects() {
-        return app.gateway().findContainers(Labels.managed()).size() + app.gateway().findVolumes(Labels.managed()).size();
+    /** The containers and volumes a call with {@code ctx} could have made (its workflow, run and task labels). */
+    static int labelledObjects(TestContext ctx) {
+        return CallObjects.docker(app.gateway(), ctx);
     }
 }

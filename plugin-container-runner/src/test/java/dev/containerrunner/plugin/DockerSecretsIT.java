@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.docker.DockerGateway;
 import dev.containerrunner.plugin.execution.Labels;
+import dev.containerrunner.plugin.execution.TestContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +37,13 @@ class DockerSecretsIT extends SecretsContract {
     protected int runnerObjects() {
         try (DockerGateway g = ContainerRunnerApp.dockerGateway(RunnerConfig.defaults())) {
             return g.findContainers(Labels.ownedByThisProcess()).size() + g.findVolumes(Labels.ownedByThisProcess()).size();
+        }
+    }
+
+    @Override
+    protected int runnerObjects(TestContext ctx) {
+        try (DockerGateway g = ContainerRunnerApp.dockerGateway(RunnerConfig.defaults())) {
+            return CallObjects.docker(g, ctx);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.containerrunner.plugin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.containerrunner.plugin.execution.TestContext;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -57,6 +58,13 @@ class KubernetesBehaviourIT extends BackendContract {
     protected int runnerObjects() {
         try (KubernetesClient cluster = KubernetesCluster.client()) {
             return KubernetesCluster.runnerObjects(cluster);
+        }
+    }
+
+    @Override
+    protected int runnerObjects(TestContext ctx) {
+        try (KubernetesClient cluster = KubernetesCluster.client()) {
+            return KubernetesCluster.runnerObjects(cluster, ctx);
         }
     }
 

@@ -6,8 +6,10 @@ import dev.containerrunner.plugin.execution.Labels;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import dev.containerrunner.spi.ActionContext;
 import java.io.File;
 import java.util.HashMap;
+import java.util.Objects;
 import java.util.Map;
 
 /**
@@ -59,5 +61,24 @@ public final class KubernetesCluster {
                 + c.secrets().inNamespace(NAMESPACE).withLabel(Labels.MANAGED_BY, Labels.APP).list().getItems().size()
                 + c.network().v1().networkPolicies().inNamespace(NAMESPACE).withLabel(Labels.MANAGED_BY, Labels.APP).list()
                 .getItems().size();
+    }
+
+    /**
+     * The runner's objects that a call with {@code ctx} could have made: the Jobs, Secrets and
+     * NetworkPolicies labelled with its workflow, run and task, and the pods whose annotations name
+     * them (a pod's only label is its attempt; its template's annotations carry the exact values).
+     * Objects of other calls, still being removed or not, do not count. {@code ctx} comes from
+     * {@link CallObjects#uniqueContext}, whose ids are valid label values.
+     */
+    public static int runnerObjects(KubernetesClient c, ActionContext ctx) {
+        Map<String, String> labels = CallObjects.labels(ctx);
+        return c.batch().v1().jobs().inNamespace(NAMESPACE).withLabels(labels).list().getItems().size()
+                + (int) c.pods().inNamespace(NAMESPACE).withLabel(Labels.ATTEMPT).list().getItems().stream()
+                .filter(p -> p.getMetadata().getAnnotations() != null
+                        && labels.entrySet().stream().allMatch(e -> Objects.equals(e.getValue(),
+                        p.getMetadata().getAnnotations().get(e.getKey()))))
+                .count()
+                + c.secrets().inNamespace(NAMESPACE).withLabels(labels).list().getItems().size()
+                + c.network().v1().networkPolicies().inNamespace(NAMESPACE).withLabels(labels).list().getItems().size();
     }
 }

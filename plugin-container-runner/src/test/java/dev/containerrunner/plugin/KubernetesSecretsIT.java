@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.containerrunner.plugin.execution.Labels;
+import dev.containerrunner.plugin.execution.TestContext;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,6 +28,13 @@ class KubernetesSecretsIT extends SecretsContract {
     protected int runnerObjects() {
         try (KubernetesClient cluster = KubernetesCluster.client()) {
             return KubernetesCluster.runnerObjects(cluster);
+        }
+    }
+
+    @Override
+    protected int runnerObjects(TestContext ctx) {
+        try (KubernetesClient cluster = KubernetesCluster.client()) {
+            return KubernetesCluster.runnerObjects(cluster, ctx);
         }
     }
 

@@ -64,12 +64,12 @@ class ReadOnlyRootIT extends DockerIT {
     /** A working_dir inside the tmpfs would not exist at start (runc makes it root's, gVisor does not start): refused. */
     @Test
     void aWorkingDirInsideTheTmpfsIsRefusedCreatingNothing() {
-        int before = labelledObjects();
+        TestContext ctx = CallObjects.uniqueContext("ro-wd");
         InvalidKwargsException e = assertThrows(InvalidKwargsException.class, () -> call("run_container",
-                new TestContext("ro-wd"), "image", TestImages.BUSYBOX, "working_dir", "/tmp/work", "command", List.of("pwd")));
+                ctx, "image", TestImages.BUSYBOX, "working_dir", "/tmp/work", "command", List.of("pwd")));
         assertEquals("working_dir", e.parameter());
         assertTrue(e.getMessage().contains("list it in writable_dirs"), e.getMessage());
-        assertEquals(before, labelledObjects());
+        assertEquals(0, labelledObjects(ctx), "objects of the refused call");
         Map<String, Object> tmp = call("run_container", new TestContext("ro-wd-tmp"), "image", TestImages.BUSYBOX,
                 "working_dir", "/tmp", "command", List.of("sh", "-c", "pwd; echo x > here && cat here"));
         assertEquals("/tmp\nx\n", tmp.get("stdout"));

@@ -176,8 +176,7 @@ class RegistryIT extends DockerIT {
         Path wrongFile = dir.resolve("wrong.password");
         Files.writeString(wrongFile, wrong);
         TestRegistry.removeLocal(TestRegistry.BUSYBOX);
-        int before = labelledObjects();
-        TestContext ctx = new TestContext("wrong");
+        TestContext ctx = CallObjects.uniqueContext("wrong");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream out = System.out;
         PrintStream err = System.err;
@@ -197,7 +196,7 @@ class RegistryIT extends DockerIT {
             assertTrue(e.getMessage().contains("image " + TestRegistry.BUSYBOX + ": pull failed: registry " + TestRegistry.HOST
                     + " refused the credentials from registries[" + TestRegistry.HOST + "] password_file " + wrongFile), e.getMessage());
             assertTrue(e.getMessage().contains("unauthorized"), e.getMessage());
-            assertEquals(before, labelledObjects(), "nothing was created");
+            assertEquals(0, labelledObjects(ctx), "nothing was created");
             Map<String, Object> audit = a.auditLines().get(0);
             assertEquals("error", audit.get("outcome"));
             assertEquals("registries[" + TestRegistry.HOST + "] password_file " + wrongFile, audit.get("credential"));

@@ -197,12 +197,12 @@ class RunActionsIT extends DockerIT {
 
     @Test
     void pullPolicyNeverOnAMissingImageIsAClearError() {
-        int before = labelledObjects();
+        TestContext ctx = CallObjects.uniqueContext("never");
         ImageNotAvailableException e = assertThrows(ImageNotAvailableException.class, () -> call("run_container",
-                new TestContext("never"), "image", TestImages.MISSING, "pull_policy", "never"));
+                ctx, "image", TestImages.MISSING, "pull_policy", "never"));
         assertTrue(e.getMessage().contains("pull_policy is 'never'"), e.getMessage());
         assertTrue(e.getMessage().contains("never-built"), e.getMessage());
-        assertEquals(before, labelledObjects());
+        assertEquals(0, labelledObjects(ctx), "objects of the refused call");
     }
 
     @Test
@@ -214,7 +214,7 @@ class RunActionsIT extends DockerIT {
 
     @Test
     void badInputAndDeniedImagesCreateNothing() {
-        int before = labelledObjects();
+        TestContext ctx = CallObjects.uniqueContext("bad");
         for (Object[] kv : List.of(
                 new Object[] {"image", BB, "memory_limit", "lots"},
                 new Object[] {"image", BB, "command", "echo hi"},
@@ -223,9 +223,9 @@ class RunActionsIT extends DockerIT {
                 new Object[] {"image", "evil/busybox:1"},
                 new Object[] {"image", BB, "network", "bridge"},
                 new Object[] {"image", BB, "timeout_seconds", 100000})) {
-            assertThrows(InvalidKwargsException.class, () -> call("run_with_input", new TestContext("bad"), kv));
+            assertThrows(InvalidKwargsException.class, () -> call("run_with_input", ctx, kv));
         }
-        assertEquals(before, labelledObjects());
+        assertEquals(0, labelledObjects(ctx), "objects of the refused calls");
     }
 
     /** Issue 14, item 1: python's tag with another present image's digest is judged by the digest, and refused. */
@@ -234,15 +234,15 @@ class RunActionsIT extends DockerIT {
         String busybox = (String) call("run_container", new TestContext("digest"), "image", BB, "command", List.of("true"))
                 .get("image_digest");
         assertTrue(busybox.startsWith("sha256:"), busybox);
-        int before = labelledObjects();
+        TestContext ctx = CallObjects.uniqueContext("tagdigest");
         for (String pull : List.of("never", "if_not_present", "always")) {
             InvalidKwargsException e = assertThrows(InvalidKwargsException.class, () -> call("run_container",
-                    new TestContext("tagdigest"), "image", TestImages.PYTHON + "@" + busybox, "pull_policy", pull,
+                    ctx, "image", TestImages.PYTHON + "@" + busybox, "pull_policy", pull,
                     "command", List.of("true")));
             assertEquals("image", e.parameter());
             assertTrue(e.getMessage().contains("ignores the tag '3.11-slim'"), e.getMessage());
         }
-        assertEquals(before, labelledObjects());
+        assertEquals(0, labelledObjects(ctx), "objects of the refused calls");
     }
 
     /** Issue 14, items 2 and 12: root in another spelling is refused at configure time; a uid alone never gets gid 0. */
@@ -305,14 +305,14 @@ class RunActionsIT extends DockerIT {
         ContainerRunnerApp wide = new ContainerRunnerApp();
         try {
             wide.configure(config);
-            int before = labelledObjects();
+            TestContext ctx = CallObjects.uniqueContext("cpus");
             for (Object[] kv : List.of(new Object[] {"cpu_limit", cpus + 0.5}, new Object[] {})) {
                 InvalidKwargsException e = assertThrows(InvalidKwargsException.class, () -> ActionCalls.call(ActionRegistry.of(wide),
-                        "run_container", new TestContext("cpus"), withImage(kv)));
+                        "run_container", ctx, withImage(kv)));
                 assertEquals("cpu_limit", e.parameter());
                 assertTrue(e.getMessage().contains("above the " + cpus + " CPUs of the Docker engine"), e.getMessage());
             }
-            assertEquals(before, labelledObjects());
+            assertEquals(0, labelledObjects(ctx), "objects of the refused calls");
             Map<String, Object> r = ActionCalls.call(ActionRegistry.of(wide), "run_container", new TestContext("cpus-ok"),
                     withImage(new Object[] {"cpu_limit", (double) cpus}));
             assertEquals(true, r.get("success"), String.valueOf(r));
@@ -330,8 +330,7 @@ class RunActionsIT extends DockerIT {
     /** Issue 13 §5: a container that cannot start says why in the live log, in the engine's words (not its JSON). */
     @Test
     void aCommandThatCannotStartIsLoggedInTheEnginesOwnWords() {
-        TestContext ctx = new TestContext("nostart");
-        int before = labelledObjects();
+        TestContext ctx = CallObjects.uniqueContext("nostart");
         dev.containerrunner.plugin.execution.ContainerEngineException e = assertThrows(
                 dev.containerrunner.plugin.execution.ContainerEngineException.class,
                 () -> call("run_container", ctx, "image", BB, "command", List.of("-c")));
@@ -339,7 +338,7 @@ class RunActionsIT extends DockerIT {
         assertTrue(e.getMessage().contains("\"-c\": executable file not found in $PATH"), e.getMessage());
         assertFalse(e.getMessage().contains("{\"message\""), "the engine's JSON is unwrapped: " + e.getMessage());
         assertTrue(ctx.lines.contains("SYSTEM the run failed: " + e.getMessage()), String.valueOf(ctx.lines));
-        assertEquals(before, labelledObjects());
+        assertEquals(0, labelledObjects(ctx), "objects of the failed call");
     }
 
     /** shm_size is the size of the /dev/shm tmpfs: writing beyond it is ENOSPC (on Kubernetes 1.20 the kubelet evicts instead). */

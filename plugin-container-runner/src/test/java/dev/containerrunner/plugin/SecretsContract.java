@@ -65,6 +65,13 @@ public abstract class SecretsContract {
     /** Objects of this backend labelled as this process's runs. */
     protected abstract int runnerObjects();
 
+    /**
+     * Objects of this backend that a call with {@code ctx} could have made: those labelled with its
+     * workflow, run and task (see {@link CallObjects}); what other calls made, or are still
+     * removing, does not count.
+     */
+    protected abstract int runnerObjects(TestContext ctx);
+
     @BeforeAll
     void startApp() throws IOException {
         assertTrue(ENV_CANARY != null && ENV_CANARY.length() >= 16, "CONTAINER_RUNNER_TEST_CANARY is set for the ITs (pom)");
@@ -247,25 +254,26 @@ public abstract class SecretsContract {
 
     @Test
     void anUnknownSecretIsRefusedAtValidationAndNothingIsCreated() {
-        int before = runnerObjects();
-        PolicyDeniedException e = assertThrows(PolicyDeniedException.class, () -> call("run_container", new TestContext("unknown"),
+        TestContext unknown = CallObjects.uniqueContext("unknown");
+        TestContext unknownEnv = CallObjects.uniqueContext("unknown-env");
+        PolicyDeniedException e = assertThrows(PolicyDeniedException.class, () -> call("run_container", unknown,
                 "image", BB, "command", List.of("true"), "secrets", List.of("canary_file", "nope")));
         assertEquals("secrets[1]", e.parameter());
         assertTrue(e.getMessage().contains("('nope') is not a configured secret"), e.getMessage());
         PolicyDeniedException env = assertThrows(PolicyDeniedException.class, () -> call("run_container",
-                new TestContext("unknown-env"), "image", BB, "command", List.of("true"), "secret_env", Map.of("X", "nope")));
+                unknownEnv, "image", BB, "command", List.of("true"), "secret_env", Map.of("X", "nope")));
         assertEquals("secret_env.X", env.parameter());
-        assertEquals(before, runnerObjects());
+        assertEquals(0, runnerObjects(unknown) + runnerObjects(unknownEnv), "objects of the refused calls");
     }
 
     @Test
     void aSecretNotAllowedForTheImageIsRefused() {
-        int before = runnerObjects();
-        PolicyDeniedException e = assertThrows(PolicyDeniedException.class, () -> call("run_container", new TestContext("notfor"),
+        TestContext ctx = CallObjects.uniqueContext("notfor");
+        PolicyDeniedException e = assertThrows(PolicyDeniedException.class, () -> call("run_container", ctx,
                 "image", BB, "command", List.of("true"), "secrets", List.of("python_only")));
         assertEquals("secrets[0]", e.parameter());
         assertTrue(e.getMessage().contains("may not be given to image '" + BB + "'"), e.getMessage());
-        assertEquals(before, runnerObjects());
+        assertEquals(0, runnerObjects(ctx), "objects of the refused call");
     }
 
     @Test
@@ -293,13 +301,13 @@ public abstract class SecretsContract {
 
     @Test
     void aSourceGoneAtRunTimeFailsTheRunBeforeAnythingIsCreated() throws IOException {
-        int before = runnerObjects();
+        TestContext ctx = CallObjects.uniqueContext("gone");
         Files.delete(vanishing);
-        ActionFailedException e = assertThrows(ActionFailedException.class, () -> call("run_container", new TestContext("gone"),
+        ActionFailedException e = assertThrows(ActionFailedException.class, () -> call("run_container", ctx,
                 "image", BB, "command", List.of("true"), "secrets", List.of("vanishing")));
         assertTrue(e.getMessage().contains("not run, nothing was created: secret vanishing: file " + vanishing
                 + ": does not exist"), e.getMessage());
-        assertEquals(before, runnerObjects());
+        assertEquals(0, runnerObjects(ctx), "objects of the refused call");
         assertTrue(Files.readString(auditLog).contains("secret vanishing: file"), "audited");
     }
 }
