@@ -118,7 +118,6 @@ class InputsIT extends DockerIT {
     void aWrongSha256FailsBeforeTheContainerStartsAndLeavesNothing() throws Exception {
         String sha = put("shared/run2/big.bin", random(3 << 20, 2));
         String wrong = sha.replace(sha.charAt(0), sha.charAt(0) == 'a' ? 'b' : 'a');
-        int before = labelledObjects();
         List<String> log = new CopyOnWriteArrayList<>();
         TestContext ctx = new TestContext("mismatch", (stream, line) -> log.add(line));
         InputFailedException e = assertThrows(InputFailedException.class, () -> call("run_container", ctx,
@@ -128,7 +127,7 @@ class InputsIT extends DockerIT {
         assertEquals(Map.of("failure_reason", "input_checksum_mismatch", "retryable", false), e.resultFields());
         assertTrue(e.getMessage().contains("has sha256 " + sha + ", not the " + wrong), e.getMessage());
         assertFalse(log.stream().anyMatch(l -> l.startsWith("started container")), "the container never started: " + log);
-        assertEquals(before, labelledObjects(), "container and volumes removed");
+        assertEquals(0, labelledObjects(ctx), "container and volumes removed");
         Map<String, Object> line = auditLines().stream().filter(l -> "mismatch".equals(l.get("task_id"))).reduce((a, b) -> b).orElseThrow();
         assertEquals("input_checksum_mismatch", line.get("failure_reason"));
         assertEquals("error", line.get("outcome"));
@@ -136,13 +135,13 @@ class InputsIT extends DockerIT {
 
     @Test
     void aMissingObjectFailsAsInputNotFoundAndCreatesNothing() {
-        int before = labelledObjects();
-        InputFailedException e = assertThrows(InputFailedException.class, () -> call("run_container", new TestContext("missing"),
+        TestContext missing = CallObjects.uniqueContext("missing");
+        InputFailedException e = assertThrows(InputFailedException.class, () -> call("run_container", missing,
                 "image", TestImages.BUSYBOX, "inputs", List.of(input("s3://" + BUCKET + "/shared/nope.bin", "/in/nope.bin")),
                 "command", List.of("true")));
         assertEquals(Optional.of(FailureReason.INPUT_NOT_FOUND), e.failureReason());
         assertEquals("input s3://inputs/shared/nope.bin: does not exist", e.getMessage());
-        assertEquals(before, labelledObjects());
+        assertEquals(0, labelledObjects(missing), "nothing created");
         InputFailedException empty = assertThrows(InputFailedException.class, () -> call("run_container", new TestContext("empty"),
                 "image", TestImages.BUSYBOX, "inputs", List.of(input("s3://" + BUCKET + "/shared/empty/", "/in/set")),
                 "command", List.of("true")));
@@ -152,7 +151,6 @@ class InputsIT extends DockerIT {
     @Test
     void aKeyOutsideTheInputPrefixesIsRefusedAtValidation() throws Exception {
         put("private/secret.txt", "no\n".getBytes());
-        int before = labelledObjects();
         for (String url : List.of("s3://" + BUCKET + "/private/secret.txt", "s3://" + BUCKET + "/shared-other/x",
                 "s3://" + BUCKET + "/sharedx", "s3://other/shared/x")) {
             InvalidKwargsException e = assertThrows(InvalidKwargsException.class, () -> actions.get("run_container").validator()
@@ -164,7 +162,11 @@ class InputsIT extends DockerIT {
                 .check(Map.of("image", TestImages.BUSYBOX, "inputs", List.of(input("s3://" + BUCKET + "/shared/%2e%2e/private/secret.txt",
                         "/in/x")))));
         assertEquals("inputs[0].s3_url", encoded.parameter());
-        assertEquals(before, labelledObjects(), "nothing created");
+        TestContext outside = CallObjects.uniqueContext("outside");
+        InvalidKwargsException called = assertThrows(InvalidKwargsException.class, () -> call("run_container", outside,
+                "image", TestImages.BUSYBOX, "inputs", List.of(input("s3://" + BUCKET + "/private/secret.txt", "/in/x"))));
+        assertEquals("inputs[0].s3_url", called.parameter());
+        assertEquals(0, labelledObjects(outside), "nothing created");
     }
 
     @Test
