@@ -114,13 +114,17 @@ public final class AuditRecord {
         return this;
     }
 
-    /** How the run ended; the outcome is the typed {@link RunResult#outcome()}, never read from message text. */
+    /**
+     * How the run ended; the outcome is the typed {@link RunResult#outcome()}, never read from message
+     * text. Carries the result's {@code usage} and {@code usage_unavailable_reason}.
+     */
     public AuditRecord result(RunResult result) {
         Outcome outcome = Outcome.valueOf(result.outcome().auditName().toUpperCase(java.util.Locale.ROOT));
         fields.put("image_digest", result.imageDigest());
         fields.put("container_id", result.containerId());
         fields.put("exit_code", result.exitCode());
         fields.put("duration_seconds", result.durationSeconds());
+        result.usage().putInto(fields); // usage, usage_unavailable_reason: as in the result
         return outcome(outcome, result.error(), result.failureReason());
     }
 

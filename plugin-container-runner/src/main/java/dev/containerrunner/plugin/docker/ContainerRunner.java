@@ -12,9 +12,14 @@ import dev.containerrunner.plugin.execution.ImageNotAvailableException;
 import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.OutputCapture;
 import dev.containerrunner.plugin.execution.OutputFile;
+import dev.containerrunner.plugin.execution.ResourceUsage;
 import dev.containerrunner.plugin.execution.RunResult;
+import dev.containerrunner.plugin.execution.RunResultBuilder;
 import dev.containerrunner.plugin.execution.RunSecrets;
 import dev.containerrunner.plugin.execution.RunVerdict;
+import dev.containerrunner.plugin.execution.UsageReport;
+import dev.containerrunner.plugin.execution.UsageSamples;
+import dev.containerrunner.plugin.execution.UsageUnavailable;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.MemorySize;
 import dev.containerrunner.plugin.model.RunRequest;
@@ -35,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * Runs one {@link RunRequest} through a {@link DockerGateway}, in order: the image, the per-run
  * volumes ({@link RunVolumes}), a hardened container (wrapped in the secrets shim when the run has
  * secrets: {@link SecretDelivery}), attach before start, stdin, the wait to the
- * end ({@link ContainerWatch}: timeout, cancellation, OOM), output_file read-back, and removal of
+ * end ({@link ContainerWatch}: timeout, cancellation, OOM) while the engine's stats are read for the
+ * result's usage ({@link DockerStats}), output_file read-back, and removal of
  * everything it created in {@code finally} unless it is kept for collect_output.
  *
  * @apiNote Thread-safe: one runner serves one run, and runs share only the gateway.
@@ -117,6 +123,7 @@ public final class ContainerRunner {
         OutputCapture capture = new OutputCapture(config.maxOutputBytes(), log, secrets.redactor());
         Attachment output = null;
         Attachment stdin = null;
+        DockerGateway.StatsStream stats = null;
         CancellationSignal.Registration cancelRegistration = null;
         RuntimeException failure = null;
         boolean keep = false;
@@ -140,18 +147,24 @@ public final class ContainerRunner {
             }
             start(containerId, request);
             long started = System.nanoTime();
+            UsageSamples usage = new UsageSamples(started);
+            stats = openStats(containerId, usage);
             log.line(LogSink.Stream.SYSTEM, "started container " + shortId(containerId) + " from " + request.requestedImage()
                     + " (memory " + request.memory() + ", cpu " + request.cpu() + ", network " + request.network().wireName()
                     + ", timeout " + request.timeout().toSeconds() + "s)");
             Ending ending = watch.awaitEnd(containerId, request.timeout(), cancelled, log);
             double seconds = Math.round((System.nanoTime() - started) / 1e6) / 1000.0;
+            usage.close();
+            closeAll(stats);
             if (!output.awaitEnd(DRAIN)) {
                 log.line(LogSink.Stream.SYSTEM, "output did not end within " + DRAIN.toSeconds() + " s after exit; closing it");
             }
             ContainerState state = watch.settledState(containerId, ending);
             Long exitCode = state.exitCode() != null ? state.exitCode() : ending.exitCode();
+            UsageReport used = stats == null ? UsageReport.unavailable(UsageUnavailable.STATS_FAILED)
+                    : ResourceUsage.measure(usage.samples(), seconds, request.cpu(), request.memory().bytes(), state.oomKilled());
             RunResult result = result(request, containerId, digest, capture, exitCode, seconds, ending, state.oomKilled(),
-                    secrets, ctx.attempt());
+                    secrets, ctx.attempt()).usage(used).build();
             keep = !ending.cancelled() && !(config.cleanupAfterRun() && config.collectRetention().isZero());
             return result;
         } catch (RuntimeException e) {
@@ -159,7 +172,7 @@ public final class ContainerRunner {
             throw e;
         } finally {
             try {
-                closeAll(stdin, output, cancelRegistration);
+                closeAll(stdin, output, cancelRegistration, stats);
                 if (keep) {
                     log.line(LogSink.Stream.SYSTEM, "keeping container " + shortId(containerId) + " for collect_output: removed "
                             + (config.cleanupAfterRun() ? "when the workflow run ends or " : "") + "at most "
@@ -205,7 +218,17 @@ public final class ContainerRunner {
         }
     }
 
-    private RunResult result(RunRequest request, String containerId, String digest, OutputCapture capture, Long exitCode,
+    /** The container's stats stream into {@code usage}; null (usage reported as {@code stats_failed}) when it cannot start. */
+    private DockerGateway.StatsStream openStats(String containerId, UsageSamples usage) {
+        try {
+            return gateway.streamStats(containerId, usage);
+        } catch (ContainerEngineException e) {
+            LOG.warn("no resource usage for container {}: {}", shortId(containerId), e.getMessage());
+            return null;
+        }
+    }
+
+    private RunResultBuilder result(RunRequest request, String containerId, String digest, OutputCapture capture, Long exitCode,
                              double seconds, Ending ending, boolean oomKilled, RunSecrets secrets,
                              int attempt) {
         OutputFile outputFile = null;
@@ -222,8 +245,7 @@ public final class ContainerRunner {
                 .output(capture, false)
                 .durationSeconds(seconds)
                 .outputFile(outputFile)
-                .verdict(verdict, verdict.error(RunVerdict.Wording.DOCKER, request.timeout(), config.stopGrace(), request.memory()))
-                .build();
+                .verdict(verdict, verdict.error(RunVerdict.Wording.DOCKER, request.timeout(), config.stopGrace(), request.memory()));
     }
 
     private static void closeAll(AutoCloseable... closeables) {

@@ -10,7 +10,8 @@ import java.util.Objects;
  * the public result keys: the seed's ({@code success, exit_code, stdout, stderr, duration_seconds,
  * container_id, image_used} and, for run_with_input, {@code output_file_content}) followed by the
  * extra fields, ending with {@code failure_reason} (the verdict's {@link FailureReason}, null on
- * success), {@code retryable} and {@code attempt} (the engine's attempt number, from 1).
+ * success), {@code retryable} and {@code attempt} (the engine's attempt number, from 1);
+ * {@code usage} and {@code usage_unavailable_reason} ({@link UsageReport}) come just before {@code error}.
  * {@code stderr_merged} is true where the backend cannot tell the streams apart (Kubernetes: stderr
  * is inside stdout). {@code redacted}, present only when a secret's value was replaced with
  * {@value Redactor#MARK}, lists the keys where that happened. Immutable and thread-safe.
@@ -42,6 +43,7 @@ public final class RunResult {
     private final List<String> redacted;
     private final FailureReason failureReason;
     private final int attempt;
+    private final UsageReport usage;
 
     RunResult(RunResultBuilder b) {
         this.outcome = Objects.requireNonNull(b.outcome, "outcome");
@@ -66,6 +68,7 @@ public final class RunResult {
         this.redacted = List.copyOf(b.redacted);
         this.failureReason = b.failureReason;
         this.attempt = b.attempt;
+        this.usage = b.usage;
     }
 
     /**
@@ -101,6 +104,11 @@ public final class RunResult {
     /** The engine's attempt number of this run, from 1. */
     public int attempt() {
         return attempt;
+    }
+
+    /** What the run used, or why that is unknown. */
+    public UsageReport usage() {
+        return usage;
     }
 
     public boolean timedOut() {
@@ -157,6 +165,7 @@ public final class RunResult {
         b.outputFileEncoding = outputFileEncoding;
         b.failureReason = failureReason;
         b.attempt = attempt;
+        b.usage = usage;
         b.redacted.addAll(redacted);
         b.redacted.add("error");
         return b.build();
@@ -184,6 +193,7 @@ public final class RunResult {
         m.put("stderr_merged", stderrMerged);
         m.put("stdout_encoding", stdoutEncoding);
         m.put("stderr_encoding", stderrEncoding);
+        usage.putInto(m);
         m.put("error", error);
         m.put(FailureReason.RESULT_KEY, failureReason == null ? null : failureReason.wireName());
         m.put(FailureReason.RETRYABLE_KEY, failureReason != null && failureReason.retryable());

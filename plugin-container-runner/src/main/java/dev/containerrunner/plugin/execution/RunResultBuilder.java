@@ -30,6 +30,7 @@ public final class RunResultBuilder {
     final List<String> redacted = new ArrayList<>();
     FailureReason failureReason;
     int attempt = 1;
+    UsageReport usage = UsageReport.unavailable(UsageUnavailable.NOT_STARTED);
 
     RunResultBuilder(String containerId, boolean withOutputFile) {
         this.containerId = containerId;
@@ -109,6 +110,12 @@ public final class RunResultBuilder {
     /** The engine's attempt number ({@code ActionContext.attempt()}, from 1). */
     public RunResultBuilder attempt(int attempt) {
         this.attempt = attempt;
+        return this;
+    }
+
+    /** What the run used, or why that is unknown (default: {@code not_started}, nothing ran). */
+    public RunResultBuilder usage(UsageReport usage) {
+        this.usage = java.util.Objects.requireNonNull(usage, "usage");
         return this;
     }
 

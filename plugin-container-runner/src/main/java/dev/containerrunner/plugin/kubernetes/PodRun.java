@@ -11,6 +11,8 @@ import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.execution.RunSecrets;
 import dev.containerrunner.plugin.execution.RunVerdict;
+import dev.containerrunner.plugin.execution.UsageReport;
+import dev.containerrunner.plugin.execution.UsageUnavailable;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.NetworkMode;
 import dev.containerrunner.plugin.model.RunRequest;
@@ -255,6 +257,7 @@ final class PodRun {
                     .durationSeconds(seconds)
                     .outputFile(outputFile)
                     .verdict(verdict, error)
+                    .usage(UsageReport.unavailable(UsageUnavailable.NO_METRICS_SOURCE)) // see the README's Resource usage
                     .build();
         }
     }
