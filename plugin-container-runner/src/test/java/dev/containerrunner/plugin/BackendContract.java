@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestInstance;
  * ({@code stderr_merged}) and the contract checks that flag instead of the streams.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class BackendContract implements ContainerKnobsContract, OutputHonestyContract, FailureReasonContract {
+public abstract class BackendContract implements ContainerKnobsContract, OutputHonestyContract, FailureReasonContract,
+        ResourceUsageContract {
 
     protected static final String BB = TestImages.BUSYBOX;
 
