@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 17 §3 as behaviour on a real engine or cluster (mixed into {@link BackendContract}): the
  * result's {@code usage} against known loads (a Python task holding 200 MiB, a 2-second busy loop
- * at {@code cpu_limit} 1 and 0.5, an OOM kill, a timeout) and the audit line carrying it; a backend
+ * at {@code cpu_limit} 1 and 0.5, an OOM kill, a timeout, a cancellation) and the audit line carrying it; a backend
  * without a metrics source ({@link #measuresUsage()} false) reports {@code usage: null} with
  * {@code no_metrics_source} on the same runs. Measured values are printed for the README's numbers.
  */
@@ -131,6 +131,36 @@ public interface ResourceUsageContract {
         Map<String, Object> r = run("run_container", new TestContext("usage-timeout"), "image", TestImages.PYTHON,
                 "command", List.of("python3", "-c", "while True: pass"), "timeout_seconds", 2, "cpu_limit", 1.0);
         assertEquals(true, r.get("timed_out"), String.valueOf(r));
+        Map<String, Object> u = usage(r);
+        if (u != null) {
+            double cpu = number(u, "cpu_seconds");
+            double wall = ((Number) r.get("duration_seconds")).doubleValue();
+            assertTrue(cpu >= 0.75 * wall && cpu <= wall + 0.1, u + " in " + wall + " s");
+        }
+    }
+
+    /** Cancelled while it runs: what it used until the end; cancelled before it started: nothing ran. */
+    @Test
+    default void aCancelledRunReportsWhatItUsedAndOneCancelledBeforeStartThatNothingRan() throws InterruptedException {
+        TestContext before = new TestContext("usage-cancel-before");
+        before.cancellation.cancel();
+        Map<String, Object> none = run("run_container", before, "image", TestImages.BUSYBOX, "command", List.of("sleep", "30"));
+        assertNull(none.get("usage"), String.valueOf(none));
+        assertEquals(measuresUsage() ? "not_started" : "no_metrics_source", none.get("usage_unavailable_reason"));
+        TestContext during = new TestContext("usage-cancel");
+        Thread canceller = new Thread(() -> {
+            try {
+                Thread.sleep(6_000); // the run has been busy for a while (Kubernetes: its pod also had to start)
+                during.cancellation.cancel();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        canceller.start();
+        Map<String, Object> r = run("run_container", during, "image", TestImages.PYTHON, "command",
+                List.of("python3", "-c", "while True: pass"), "timeout_seconds", 120, "cpu_limit", 1.0);
+        canceller.join();
+        assertEquals("cancelled", r.get("failure_reason"), String.valueOf(r));
         Map<String, Object> u = usage(r);
         if (u != null) {
             double cpu = number(u, "cpu_seconds");
