@@ -123,8 +123,9 @@ public interface ResourceUsageContract {
     }
 
     /**
-     * Python as PID 1 ignores SIGTERM (no handler, and PID 1 gets no default action), so the loop
-     * runs through the grace until SIGKILL: at {@code cpu_limit} 1 it uses about its whole duration.
+     * On runc, python as PID 1 ignores SIGTERM (no handler, and PID 1 gets no default action), so the
+     * loop runs through the grace until SIGKILL (gVisor ends it at SIGTERM): either way, at
+     * {@code cpu_limit} 1 it uses about its whole duration.
      */
     @Test
     default void aRunStoppedAtItsTimeoutReportsWhatItUsedUntilTheEnd() {
