@@ -181,7 +181,7 @@ public final class DockerJavaGateway implements DockerGateway {
 
     @Override
     public StatsStream streamStats(String containerId, UsageListener listener) {
-        return errors.call("stats", () -> DockerStats.stream(client, containerId, listener));
+        return streams.stats(containerId, listener);
     }
 
     @Override

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * /containers/{id}/stats}, streamed): the engine's stats collector reads every subscribed
  * container's cgroup once per tick (every second on Docker 20.10, whatever the client asks; a
  * {@code one-shot} request also waits for the next tick), and each reading becomes one
- * {@link UsageListener#reading}. Only the Docker API is used, never the host's cgroup files.
+ * {@link UsageListener#reading}. Only the Docker API is used, never the host's cgroup files. On a Unix
+ * socket the stream goes through {@link UnixSocketStats}; through docker-java ({@link #stream}) otherwise.
  */
 final class DockerStats {
 
