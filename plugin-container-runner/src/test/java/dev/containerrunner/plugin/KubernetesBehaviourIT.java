@@ -54,6 +54,12 @@ class KubernetesBehaviourIT extends BackendContract {
         return false;
     }
 
+    /** No metrics source on the cluster: usage is null with no_metrics_source (see the README's Resource usage). */
+    @Override
+    public boolean measuresUsage() {
+        return false;
+    }
+
     @Override
     protected int runnerObjects() {
         try (KubernetesClient cluster = KubernetesCluster.client()) {

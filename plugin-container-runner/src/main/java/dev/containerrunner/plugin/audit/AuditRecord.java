@@ -124,7 +124,10 @@ public final class AuditRecord {
         return this;
     }
 
-    /** How the run ended; the outcome is the typed {@link RunResult#outcome()}, never read from message text. */
+    /**
+     * How the run ended; the outcome is the typed {@link RunResult#outcome()}, never read from message
+     * text. Carries the result's {@code usage} and {@code usage_unavailable_reason}.
+     */
     public AuditRecord result(RunResult result) {
         Outcome outcome = Outcome.valueOf(result.outcome().auditName().toUpperCase(java.util.Locale.ROOT));
         fields.put("image_digest", result.imageDigest());
@@ -134,6 +137,7 @@ public final class AuditRecord {
         if (!result.inputs().isEmpty()) {
             fields.put("inputs", result.inputs().stream().map(dev.containerrunner.plugin.execution.DeliveredInput::toMap).toList());
         }
+        result.usage().putInto(fields); // usage, usage_unavailable_reason: as in the result
         return outcome(outcome, result.error(), result.failureReason());
     }
 

@@ -13,9 +13,14 @@ import dev.containerrunner.plugin.execution.InputSource;
 import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.OutputCapture;
 import dev.containerrunner.plugin.execution.OutputFile;
+import dev.containerrunner.plugin.execution.ResourceUsage;
 import dev.containerrunner.plugin.execution.RunResult;
+import dev.containerrunner.plugin.execution.RunResultBuilder;
 import dev.containerrunner.plugin.execution.RunSecrets;
 import dev.containerrunner.plugin.execution.RunVerdict;
+import dev.containerrunner.plugin.execution.UsageReport;
+import dev.containerrunner.plugin.execution.UsageSamples;
+import dev.containerrunner.plugin.execution.UsageUnavailable;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.MemorySize;
 import dev.containerrunner.plugin.model.RunRequest;
@@ -38,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * looked up ({@link DockerInputs}), the per-run volumes ({@link RunVolumes}), a hardened container
  * (wrapped in the secrets shim when the run has secrets: {@link SecretDelivery}), the inputs streamed
  * into it and verified before it may start, attach before start, stdin, the wait to the
- * end ({@link ContainerWatch}: timeout, cancellation, OOM), output_file read-back, and removal of
+ * end ({@link ContainerWatch}: timeout, cancellation, OOM) while the engine's stats are read for the
+ * result's usage ({@link DockerStats}), output_file read-back, and removal of
  * everything it created in {@code finally} unless it is kept for collect_output.
  *
  * @apiNote Thread-safe: one runner serves one run, and runs share only the gateway.
@@ -137,6 +143,7 @@ public final class ContainerRunner {
         OutputCapture capture = new OutputCapture(config.maxOutputBytes(), log, secrets.redactor());
         Attachment output = null;
         Attachment stdin = null;
+        DockerGateway.StatsStream stats = null;
         CancellationSignal.Registration cancelRegistration = null;
         RuntimeException failure = null;
         boolean keep = false;
@@ -165,19 +172,25 @@ public final class ContainerRunner {
             trace.phase("run");
             start(containerId, request);
             long started = System.nanoTime();
+            UsageSamples usage = new UsageSamples(started);
+            stats = openStats(containerId, usage);
             log.line(LogSink.Stream.SYSTEM, "started container " + shortId(containerId) + " from " + request.requestedImage()
                     + " (memory " + request.memory() + ", cpu " + request.cpu() + ", network " + request.network().wireName()
                     + ", timeout " + request.timeout().toSeconds() + "s)");
             Ending ending = watch.awaitEnd(containerId, request.timeout(), cancelled, log);
             double seconds = Math.round((System.nanoTime() - started) / 1e6) / 1000.0;
+            usage.close();
+            RunCleanup.closeAll(stats);
             trace.phase("collect");
             if (!output.awaitEnd(DRAIN)) {
                 log.line(LogSink.Stream.SYSTEM, "output did not end within " + DRAIN.toSeconds() + " s after exit; closing it");
             }
             ContainerState state = watch.settledState(containerId, ending);
             Long exitCode = state.exitCode() != null ? state.exitCode() : ending.exitCode();
+            UsageReport used = stats == null ? UsageReport.unavailable(UsageUnavailable.STATS_FAILED)
+                    : ResourceUsage.measure(usage.samples(), seconds, request.cpu(), request.memory().bytes(), state.oomKilled());
             RunResult result = result(request, containerId, digest, capture, exitCode, seconds, ending, state.oomKilled(),
-                    secrets, ctx.attempt(), inputDelivery);
+                    secrets, ctx.attempt(), inputDelivery).usage(used).build();
             keep = !ending.cancelled() && !(config.cleanupAfterRun() && config.collectRetention().isZero());
             return result;
         } catch (RuntimeException e) {
@@ -189,12 +202,12 @@ public final class ContainerRunner {
             trace.outputBytes("stdout", capture.stdout().totalBytes());
             trace.outputBytes("stderr", capture.stderr().totalBytes());
             try {
-                closeAll(stdin, output, cancelRegistration);
+                RunCleanup.closeAll(stdin, output, cancelRegistration, stats);
                 if (keep) {
                     log.line(LogSink.Stream.SYSTEM, "keeping container " + shortId(containerId) + " for collect_output: removed "
                             + (config.cleanupAfterRun() ? "when the workflow run ends or " : "") + "at most "
                             + config.collectRetention().toSeconds() + " s after this result");
-                } else if (!cleanUp(containerId, concat(volumes.created(), delivery.volumes()), log, failure)) {
+                } else if (!RunCleanup.removeAll(gateway, containerId, concat(volumes.created(), delivery.volumes()), log, failure)) {
                     attempts.removeLater(attemptId);
                 }
             } finally {
@@ -235,7 +248,17 @@ public final class ContainerRunner {
         }
     }
 
-    private RunResult result(RunRequest request, String containerId, String digest, OutputCapture capture, Long exitCode,
+    /** The container's stats stream into {@code usage}; null (usage reported as {@code stats_failed}) when it cannot start. */
+    private DockerGateway.StatsStream openStats(String containerId, UsageSamples usage) {
+        try {
+            return gateway.streamStats(containerId, usage);
+        } catch (ContainerEngineException e) {
+            LOG.warn("no resource usage for container {}: {}", shortId(containerId), e.getMessage());
+            return null;
+        }
+    }
+
+    private RunResultBuilder result(RunRequest request, String containerId, String digest, OutputCapture capture, Long exitCode,
                              double seconds, Ending ending, boolean oomKilled, RunSecrets secrets,
                              int attempt, DockerInputs delivered) {
         OutputFile outputFile = null;
@@ -253,45 +276,7 @@ public final class ContainerRunner {
                 .durationSeconds(seconds)
                 .outputFile(outputFile)
                 .inputs(delivered.delivered())
-                .verdict(verdict, verdict.error(RunVerdict.Wording.DOCKER, request.timeout(), config.stopGrace(), request.memory()))
-                .build();
-    }
-
-    private static void closeAll(AutoCloseable... closeables) {
-        for (AutoCloseable c : closeables) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.debug("closing {} failed", c, e);
-                }
-            }
-        }
-    }
-
-    /** Removes the container and volumes, each step tried; false when something could not be removed. */
-    private boolean cleanUp(String containerId, List<String> volumes, LogSink log, RuntimeException failure) {
-        boolean clean = containerId == null || removed(() -> gateway.removeContainer(containerId), log, failure);
-        for (String v : volumes) {
-            clean &= removed(() -> gateway.removeVolume(v), log, failure);
-        }
-        return clean;
-    }
-
-    /** Runs one removal; its failure is attached to the run's {@code failure}, or else logged. */
-    private static boolean removed(Runnable removal, LogSink log, RuntimeException failure) {
-        try {
-            removal.run();
-            return true;
-        } catch (RuntimeException e) {
-            if (failure != null) {
-                failure.addSuppressed(e);
-            } else {
-                LOG.warn("cleanup failed (the janitor retries): {}", e.getMessage(), e);
-                log.line(LogSink.Stream.SYSTEM, "cleanup failed (the janitor retries): " + e.getMessage());
-            }
-            return false;
-        }
+                .verdict(verdict, verdict.error(RunVerdict.Wording.DOCKER, request.timeout(), config.stopGrace(), request.memory()));
     }
 
     private static String shortId(String id) {

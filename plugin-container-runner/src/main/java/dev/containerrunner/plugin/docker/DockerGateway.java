@@ -4,6 +4,7 @@ import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.ImageNotAvailableException;
 import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.OutputListener;
+import dev.containerrunner.plugin.execution.UsageListener;
 import dev.containerrunner.plugin.model.ImageReference;
 import dev.containerrunner.plugin.model.PullPolicy;
 import dev.containerrunner.spi.CancellationSignal;
@@ -123,6 +124,13 @@ public interface DockerGateway extends AutoCloseable {
     CompletableFuture<Long> awaitExit(String containerId);
 
     /**
+     * Streams the running container's cgroup readings (the engine's stats API, about one a second) to
+     * {@code listener} from a reader thread until closed or the container stops; a failed stream ends quietly.
+     * @throws ContainerEngineException when the stream cannot be started
+     */
+    StatsStream streamStats(String containerId, UsageListener listener);
+
+    /**
      * SIGTERM, then SIGKILL after {@code grace} (whole seconds); returns when the container has
      * stopped. A container already stopped is not an error.
      *
@@ -226,6 +234,12 @@ public interface DockerGateway extends AutoCloseable {
         boolean awaitEnd(Duration max);
 
         /** Ends the attach; the listener, if any, is told the end once. */
+        @Override
+        void close();
+    }
+
+    /** An open stats stream; closing it is idempotent and never throws. */
+    interface StatsStream extends AutoCloseable {
         @Override
         void close();
     }

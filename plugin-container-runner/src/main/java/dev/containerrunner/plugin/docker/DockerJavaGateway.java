@@ -4,6 +4,7 @@ import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.FailureReason;
 import dev.containerrunner.plugin.execution.TreeEntry;
 import dev.containerrunner.plugin.execution.OutputListener;
+import dev.containerrunner.plugin.execution.UsageListener;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
@@ -24,8 +25,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -181,6 +180,11 @@ public final class DockerJavaGateway implements DockerGateway {
     }
 
     @Override
+    public StatsStream streamStats(String containerId, UsageListener listener) {
+        return streams.stats(containerId, listener);
+    }
+
+    @Override
     public void stop(String containerId, Duration grace) {
         errors.run("stop container", () -> {
             try {
@@ -209,19 +213,7 @@ public final class DockerJavaGateway implements DockerGateway {
         String error = s.getError() == null || s.getError().isEmpty() ? null : s.getError();
         Map<String, String> labels = r.getConfig() == null || r.getConfig().getLabels() == null ? Map.of() : r.getConfig().getLabels();
         return new ContainerState(Boolean.TRUE.equals(s.getRunning()), s.getExitCodeLong(), Boolean.TRUE.equals(s.getOOMKilled()),
-                error, labels, instant(s.getFinishedAt()));
-    }
-
-    /** The engine's timestamp, or null for its "never" (year 1) and for what does not parse. */
-    private static Instant instant(String text) {
-        if (text == null || text.isEmpty() || text.startsWith("0001-01-01")) {
-            return null;
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+                error, labels, EngineTime.instant(s.getFinishedAt()));
     }
 
     @Override

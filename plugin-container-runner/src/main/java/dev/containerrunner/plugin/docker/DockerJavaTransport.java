@@ -3,6 +3,7 @@ package dev.containerrunner.plugin.docker;
 import dev.containerrunner.plugin.docker.DockerGateway.Attachment;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.OutputListener;
+import dev.containerrunner.plugin.execution.UsageListener;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.IOException;
@@ -163,6 +164,11 @@ final class DockerJavaTransport implements StreamTransport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public DockerGateway.StatsStream stats(String containerId, UsageListener listener) {
+        return errors.call("stats", () -> DockerStats.stream(client, containerId, listener));
     }
 
     @Override

@@ -4,10 +4,11 @@ import dev.containerrunner.plugin.docker.DockerGateway.Attachment;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.NoSuchContainerException;
 import dev.containerrunner.plugin.execution.OutputListener;
+import dev.containerrunner.plugin.execution.UsageListener;
 import java.io.InputStream;
 
 /**
- * How the streaming calls (archives in and out, attach) reach the engine. Chosen once, when the
+ * How the streaming calls (archives in and out, attach, stats) reach the engine. Chosen once, when the
  * client connects, from the endpoint: {@link UnixSocketTransport} straight over a Unix socket,
  * {@link DockerJavaTransport} through docker-java for every other endpoint.
  *
@@ -35,4 +36,7 @@ interface StreamTransport {
 
     /** Attaches to stdin, writes {@code data} in the background, then ends the attach (EOF for the container). */
     Attachment attachStdin(String containerId, byte[] data);
+
+    /** Streams the running container's stats readings to {@code listener} from a thread of its own until closed. */
+    DockerGateway.StatsStream stats(String containerId, UsageListener listener);
 }

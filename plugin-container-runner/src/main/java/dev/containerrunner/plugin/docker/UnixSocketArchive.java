@@ -33,14 +33,22 @@ final class UnixSocketArchive {
     static InputStream get(Path socket, String containerId, String path) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            write(channel, "GET /containers/" + containerId + "/archive?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
-                    + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: container-runner\r\nConnection: close\r\n\r\n");
-            return response(channel, "copy " + path + " out");
+            return get(channel, socket, "/containers/" + containerId + "/archive?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8),
+                    "copy " + path + " out");
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
+    }
+
+    /**
+     * {@code GET requestPath} over {@code channel} (open, not connected) to {@code socket}: its body,
+     * read through the channel (closing the channel ends it); a non-2xx answer throws naming {@code operation}.
+     */
+    static InputStream get(SocketChannel channel, Path socket, String requestPath, String operation) throws IOException {
+        channel.connect(UnixDomainSocketAddress.of(socket));
+        write(channel, "GET " + requestPath + " HTTP/1.1\r\nHost: docker\r\nUser-Agent: container-runner\r\nConnection: close\r\n\r\n");
+        return response(channel, operation);
     }
 
     /**

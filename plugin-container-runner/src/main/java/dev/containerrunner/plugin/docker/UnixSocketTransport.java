@@ -2,6 +2,7 @@ package dev.containerrunner.plugin.docker;
 
 import dev.containerrunner.plugin.docker.DockerGateway.Attachment;
 import dev.containerrunner.plugin.execution.OutputListener;
+import dev.containerrunner.plugin.execution.UsageListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -50,6 +51,11 @@ final class UnixSocketTransport implements StreamTransport {
     @Override
     public Attachment attachStdin(String containerId, byte[] data) {
         return io("attach stdin", () -> UnixSocketAttach.stdin(socket, containerId, data));
+    }
+
+    @Override
+    public DockerGateway.StatsStream stats(String containerId, UsageListener listener) {
+        return io("stats", () -> UnixSocketStats.stream(socket, containerId, listener));
     }
 
     @Override

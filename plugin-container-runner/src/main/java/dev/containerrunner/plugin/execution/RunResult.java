@@ -10,7 +10,8 @@ import java.util.Objects;
  * the public result keys: the seed's ({@code success, exit_code, stdout, stderr, duration_seconds,
  * container_id, image_used} and, for run_with_input, {@code output_file_content}) followed by the
  * extra fields, ending with {@code failure_reason} (the verdict's {@link FailureReason}, null on
- * success), {@code retryable} and {@code attempt} (the engine's attempt number, from 1).
+ * success), {@code retryable} and {@code attempt} (the engine's attempt number, from 1);
+ * {@code usage} and {@code usage_unavailable_reason} ({@link UsageReport}) come just before {@code error}.
  * {@code stderr_merged} is true where the backend cannot tell the streams apart (Kubernetes: stderr
  * is inside stdout). {@code redacted}, present only when a secret's value was replaced with
  * {@value Redactor#MARK}, lists the keys where that happened. Immutable and thread-safe.
@@ -43,6 +44,7 @@ public final class RunResult {
     private final FailureReason failureReason;
     private final int attempt;
     private final List<DeliveredInput> inputs;
+    private final UsageReport usage;
 
     RunResult(RunResultBuilder b) {
         this.outcome = Objects.requireNonNull(b.outcome, "outcome");
@@ -68,6 +70,7 @@ public final class RunResult {
         this.failureReason = b.failureReason;
         this.attempt = b.attempt;
         this.inputs = List.copyOf(b.inputs);
+        this.usage = b.usage;
     }
 
     /**
@@ -108,6 +111,11 @@ public final class RunResult {
     /** The engine's attempt number of this run, from 1. */
     public int attempt() {
         return attempt;
+    }
+
+    /** What the run used, or why that is unknown. */
+    public UsageReport usage() {
+        return usage;
     }
 
     public boolean timedOut() {
@@ -165,6 +173,7 @@ public final class RunResult {
         b.failureReason = failureReason;
         b.attempt = attempt;
         b.inputs.addAll(inputs);
+        b.usage = usage;
         b.redacted.addAll(redacted);
         b.redacted.add("error");
         return b.build();
@@ -192,6 +201,7 @@ public final class RunResult {
         m.put("stderr_merged", stderrMerged);
         m.put("stdout_encoding", stdoutEncoding);
         m.put("stderr_encoding", stderrEncoding);
+        usage.putInto(m);
         m.put("error", error);
         m.put(FailureReason.RESULT_KEY, failureReason == null ? null : failureReason.wireName());
         m.put(FailureReason.RETRYABLE_KEY, failureReason != null && failureReason.retryable());

@@ -31,6 +31,7 @@ public final class RunResultBuilder {
     FailureReason failureReason;
     int attempt = 1;
     final List<DeliveredInput> inputs = new ArrayList<>();
+    UsageReport usage = UsageReport.unavailable(UsageUnavailable.NOT_STARTED);
 
     RunResultBuilder(String containerId, boolean withOutputFile) {
         this.containerId = containerId;
@@ -110,6 +111,12 @@ public final class RunResultBuilder {
     /** The engine's attempt number ({@code ActionContext.attempt()}, from 1). */
     public RunResultBuilder attempt(int attempt) {
         this.attempt = attempt;
+        return this;
+    }
+
+    /** What the run used, or why that is unknown (default: {@code not_started}, nothing ran). */
+    public RunResultBuilder usage(UsageReport usage) {
+        this.usage = java.util.Objects.requireNonNull(usage, "usage");
         return this;
     }
 

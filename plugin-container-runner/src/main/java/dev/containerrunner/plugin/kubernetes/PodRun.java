@@ -12,6 +12,8 @@ import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.execution.RunSecrets;
 import dev.containerrunner.plugin.execution.RunVerdict;
 import dev.containerrunner.plugin.execution.StreamedInput;
+import dev.containerrunner.plugin.execution.UsageReport;
+import dev.containerrunner.plugin.execution.UsageUnavailable;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.NetworkMode;
 import dev.containerrunner.plugin.model.RunRequest;
@@ -293,6 +295,7 @@ final class PodRun {
                     .durationSeconds(seconds)
                     .outputFile(outputFile)
                     .verdict(verdict, error)
+                    .usage(UsageReport.unavailable(UsageUnavailable.NO_METRICS_SOURCE)) // see the README's Resource usage
                     .build();
         }
     }

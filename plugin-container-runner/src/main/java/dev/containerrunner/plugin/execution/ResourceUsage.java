@@ -1,0 +1,113 @@
+package dev.containerrunner.plugin.execution;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a run used, from its container's cgroup as the backend read it while it ran (the public
+ * {@code usage} object). Memory in bytes, CPU and times in seconds (millisecond precision).
+ *
+ * @param peakMemoryBytes   the memory peak the run reached (see {@code peakMemorySource})
+ * @param peakMemorySource  where {@code peakMemoryBytes} comes from
+ * @param cpuSeconds        CPU time used (user + system, all CPUs): {@code cpuSecondsSampled} plus the
+ *                          unsampled tail estimated at the last measured rate, never above {@code cpu_limit}
+ * @param cpuSecondsSampled the cgroup's cumulative CPU time at the last reading (a lower bound)
+ * @param samples           how many readings were taken; 0 only for a run the kernel killed for memory
+ *                          before the first reading (its peak is the limit; CPU and
+ *                          {@code sampledUntilSeconds} are then null: unknown)
+ * @param sampledUntilSeconds when the last reading arrived, in seconds after the start
+ * @param unsampledSeconds  the run's wall time after the last reading (up to its exit)
+ */
+public record ResourceUsage(long peakMemoryBytes, PeakSource peakMemorySource, Double cpuSeconds, Double cpuSecondsSampled,
+                            int samples, Double sampledUntilSeconds, double unsampledSeconds) {
+
+    /** Where the memory peak comes from (the {@code peak_memory_source} values). */
+    public enum PeakSource {
+        /** The kernel's own peak of the cgroup (cgroup v1 {@code memory.max_usage_in_bytes}, page cache included). */
+        CGROUP_MAX_USAGE,
+        /** No kernel peak reported (cgroup v2 on older engines): the highest usage among the readings, a lower bound. */
+        SAMPLED_USAGE,
+        /** The kernel killed the run for memory above what the last reading showed: the run's memory limit. */
+        MEMORY_LIMIT_OOM_KILLED;
+
+        /** The wire value, e.g. {@code cgroup_max_usage}. */
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * The usage measured by {@code samples} (in arrival order) of a run that ended {@code endSeconds}
+     * after its start, under {@code cpuLimit} CPUs and {@code memoryLimitBytes}; {@code oomKilled}
+     * when the kernel killed it for memory. Without samples: not sampled, unless it was killed for
+     * memory (then the peak is the limit, and CPU unknown).
+     */
+    public static UsageReport measure(List<UsageSample> samples, double endSeconds, double cpuLimit, long memoryLimitBytes,
+                                      boolean oomKilled) {
+        if (samples.isEmpty()) {
+            return oomKilled ? UsageReport.measured(new ResourceUsage(memoryLimitBytes, PeakSource.MEMORY_LIMIT_OOM_KILLED,
+                    null, null, 0, null, millis(endSeconds))) : UsageReport.unavailable(UsageUnavailable.NOT_SAMPLED);
+        }
+        UsageSample last = samples.get(samples.size() - 1);
+        long cpuNanos = 0;
+        Long kernelPeak = null;
+        long usagePeak = 0;
+        for (UsageSample s : samples) {
+            cpuNanos = Math.max(cpuNanos, s.cpuNanos());
+            usagePeak = Math.max(usagePeak, s.memoryBytes());
+            if (s.memoryPeakBytes() != null) {
+                kernelPeak = Math.max(kernelPeak == null ? 0 : kernelPeak, s.memoryPeakBytes());
+            }
+        }
+        long peak = kernelPeak != null ? kernelPeak : usagePeak;
+        PeakSource source = kernelPeak != null ? PeakSource.CGROUP_MAX_USAGE : PeakSource.SAMPLED_USAGE;
+        if (oomKilled && peak < memoryLimitBytes) {
+            peak = memoryLimitBytes;
+            source = PeakSource.MEMORY_LIMIT_OOM_KILLED;
+        }
+        double sampled = cpuNanos / 1e9;
+        double tail = Math.max(0, endSeconds - last.atSeconds());
+        double cpu = sampled + tail * lastRate(samples, cpuLimit);
+        return UsageReport.measured(new ResourceUsage(peak, source, millis(cpu), millis(sampled), samples.size(),
+                millis(last.atSeconds()), millis(tail)));
+    }
+
+    /**
+     * The CPU rate (CPUs) between the last two readings, the start counting as a reading of 0;
+     * between 0 and {@code cpuLimit}.
+     */
+    static double lastRate(List<UsageSample> samples, double cpuLimit) {
+        UsageSample last = samples.get(samples.size() - 1);
+        double fromAt = 0;
+        long fromCpu = 0;
+        if (samples.size() > 1) {
+            UsageSample prev = samples.get(samples.size() - 2);
+            fromAt = prev.atSeconds();
+            fromCpu = prev.cpuNanos();
+        }
+        double dt = last.atSeconds() - fromAt;
+        if (dt <= 0) {
+            return cpuLimit;
+        }
+        return Math.max(0, Math.min(cpuLimit, (last.cpuNanos() - fromCpu) / 1e9 / dt));
+    }
+
+    private static double millis(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
+    }
+
+    /** The public {@code usage} object (keys and order are public API). */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("peak_memory_bytes", peakMemoryBytes);
+        m.put("peak_memory_source", peakMemorySource.wireName());
+        m.put("cpu_seconds", cpuSeconds);
+        m.put("cpu_seconds_sampled", cpuSecondsSampled);
+        m.put("samples", samples);
+        m.put("sampled_until_seconds", sampledUntilSeconds);
+        m.put("unsampled_seconds", unsampledSeconds);
+        return m;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.containerrunner.plugin.execution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Issue 17 §3: cgroup readings → the result's {@code usage} (pure aggregation). */
+class ResourceUsageTest {
+
+    private static final long MIB = 1024 * 1024;
+
+    @Test
+    void theKernelPeakAndTheLastCpuReadingWithTheTailAtTheLastRate() {
+        List<UsageSample> s = List.of(new UsageSample(0.01, 5_000_000L, 3 * MIB, 4 * MIB),
+                new UsageSample(1.01, 1_005_000_000L, 200 * MIB, 204 * MIB),
+                new UsageSample(2.01, 1_505_000_000L, 100 * MIB, 204 * MIB));
+        ResourceUsage u = ResourceUsage.measure(s, 2.51, 1.0, 512 * MIB, false).usage();
+        assertEquals(204 * MIB, u.peakMemoryBytes());
+        assertEquals(ResourceUsage.PeakSource.CGROUP_MAX_USAGE, u.peakMemorySource());
+        assertEquals(1.505, u.cpuSecondsSampled());
+        assertEquals(1.755, u.cpuSeconds(), 1e-9, "0.5 s unsampled at the last rate, 0.5 CPU");
+        assertEquals(3, u.samples());
+        assertEquals(2.01, u.sampledUntilSeconds());
+        assertEquals(0.5, u.unsampledSeconds());
+    }
+
+    @Test
+    void theTailRateNeverExceedsTheCpuLimitAndTheStartCountsAsAReadingOfZero() {
+        List<UsageSample> one = List.of(new UsageSample(0.5, 900_000_000L, MIB, MIB));
+        ResourceUsage u = ResourceUsage.measure(one, 1.5, 0.5, 64 * MIB, false).usage();
+        assertEquals(0.9 + 0.5, u.cpuSeconds(), 1e-9, "0.9 CPU-s in 0.5 s is above the limit: the tail runs at 0.5");
+        assertEquals(0.4, ResourceUsage.lastRate(List.of(new UsageSample(0.5, 200_000_000L, 0, null)), 1.0), 1e-9);
+        assertEquals(0.0, ResourceUsage.lastRate(List.of(new UsageSample(0.5, 200_000_000L, 0, null),
+                new UsageSample(1.5, 200_000_000L, 0, null)), 1.0), 1e-9, "an idle last interval: no tail");
+    }
+
+    @Test
+    void withoutAKernelPeakTheHighestSampledUsageIsALowerBound() {
+        List<UsageSample> s = List.of(new UsageSample(1, 1, 10 * MIB, null), new UsageSample(2, 2, 30 * MIB, null),
+                new UsageSample(3, 3, 20 * MIB, null));
+        ResourceUsage u = ResourceUsage.measure(s, 3, 1, 512 * MIB, false).usage();
+        assertEquals(30 * MIB, u.peakMemoryBytes());
+        assertEquals("sampled_usage", u.peakMemorySource().wireName());
+    }
+
+    @Test
+    void anOomKillReportsThePeakAtTheLimitEvenWhenTheLastReadingWasBelowIt() {
+        List<UsageSample> s = List.of(new UsageSample(1, 1_000_000L, 10 * MIB, 12 * MIB));
+        ResourceUsage u = ResourceUsage.measure(s, 1.2, 1, 64 * MIB, true).usage();
+        assertEquals(64 * MIB, u.peakMemoryBytes());
+        assertEquals("memory_limit_oom_killed", u.peakMemorySource().wireName());
+        ResourceUsage atLimit = ResourceUsage.measure(List.of(new UsageSample(1, 1, 64 * MIB, 64 * MIB)), 1.2, 1, 64 * MIB, true)
+                .usage();
+        assertEquals(ResourceUsage.PeakSource.CGROUP_MAX_USAGE, atLimit.peakMemorySource(), "the kernel's own peak reached it");
+    }
+
+    @Test
+    void noReadingIsNotSampledUnlessTheKernelKilledItForMemory() {
+        UsageReport none = ResourceUsage.measure(List.of(), 0.3, 1, 64 * MIB, false);
+        assertNull(none.usage());
+        assertEquals(UsageUnavailable.NOT_SAMPLED, none.unavailable());
+        ResourceUsage oom = ResourceUsage.measure(List.of(), 0.3, 1, 64 * MIB, true).usage();
+        assertEquals(64 * MIB, oom.peakMemoryBytes());
+        assertEquals(0, oom.samples());
+        assertNull(oom.cpuSeconds());
+        assertNull(oom.sampledUntilSeconds());
+        assertEquals(0.3, oom.unsampledSeconds());
+    }
+
+    @Test
+    void theResultKeysAreTheUsageObjectOrNullWithItsReason() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        UsageReport.unavailable(UsageUnavailable.NO_METRICS_SOURCE).putInto(m);
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("usage", null);
+        expected.put("usage_unavailable_reason", "no_metrics_source");
+        assertEquals(expected, m);
+        m.clear();
+        ResourceUsage.measure(List.of(new UsageSample(1, 2_000_000_000L, 5, 7L)), 1, 2, 100, false).putInto(m);
+        assertEquals(List.of("peak_memory_bytes", "peak_memory_source", "cpu_seconds", "cpu_seconds_sampled", "samples",
+                "sampled_until_seconds", "unsampled_seconds"), List.copyOf(((Map<?, ?>) m.get("usage")).keySet()));
+        assertNull(m.get("usage_unavailable_reason"));
+        assertThrows(IllegalArgumentException.class, () -> new UsageReport(null, null));
+    }
+
+    @Test
+    void samplesAreTimedFromTheStartAndNoneIsTakenAfterClose() {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        UsageSamples samples = new UsageSamples(500_000_000L, now::get);
+        samples.reading(10, 20, 30L);
+        samples.close();
+        samples.reading(11, 21, 31L);
+        assertEquals(List.of(new UsageSample(0.5, 10, 20, 30L)), samples.samples());
+    }
+}
