@@ -79,8 +79,11 @@ final class InputStreamer {
      *
      * @return false when it stopped unfinished (cancelled, or the deadline passed): the init
      *     container is not released, the caller's watch ends the run
-     * @throws ContainerEngineException ({@code engine_error}) when a stream failed or what landed
-     *     differs from what was sent; nothing was released
+     * @throws ContainerEngineException ({@code engine_error}) when an exec failed or what landed
+     *     differs from what was sent; nothing was released. A {@link ContainerEngineException} the
+     *     source itself throws while it is opened or read (e.g. an S3 object's
+     *     {@code input_checksum_mismatch}, {@code input_failed}, {@code input_not_found}) propagates as
+     *     it is, keeping its failure reason; only a plain {@link IOException} of the source is {@code engine_error}
      */
     boolean deliver(List<Target> targets) {
         try {
