@@ -46,7 +46,9 @@ import org.junit.jupiter.api.Test;
  * input_file above the Secret's size streamed into the pod through the helper's exec on the real
  * cluster: byte-exact at 5 and 50 MiB and above the old 1,000,000-byte ceiling, a small one still
  * through the Secret, and a stream that is cut, fails or does not match fails the run with
- * {@code engine_error} before the main container runs, leaving nothing behind.
+ * {@code engine_error} before the main container runs, leaving nothing behind — unless the source
+ * fails with its own reason (as an S3 object of {@code inputs} does), which is kept; a trickling
+ * source is stopped by cancellation between its reads.
  */
 class KubernetesInputStreamIT {
 
