@@ -155,9 +155,27 @@ public final class RunResult {
         if (safe == null || safe.equals(error)) {
             return this;
         }
+        RunResultBuilder b = copy();
+        b.error = safe;
+        b.redacted.add("error");
+        return b.build();
+    }
+
+    /**
+     * This result listing {@code delivered} as the objects of {@code inputs} it delivered (for a
+     * backend that learns them outside the run's own result); this very result when none were.
+     */
+    public RunResult withInputs(List<DeliveredInput> delivered) {
+        if (delivered.isEmpty()) {
+            return this;
+        }
+        return copy().inputs(delivered).build();
+    }
+
+    private RunResultBuilder copy() {
         RunResultBuilder b = new RunResultBuilder(containerId, withOutputFile).image(imageUsed, imageDigest).durationSeconds(durationSeconds);
         b.outcome = outcome;
-        b.error = safe;
+        b.error = error;
         b.exitCode = exitCode;
         b.stdout = stdout;
         b.stderr = stderr;
@@ -175,8 +193,7 @@ public final class RunResult {
         b.inputs.addAll(inputs);
         b.usage = usage;
         b.redacted.addAll(redacted);
-        b.redacted.add("error");
-        return b.build();
+        return b;
     }
 
     /** The public result map (keys and order are public API). */

@@ -22,6 +22,7 @@ public final class VerifiedInput extends FilterInputStream {
     private final MessageDigest sha;
     private long count;
     private String digest;
+    private boolean verified;
 
     /** The bytes of {@code object} read from {@code in}. */
     public VerifiedInput(InputObject object, InputStream in) {
@@ -76,6 +77,7 @@ public final class VerifiedInput extends FilterInputStream {
             throw new InputFailedException(object.url().toString(), "has sha256 " + digest + ", not the " + object.sha256().get()
                     + " the request gives for it: not delivered, nothing ran", null, FailureReason.INPUT_CHECKSUM_MISMATCH);
         }
+        verified = true;
     }
 
     @Override
@@ -86,6 +88,11 @@ public final class VerifiedInput extends FilterInputStream {
     @Override
     public boolean markSupported() {
         return false;
+    }
+
+    /** Whether the stream reached its end and passed its checks (size, and the request's sha256). */
+    public boolean ended() {
+        return verified;
     }
 
     /** The SHA-256 of the bytes read, once the stream has ended and its checks passed. */

@@ -8,6 +8,7 @@ import dev.containerrunner.plugin.execution.CollectResult;
 import dev.containerrunner.plugin.execution.ContainerBackend;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.ContainerSlots;
+import dev.containerrunner.plugin.execution.InputSource;
 import dev.containerrunner.plugin.execution.OutputCollector;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.execution.RunSecrets;
@@ -82,7 +83,8 @@ public final class KubernetesBackend implements ContainerBackend {
     /**
      * A pod has no field for {@code ulimits} (the node's container runtime sets them for every pod),
      * so they are refused. input_file has no size limit of its own: above
-     * {@value InputStreams#SECRET_MAX_BYTES} bytes it is streamed into the pod ({@link InputStreams}).
+     * {@value InputStreams#SECRET_MAX_BYTES} bytes it is streamed into the pod ({@link InputStreams}),
+     * as are the objects of {@code inputs} ({@link PodInputs}).
      */
     @Override
     public void check(RunRequest request) {
@@ -91,17 +93,17 @@ public final class KubernetesBackend implements ContainerBackend {
                     + " has no field for them (the node's container runtime sets the same limits for every pod); leave"
                     + " ulimits out, or run this task on backend: docker");
         }
-        if (!request.inputs().isEmpty()) {
-            throw new InvalidKwargsException(request.action(), "inputs", "is not supported on the kubernetes backend yet");
-        }
     }
 
     @Override
     public RunResult run(RunRequest request, RunSecrets secrets, ActionContext ctx) {
         return withOwnClassLoader(() -> {
             try (ContainerSlots.Slot slot = session.acquireSlot(ctx)) {
+                // inputs resolved before anything exists on the cluster: a missing object creates nothing
+                PodInputs inputs = PodInputs.resolve(request, new InputSource(session.objectSource()));
                 KubeConnector.Connection c = session.connection();
-                return new PodRun(c.client(), c.namespace(), config, session.reaper(), c.pods()).run(request, secrets, ctx);
+                return new PodRun(c.client(), c.namespace(), config, session.reaper(), c.pods())
+                        .run(request, secrets, ctx, inputs.streamed(request)).withInputs(inputs.delivered());
             }
         });
     }

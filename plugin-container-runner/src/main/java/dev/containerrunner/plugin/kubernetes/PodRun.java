@@ -20,9 +20,7 @@ import dev.containerrunner.plugin.model.RunRequest;
 import dev.containerrunner.plugin.telemetry.ActionTrace;
 import dev.containerrunner.spi.ActionContext;
 import dev.containerrunner.spi.LogSink;
-import dev.containerrunner.plugin.registry.Credential;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
-import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -33,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * One run on Kubernetes, orchestrated: creates the Job (paused), its Secrets (a small input_file, image
@@ -136,7 +133,7 @@ final class PodRun {
                 InputStreams.mount(objects.job(), objects.dirs(), config.kubernetes(), config.kubernetes().startTimeout());
             }
             Optional<Secret> runSecret = runSecret(objects); // first: its init container may need the helper's credentials
-            Optional<Secret> pullSecret = pullSecret(objects); // credentials read now: nothing exists yet if they fail
+            Optional<Secret> pullSecret = PullSecrets.forRun(config, request.image(), attempt, objects.job(), log); // credentials read now: nothing exists yet if they fail
             boolean keep = false;
             boolean created = false;
             RuntimeException failure = null;
@@ -181,22 +178,6 @@ final class PodRun {
                     hold.close();
                 }
             }
-        }
-
-        /** The per-run pull Secret for the registries that have credentials, referenced by the pod; empty when none do. */
-        private Optional<Secret> pullSecret(PodSpecs.RunObjects objects) {
-            PodSpec pod = objects.job().getSpec().getTemplate().getSpec();
-            List<Credential> credentials = PullSecrets.resolve(config, request.image(),
-                    !pod.getInitContainers().isEmpty() || pod.getContainers().size() > 1);
-            if (credentials.isEmpty()) {
-                return Optional.empty();
-            }
-            Secret secret = PullSecrets.secret(attempt, objects.job().getMetadata().getLabels(), credentials);
-            PullSecrets.reference(objects.job(), secret.getMetadata().getName());
-            log.line(LogSink.Stream.SYSTEM, "image pull secret " + secret.getMetadata().getName() + " for "
-                    + credentials.stream().map(c -> c.registry() + " (credentials from " + c.source() + ")")
-                    .collect(Collectors.joining(", ")));
-            return Optional.of(secret);
         }
 
         /**

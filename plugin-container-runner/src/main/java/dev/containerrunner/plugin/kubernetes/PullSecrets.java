@@ -9,7 +9,9 @@ import dev.containerrunner.plugin.model.ImageReference;
 import dev.containerrunner.plugin.registry.Credential;
 import dev.containerrunner.plugin.registry.CredentialsUnavailableException;
 import dev.containerrunner.plugin.registry.RegistryHosts;
+import dev.containerrunner.spi.LogSink;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A run's image pull credentials on Kubernetes: the credentials configured for the registries of
@@ -98,6 +101,27 @@ final class PullSecrets {
                 job.getSpec().getTemplate().getSpec().getImagePullSecrets()).orElse(List.of()));
         refs.add(new LocalObjectReference(name));
         job.getSpec().getTemplate().getSpec().setImagePullSecrets(refs);
+    }
+
+    /**
+     * The per-run pull Secret for the registries of {@code image} (and of the helper image when the
+     * Job has helper containers) that have credentials, referenced by the Job's pod; empty when none do.
+     *
+     * @throws ImageNotAvailableException ({@link FailureReason#IMAGE_AUTH_FAILED}) when configured
+     *     credentials cannot be read now (nothing exists yet)
+     */
+    static Optional<Secret> forRun(RunnerConfig config, ImageReference image, String attempt, Job job, LogSink log) {
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        List<Credential> credentials = resolve(config, image, !pod.getInitContainers().isEmpty() || pod.getContainers().size() > 1);
+        if (credentials.isEmpty()) {
+            return Optional.empty();
+        }
+        Secret secret = secret(attempt, job.getMetadata().getLabels(), credentials);
+        reference(job, secret.getMetadata().getName());
+        log.line(LogSink.Stream.SYSTEM, "image pull secret " + secret.getMetadata().getName() + " for "
+                + credentials.stream().map(c -> c.registry() + " (credentials from " + c.source() + ")")
+                .collect(Collectors.joining(", ")));
+        return Optional.of(secret);
     }
 
     private static String base64(String s) {

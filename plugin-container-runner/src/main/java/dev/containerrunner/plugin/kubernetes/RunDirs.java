@@ -2,13 +2,13 @@ package dev.containerrunner.plugin.kubernetes;
 
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.RunRequest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The directories of one run that are backed by emptyDir volumes: input_file's and output_file's
- * directories and writable_dirs, in that order. The helper containers see directory {@code i} at
+ * directories, writable_dirs, then the directories of {@code inputs} (a file's parent, a prefix's
+ * directory), in that order ({@link RunRequest#runDirectories()}). The helper containers see directory {@code i} at
  * {@code /container-runner/dirs/i/<its last segment>}, so a path's parent maps to a helper path
  * whose archive entries are named as the container would name them.
  */
@@ -21,11 +21,7 @@ record RunDirs(List<String> dirs, boolean collectable) {
     }
 
     static RunDirs of(RunRequest request) {
-        List<String> dirs = new ArrayList<>();
-        request.inputFile().ifPresent(f -> dirs.add(f.path().parent()));
-        request.outputFile().ifPresent(p -> addOnce(dirs, p.parent()));
-        request.writableDirs().forEach(d -> addOnce(dirs, d.value()));
-        return new RunDirs(dirs, request.outputFile().isPresent() || !request.writableDirs().isEmpty());
+        return new RunDirs(request.runDirectories(), request.outputFile().isPresent() || !request.writableDirs().isEmpty());
     }
 
     /** Parses the {@link KubeLabels#COLLECTABLE_DIRS} annotation. */
@@ -36,12 +32,6 @@ record RunDirs(List<String> dirs, boolean collectable) {
 
     String annotation() {
         return collectable ? String.join("\n", dirs) : "";
-    }
-
-    private static void addOnce(List<String> dirs, String dir) {
-        if (!dirs.contains(dir)) {
-            dirs.add(dir);
-        }
     }
 
     static String volumeName(int index) {

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -36,6 +37,14 @@ public final class S3ObjectStore implements ObjectStore, ObjectSource {
 
     /** Part size of multipart uploads, and the largest single PUT. */
     public static final int PART_SIZE = 16 << 20;
+    /**
+     * The longest a socket read (or write) may wait for the next byte before it fails (the SDK's own
+     * default, set here so that it stays): a read of {@code inputs} that hangs fails the run
+     * ({@code input_failed}) after this, whatever the backend.
+     */
+    public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
+    /** The longest connecting to the store may take. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final S3Client client;
     private final String bucket;
@@ -48,7 +57,7 @@ public final class S3ObjectStore implements ObjectStore, ObjectSource {
     public static S3ObjectStore create(S3Config config) {
         S3ClientBuilder b = S3Client.builder()
                 .region(Region.of(config.region()))
-                .httpClientBuilder(ApacheHttpClient.builder())
+                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(SOCKET_TIMEOUT).connectionTimeout(CONNECT_TIMEOUT))
                 .forcePathStyle(config.pathStyle());
         config.endpoint().ifPresent(e -> b.endpointOverride(URI.create(e)));
         if (config.accessKeyId().isPresent()) {

@@ -13,6 +13,8 @@ import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.execution.AttemptTracker;
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.FailureReason;
+import dev.containerrunner.plugin.execution.InputFailedException;
+import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.execution.RunSecrets;
 import dev.containerrunner.plugin.execution.StreamedInput;
 import dev.containerrunner.plugin.execution.TestContext;
@@ -32,6 +34,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +46,9 @@ import org.junit.jupiter.api.Test;
  * input_file above the Secret's size streamed into the pod through the helper's exec on the real
  * cluster: byte-exact at 5 and 50 MiB and above the old 1,000,000-byte ceiling, a small one still
  * through the Secret, and a stream that is cut, fails or does not match fails the run with
- * {@code engine_error} before the main container runs, leaving nothing behind.
+ * {@code engine_error} before the main container runs, leaving nothing behind — unless the source
+ * fails with its own reason (as an S3 object of {@code inputs} does), which is kept; a trickling
+ * source is stopped by cancellation between its reads.
  */
 class KubernetesInputStreamIT {
 
@@ -186,5 +194,71 @@ class KubernetesInputStreamIT {
         ContainerEngineException e = failsWith(new StreamedInput(new ContainerPath("/in/extra.bin"), 100_000, Optional.empty(),
                 () -> new ByteArrayInputStream(random(100_001))));
         assertTrue(e.getMessage().contains("the source has more bytes than its size"), e.getMessage());
+    }
+
+    /** A request whose main container would print main-ran, with a small input_file next to the streamed one. */
+    private static RunRequest smallRequest() {
+        return RunRequest.from("run_with_input", Map.of("image", TestImages.BUSYBOX, "command",
+                List.of("sh", "-c", "echo main-ran"), "input_file", Map.of("path", "/in/small.txt", "content", "hi")),
+                config.requestDefaults());
+    }
+
+    /** A source that fails with its own reason (as an S3 object of inputs does) keeps it: not engine_error. */
+    @Test
+    void aSourceFailingWithItsOwnReasonKeepsIt() throws Exception {
+        InputStream failing = new InputStream() {
+            @Override
+            public int read() {
+                throw new InputFailedException("s3://b/k", "reading failed after 600000 of 2097152 bytes: reset", null,
+                        FailureReason.INPUT_FAILED);
+            }
+        };
+        TestContext ctx = new TestContext("stream-source-reason");
+        InputFailedException e = assertThrows(InputFailedException.class, () -> new PodRun(cluster, KubernetesCluster.NAMESPACE,
+                config, AttemptTracker.NONE, pods).run(smallRequest(), RunSecrets.none(), ctx, List.of(new StreamedInput(
+                new ContainerPath("/in/extra.bin"), 2 << 20, Optional.empty(),
+                () -> new SequenceInputStream(new ByteArrayInputStream(random(600_000)), failing)))));
+        assertEquals(Optional.of(FailureReason.INPUT_FAILED), e.failureReason());
+        assertEquals("input s3://b/k: reading failed after 600000 of 2097152 bytes: reset", e.getMessage());
+        assertFalse(ctx.lines.stream().anyMatch(l -> l.contains("main-ran")), "the main container never ran: " + ctx.lines);
+        assertEquals(0, settledRunnerObjects(), "the Job, its pod, Secret and NetworkPolicy are deleted");
+    }
+
+    /** A source that trickles (a frame would take minutes) is stopped by cancellation between its reads. */
+    @Test
+    void cancellationStopsASlowSourceBetweenItsReads() throws Exception {
+        CountDownLatch opened = new CountDownLatch(1);
+        InputStream slow = new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                LockSupport.parkNanos(50_000_000L);
+                b[off] = 'x';
+                return 1;
+            }
+        };
+        TestContext ctx = new TestContext("stream-slow");
+        CompletableFuture<RunResult> run = CompletableFuture.supplyAsync(() -> new PodRun(cluster, KubernetesCluster.NAMESPACE,
+                config, AttemptTracker.NONE, pods).run(smallRequest(), RunSecrets.none(), ctx, List.of(new StreamedInput(
+                new ContainerPath("/in/extra.bin"), 1 << 20, Optional.empty(), () -> {
+                    opened.countDown();
+                    return slow;
+                }))));
+        assertTrue(opened.await(60, TimeUnit.SECONDS), "the stream began");
+        Thread.sleep(1000);
+        long t0 = System.nanoTime();
+        ctx.cancellation.cancel();
+        Map<String, Object> r = run.get(60, TimeUnit.SECONDS).toMap();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(false, r.get("success"), String.valueOf(r));
+        assertEquals("cancelled", r.get("failure_reason"), String.valueOf(r));
+        assertTrue(seconds < 30, "stopped " + seconds + " s after the cancellation (one 256 KiB frame takes hours at 20 B/s)");
+        assertFalse(ctx.lines.stream().anyMatch(l -> l.contains("main-ran")), "the main container never ran: " + ctx.lines);
+        System.out.printf("a trickling source stopped %.1f s after the cancellation%n", seconds);
+        assertEquals(0, settledRunnerObjects(), "the Job, its pod, Secret and NetworkPolicy are deleted");
     }
 }
