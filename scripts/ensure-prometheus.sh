@@ -28,6 +28,7 @@ if present; then
   echo "$BIN"
   exit 0
 fi
+[ "$BIN" = /usr/bin/prometheus ] || die "PROMETHEUS_BIN=$BIN is not there; apt installs /usr/bin/prometheus only"
 command -v apt-get >/dev/null 2>&1 || die "need Debian's prometheus package and there is no apt-get here"
 [ "$(id -u)" = 0 ] || die "installing prometheus needs root"
 if [ ! -e "$POLICY" ]; then
@@ -40,5 +41,9 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get install -y -q --no-install-recommends prometheus >/dev/null 2>&1 \
   || { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends prometheus >/dev/null; }
 present || die "prometheus was installed but $BIN --version fails"
+# the package enables its unit: on a systemd host it would start at the next boot; the tests run the binary themselves
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  systemctl disable prometheus.service >/dev/null 2>&1 || log "could not disable prometheus.service (it is enabled at boot)"
+fi
 log "$("$BIN" --version 2>&1 | head -1)"
 echo "$BIN"
