@@ -55,6 +55,7 @@ final class EngineTelemetry implements AutoCloseable {
             return new EngineTelemetry(null);
         }
         refuseOtherOtlpProtocols(env, properties);
+        refuseBadPrometheusPort(env, properties);
         Map<String, String> defaults = new HashMap<>(Map.of("otel.traces.exporter", "none", "otel.metrics.exporter", "none",
                 "otel.logs.exporter", "none", "otel.service.name", "workflow-engine",
                 // the only sender bundled is the JDK HTTP client's (SDK 1.65 would default to grpc)
@@ -97,6 +98,30 @@ final class EngineTelemetry implements AutoCloseable {
                 throw new ConfigurationException(name.toUpperCase(Locale.ROOT).replace('.', '_') + " (" + name + ") is '"
                         + value + "'; allowed: " + HTTP_PROTOBUF + " (the engine bundles no grpc sender)");
             }
+        }
+    }
+
+    /**
+     * Refuses a Prometheus port that is not a whole number 0..65535 (the SDK's own refusal names
+     * neither the variable nor the range).
+     *
+     * @throws ConfigurationException naming the variable and the allowed range
+     */
+    private static void refuseBadPrometheusPort(Map<String, String> env, Properties properties) {
+        String name = "otel.exporter.prometheus.port";
+        String value = setting(env, properties, name);
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        int port;
+        try {
+            port = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new ConfigurationException("OTEL_EXPORTER_PROMETHEUS_PORT (" + name + ") is '" + value
+                    + "'; allowed: a port number 0..65535");
         }
     }
 

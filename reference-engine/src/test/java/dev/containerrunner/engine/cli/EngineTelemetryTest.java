@@ -131,6 +131,7 @@ class EngineTelemetryTest {
         String reason = EngineTelemetry.reason(e);
         assertFalse(reason.startsWith("Unexpected configuration error"), reason);
         assertTrue(reason.contains("70000"), reason);
+        assertTrue(reason.contains("OTEL_EXPORTER_PROMETHEUS_PORT") && reason.contains("0..65535"), reason);
     }
 
     @Test
