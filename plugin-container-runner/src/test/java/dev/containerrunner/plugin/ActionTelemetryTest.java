@@ -148,6 +148,20 @@ class ActionTelemetryTest {
     }
 
     @Test
+    void anImageWithNoRepoDigestLeavesRepoDigestsOut() {
+        when(backend.run(any(), any(), any())).thenAnswer(inv -> {
+            ActionTrace.current().imageResolved("sha256:abc", "sha256:abc"); // the backend's fallback: the image id
+            return RunResult.builder("c0ffee", false).image(IMAGE, "sha256:abc")
+                    .verdict(new RunVerdict(false, false, false, 0L, null, null), null).build();
+        });
+        runUnderEngineSpan(actions(new RunnerTelemetry(otel.sdk)), Map.of("image", IMAGE, "command", List.of("true")));
+        SpanData action = otel.spansByName().get("container_runner.run_container");
+        assertEquals("sha256:abc", action.getAttributes().get(AttributeKey.stringKey("container.image.id")));
+        assertNull(action.getAttributes().get(AttributeKey.stringArrayKey("container.image.repo_digests")),
+                "semconv: repo@sha256 values only");
+    }
+
+    @Test
     void aFailedRunCarriesItsFailureReasonOnTheCountAndTheSpan() {
         when(backend.run(any(), any(), any())).thenAnswer(inv -> walkPhases(3));
         Map<String, Object> result = runUnderEngineSpan(actions(new RunnerTelemetry(otel.sdk)),

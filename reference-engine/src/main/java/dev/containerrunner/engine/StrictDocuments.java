@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
@@ -59,10 +61,16 @@ final class StrictDocuments {
         }
     }
 
-    private static final JsonFactory JSON_FACTORY = JsonFactory.builder()
+    /**
+     * Jackson's read limits for the engine's documents: a string value may be as long as the largest
+     * file (Jackson's default, 20,000,000 characters, refused a ~15 MiB base64 input file); its other
+     * defaults are kept (numbers 1000 characters, nesting 1000 levels, keys 50,000 characters).
+     */
+    static final StreamReadConstraints LIMITS = StreamReadConstraints.builder().maxStringLength(MAX_FILE_BYTES).build();
+    static final JsonFactory JSON_FACTORY = JsonFactory.builder().streamReadConstraints(LIMITS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    private static final JsonFactory YAML_FACTORY = new StrictYamlFactory(MAX_FILE_BYTES);
-    private static final ObjectMapper TREE = new ObjectMapper();
+    static final JsonFactory YAML_FACTORY = new StrictYamlFactory(MAX_FILE_BYTES, LIMITS);
+    private static final ObjectMapper TREE = new ObjectMapper(JsonFactory.builder().streamReadConstraints(LIMITS).build());
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -91,7 +99,8 @@ final class StrictDocuments {
             }
         } catch (JsonProcessingException e) { // syntax, duplicate keys, Jackson's limits, StrictYamlFactory's refusals
             JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentTokenLocation();
-            throw refused(origin, at, parser, e.getOriginalMessage(), e);
+            throw refused(origin, at, parser, e instanceof StreamConstraintsException ? limit(e.getOriginalMessage())
+                    : e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new InvalidDocumentException(origin + " cannot be parsed: " + e.getMessage(), -1, -1, e);
         }
@@ -161,6 +170,27 @@ final class StrictDocuments {
             throw refused(origin, p.currentTokenLocation(), p, "number " + text + " is too small: it would become 0 as a"
                     + " 64-bit floating-point number (the smallest is about 4.9e-324)", null);
         }
+    }
+
+    /** A Jackson read limit's refusal in the engine's words, naming the limit. */
+    static String limit(String jackson) {
+        String m = jackson == null ? "" : jackson;
+        if (m.startsWith("String value length")) {
+            return "a string value is longer than " + LIMITS.getMaxStringLength() + " characters";
+        }
+        if (m.startsWith("Number value length")) {
+            return "a number is longer than " + LIMITS.getMaxNumberLength() + " characters";
+        }
+        if (m.startsWith("Document nesting depth")) {
+            return "the document nests deeper than " + LIMITS.getMaxNestingDepth() + " levels";
+        }
+        if (m.startsWith("Name length")) {
+            return "a key is longer than " + LIMITS.getMaxNameLength() + " characters";
+        }
+        if (m.startsWith("Document length")) {
+            return "the document is longer than " + LIMITS.getMaxDocumentLength() + " characters";
+        }
+        return "a read limit is exceeded: " + m;
     }
 
     private static InvalidDocumentException refused(String origin, JsonLocation location, JsonParser parser,

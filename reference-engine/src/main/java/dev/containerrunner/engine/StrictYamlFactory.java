@@ -3,6 +3,7 @@ package dev.containerrunner.engine;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.ObjectCodec;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -46,8 +47,8 @@ final class StrictYamlFactory extends YAMLFactory {
     /** The one explicit tag accepted: it only says "this scalar is a string", as quotes do. */
     static final String STRING_TAG = "tag:yaml.org,2002:str";
 
-    StrictYamlFactory(int maxCodePoints) {
-        super(builder(maxCodePoints));
+    StrictYamlFactory(int maxCodePoints, StreamReadConstraints limits) {
+        super(builder(maxCodePoints).streamReadConstraints(limits));
     }
 
     private static YAMLFactoryBuilder builder(int maxCodePoints) {

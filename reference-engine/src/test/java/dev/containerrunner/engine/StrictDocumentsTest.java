@@ -39,6 +39,28 @@ class StrictDocumentsTest {
     }
 
     @Test
+    void aJsonStringValueBeyondJacksonsDefaultLimitParses() {
+        String big = "A".repeat(30_000_000); // Jackson's default maxStringLength is 20,000,000
+        assertEquals(big.length(), ((String) json("{\"data\": \"" + big + "\"}").get("data")).length());
+    }
+
+    @Test
+    void theYamlReaderHasTheSameLimits() {
+        // a 21,000,000-character YAML scalar parses too, but SnakeYAML takes ~2 minutes over it (measured): too slow here
+        assertEquals(StrictDocuments.MAX_FILE_BYTES, StrictDocuments.YAML_FACTORY.streamReadConstraints().getMaxStringLength());
+        assertEquals(StrictDocuments.MAX_FILE_BYTES, StrictDocuments.JSON_FACTORY.streamReadConstraints().getMaxStringLength());
+    }
+
+    @Test
+    void jacksonsOtherLimitsAreRefusedInTheEnginesWords() {
+        refused(Format.JSON, "{\"a\": " + "[".repeat(1500) + "]".repeat(1500) + "}",
+                "the document nests deeper than 1000 levels");
+        refused(Format.JSON, "{\"a\": " + "1".repeat(1001) + "}", "a number is longer than 1000 characters");
+        assertEquals("a string value is longer than " + StrictDocuments.MAX_FILE_BYTES + " characters",
+                StrictDocuments.limit("String value length (67108865) exceeds the maximum allowed (67108864)"));
+    }
+
+    @Test
     void duplicateKeysAreRefusedAtAnyDepthInBothFormats() {
         InvalidDocumentException e = refused(Format.YAML, "apps:\n  container_runner:\n    network_allowed: false\n"
                 + "    network_allowed: true\n", "'network_allowed'", "line 4", "/apps/container_runner/network_allowed");

@@ -266,8 +266,8 @@ final class PodRun {
                         + t.getMessage().strip()), null, FailureReason.START_FAILED);
             }
             String imageId = ending.main() == null ? null : ending.main().getImageID();
-            ActionTrace.current().imageResolved(imageId == null || imageId.isEmpty() ? null : imageId.replaceFirst("^[a-z-]+://", ""),
-                    PodStates.digestOf(imageId));
+            String runtimeImage = imageId == null || imageId.isEmpty() ? null : imageId.replaceFirst("^[a-z-]+://", "");
+            ActionTrace.current().imageResolved(runtimeImage, runtimeImage); // repo@sha256:… when the runtime gave one
             String error = verdict.error(RunVerdict.Wording.KUBERNETES, request.timeout(), config.stopGrace(), request.memory());
             return RunResult.builder(attempt, request.reportsOutputFile())
                     .attempt(ctx.attempt())

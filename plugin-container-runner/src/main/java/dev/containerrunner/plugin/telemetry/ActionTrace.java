@@ -126,7 +126,12 @@ public final class ActionTrace implements AutoCloseable {
         }
     }
 
-    /** The image the container ran: the runtime's image id and the repository digest (either may be null). */
+    /**
+     * The image the container ran: the runtime's image id and the repository digest (either may be
+     * null). {@code container.image.repo_digests} is set only from a {@code repo@sha256:…} value
+     * (OpenTelemetry's semantic conventions): an image id given in its place (an image with no repo
+     * digest) leaves the attribute out.
+     */
     public void imageResolved(String imageId, String repoDigest) {
         if (this == NONE) {
             return;
@@ -134,7 +139,7 @@ public final class ActionTrace implements AutoCloseable {
         if (imageId != null) {
             span.setAttribute(IMAGE_ID, imageId);
         }
-        if (repoDigest != null) {
+        if (repoDigest != null && repoDigest.indexOf('@') > 0) {
             span.setAttribute(REPO_DIGESTS, List.of(repoDigest));
         }
     }

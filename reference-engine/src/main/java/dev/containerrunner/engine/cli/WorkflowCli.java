@@ -135,7 +135,7 @@ public final class WorkflowCli {
         try {
             telemetry = EngineTelemetry.install(env, System.getProperties()); // before the plugins are loaded
         } catch (ConfigurationException e) {
-            return invalid("OpenTelemetry configuration (OTEL_* variables, otel.* properties): " + e.getMessage());
+            return invalid("OpenTelemetry configuration (OTEL_* variables, otel.* properties): " + EngineTelemetry.reason(e));
         }
         try (telemetry) { // closed by the run itself (before its cancel hook lets the JVM end); here when it never started
             return run(a, wf, display, telemetry);
