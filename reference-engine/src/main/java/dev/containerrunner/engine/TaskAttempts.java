@@ -79,7 +79,7 @@ final class TaskAttempts {
             Duration wait = retry.backoffBefore(attempt + 1);
             log(spec, "attempt " + attempt + " of " + retry.maxAttempts() + " failed (" + reason.wireName() + "); attempt "
                     + (attempt + 1) + " in " + seconds(wait));
-            if (!timer.await(wait, cancellation)) {
+            if (!timer.await(wait, cancellation) || cancellation.isCancelled()) { // no attempt starts once cancelled
                 cancelledWaiting = true;
                 log(spec, "cancelled while waiting to retry: attempt " + (attempt + 1) + " was not started");
                 break;

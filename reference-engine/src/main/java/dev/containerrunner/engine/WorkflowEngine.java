@@ -34,6 +34,8 @@ public final class WorkflowEngine implements AutoCloseable {
     private final BackoffTimer backoff;
     private final EngineTracing tracing;
     private final Set<WorkflowExecution> active = ConcurrentHashMap.newKeySet();
+    /** Sticky: once {@link #cancelAll()} was called, every run (also one not yet begun) starts no task. */
+    private volatile boolean cancelled;
 
     private WorkflowEngine(AppCatalog catalog, int maxParallelTasks, TaskLogListener logListener,
                            TaskProgressListener progressListener, BackoffTimer backoff, EngineTracing tracing) {
@@ -60,6 +62,8 @@ public final class WorkflowEngine implements AutoCloseable {
 
     /**
      * Validates and runs {@code workflow}; returns when every task has finished or been skipped.
+     * After {@link #cancelAll()} (even one that came before this call) no task starts: each is
+     * skipped as cancelled and the run does not succeed.
      *
      * @throws WorkflowDefinitionException when the workflow is invalid (then nothing ran)
      */
@@ -68,6 +72,9 @@ public final class WorkflowEngine implements AutoCloseable {
         WorkflowExecution execution = new WorkflowExecution(plan, maxParallelTasks, logListener, progressListener, backoff,
                 tracing);
         active.add(execution);
+        if (cancelled) { // after the add: a cancelAll racing with it either sees the execution or is seen here
+            execution.cancel();
+        }
         try {
             return execution.run();
         } finally {
@@ -83,8 +90,12 @@ public final class WorkflowEngine implements AutoCloseable {
         }
     }
 
-    /** Cancels every running task of every active run (e.g. on Ctrl-C); their actions stop their work. */
+    /**
+     * Cancels every running task of every active run (e.g. on Ctrl-C); their actions stop their work.
+     * Sticky: runs begun later start no task either. Thread-safe; idempotent.
+     */
     public void cancelAll() {
+        cancelled = true;
         active.forEach(WorkflowExecution::cancel);
     }
 

@@ -191,10 +191,15 @@ final class WorkflowExecution {
 
     private TaskOutcome execute(Plan.PlannedTask t) {
         TaskSpec spec = t.spec();
+        if (cancelled) { // cancelled after the scheduler handed it over: it does not start
+            TaskOutcome skip = skipped(t, CANCELLED);
+            progress.finished(skip, null);
+            return skip;
+        }
         CancellationSource cancellation = new CancellationSource();
         running.put(spec.taskId(), cancellation);
         progress.started(spec.taskId());
-        if (cancelled) {
+        if (cancelled) { // cancelled since the check above: the action sees isCancelled() from its start
             cancellation.cancel();
         }
         TaskOutcome outcome;

@@ -143,28 +143,32 @@ public final class WorkflowCli {
     }
 
     private int run(Arguments a, Workflow wf, ProgressDisplay display, EngineTelemetry telemetry) {
-        WorkflowEngine engine;
-        try {
-            engine = engine(a, display, telemetry.openTelemetry());
-        } catch (TaskAppException e) {
-            return invalid(e);
-        }
+        Interrupt interrupt = new Interrupt();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             err.println("workflow: interrupted; cancelling running tasks");
-            engine.cancelAll();
+            interrupt.interrupt();
             awaitQuietly(finished);
         }, "workflow-cancel-on-exit");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (engine; display) {
-            display.start();
-            WorkflowRun run = engine.run(wf);
-            display.close(); // the status line goes before anything else is printed
-            out.println(Json.writePretty(run.toJson()));
-            display.summary(run);
-            return run.succeeded() ? OK : TASK_FAILED;
-        } catch (TaskAppException e) {
-            return invalid(e); // after the display's close: the status line is gone
+        Runtime.getRuntime().addShutdownHook(hook); // before the plugins load: an interrupt from here on is kept
+        try {
+            WorkflowEngine engine;
+            try {
+                engine = engine(a, display, telemetry.openTelemetry());
+            } catch (TaskAppException e) {
+                return invalid(e);
+            }
+            interrupt.engine(engine); // interrupted while loading: cancelled now, so no task starts
+            try (engine; display) {
+                display.start();
+                WorkflowRun run = engine.run(wf);
+                display.close(); // the status line goes before anything else is printed
+                out.println(Json.writePretty(run.toJson()));
+                display.summary(run);
+                return run.succeeded() ? OK : TASK_FAILED;
+            } catch (TaskAppException e) {
+                return invalid(e); // after the display's close: the status line is gone
+            }
         } finally {
             try {
                 telemetry.close(); // spans ended and apps closed: everything is exported before the hook lets the JVM end
