@@ -139,6 +139,7 @@ final class RunAttempts {
             RuntimeException failure = secrets.scrub(e);
             // the engine's reason (e.g. a command that does not exist) also belongs in the live log, not only in the result
             runCtx.log().line(LogSink.Stream.SYSTEM, "the run failed: " + failure.getMessage());
+            record.usage(ThrownRunUsage.attach(e, failure));
             throw recorded(record.outcome(AuditRecord.Outcome.ERROR, failure.getMessage(), FailureReason.of(failure).orElse(null)),
                     failure);
         }

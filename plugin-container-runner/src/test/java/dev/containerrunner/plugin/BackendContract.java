@@ -530,6 +530,17 @@ public abstract class BackendContract implements ContainerKnobsContract, OutputH
         assertTrue(seconds < 40, "stopped in " + seconds + " s");
     }
 
+    /** The stopped container's output is the program's own: never an engine's or kubelet's error text (seen: "rpc error: ..."). */
+    @Test
+    void aTimedOutSilentSleepHasNoOutput() {
+        Map<String, Object> r = call("run_container", new TestContext("silent-timeout"), "image", BB,
+                "command", List.of("sleep", "30"), "timeout_seconds", 2);
+        assertEquals(true, r.get("timed_out"), String.valueOf(r));
+        assertEquals("timeout", r.get("failure_reason"), String.valueOf(r));
+        assertEquals("", r.get("stdout"), String.valueOf(r));
+        assertEquals("", r.get("stderr"), String.valueOf(r));
+    }
+
     @Test
     void ignoredSigtermEndsWithSigkillAfterTheGracePeriod() {
         Map<String, Object> r = call("run_container", new TestContext("stubborn"), "image", BB,

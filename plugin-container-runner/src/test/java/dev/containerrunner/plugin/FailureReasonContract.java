@@ -89,6 +89,8 @@ public interface FailureReasonContract {
         } catch (RuntimeException e) { // Docker: the engine refuses the start; Kubernetes: the pod says so in a result
             assertTrue(e instanceof ResultFields, e.toString());
             fields = ((ResultFields) e).resultFields();
+            assertTrue(fields.containsKey("usage") && fields.get("usage") == null, String.valueOf(fields)); // a thrown run still says
+            assertEquals("not_started", fields.get("usage_unavailable_reason"), String.valueOf(fields));
         }
         reason("start_failed", false, fields);
     }
@@ -99,6 +101,7 @@ public interface FailureReasonContract {
                 new TestContext("reason-never"), "image", TestImages.MISSING, "pull_policy", "never"));
         assertEquals(Optional.of(FailureReason.IMAGE_NOT_FOUND), missing.failureReason());
         assertEquals("image_not_found", missing.resultFields().get("failure_reason"));
+        assertEquals("not_started", missing.resultFields().get("usage_unavailable_reason"), String.valueOf(missing.resultFields()));
         PolicyDeniedException denied = assertThrows(PolicyDeniedException.class, () -> run("run_container",
                 new TestContext("reason-denied"), "image", "evil/miner:latest"));
         assertEquals(Map.of("failure_reason", "policy_denied", "retryable", false), denied.resultFields());

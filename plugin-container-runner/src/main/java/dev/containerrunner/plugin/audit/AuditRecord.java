@@ -141,6 +141,12 @@ public final class AuditRecord {
         return outcome(outcome, result.error(), result.failureReason());
     }
 
+    /** A thrown run's {@code usage} and {@code usage_unavailable_reason}, as its result carries them. */
+    public AuditRecord usage(dev.containerrunner.plugin.execution.UsageReport usage) {
+        usage.putInto(fields);
+        return this;
+    }
+
     /**
      * The line's {@code outcome} and {@code reason} (null when there is none); its
      * {@code failure_reason} is {@code invalid_request} for {@code invalid}, {@code policy_denied}

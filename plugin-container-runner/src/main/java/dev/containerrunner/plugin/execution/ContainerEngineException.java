@@ -16,6 +16,7 @@ public class ContainerEngineException extends RuntimeException implements Result
     private static final long serialVersionUID = 1L;
     private final String operation;
     private final FailureReason reason;
+    private transient volatile UsageReport usage;
 
     /** A failure of class {@code engine_error}. */
     public ContainerEngineException(String operation, String message, Throwable cause) {
@@ -39,7 +40,37 @@ public class ContainerEngineException extends RuntimeException implements Result
         return Optional.ofNullable(reason);
     }
 
-    /** {@code failure_reason} and {@code retryable} when the reason is known; nothing otherwise. */
+    /**
+     * Sets what the failed run used, or why that is unknown ({@code usage}, {@code usage_unavailable_reason}
+     * in {@link #resultFields()}); set once by the run action's attempt (never for collect_output).
+     * A backend that measured the container before failing may set it first; the first value stays.
+     *
+     * @return this exception
+     */
+    public ContainerEngineException usageIfAbsent(UsageReport report) {
+        if (usage == null) {
+            usage = report;
+        }
+        return this;
+    }
+
+    /** What the failed run used, when this exception left a run action; empty otherwise. */
+    public Optional<UsageReport> usage() {
+        return Optional.ofNullable(usage);
+    }
+
+    /** {@code usage} and {@code usage_unavailable_reason} into {@code fields} when set (a run's failure). */
+    protected final void putUsage(Map<String, Object> fields) {
+        UsageReport u = usage;
+        if (u != null) {
+            u.putInto(fields);
+        }
+    }
+
+    /**
+     * {@code failure_reason} and {@code retryable} when the reason is known; {@code usage} and
+     * {@code usage_unavailable_reason} when the failure left a run action; nothing otherwise.
+     */
     @Override
     public Map<String, Object> resultFields() {
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -47,6 +78,7 @@ public class ContainerEngineException extends RuntimeException implements Result
             fields.put(FailureReason.RESULT_KEY, reason.wireName());
             fields.put(FailureReason.RETRYABLE_KEY, reason.retryable());
         }
+        putUsage(fields);
         return fields;
     }
 }

@@ -37,13 +37,14 @@ public class ImageNotAvailableException extends ContainerEngineException {
     }
 
     /**
-     * {@code failure_reason} when the class is known; nothing otherwise (an engine adds
+     * {@code failure_reason} when the class is known, and the run's {@code usage} keys when set; nothing otherwise (an engine adds
      * {@code retryable} from the SPI's {@link dev.containerrunner.spi.FailureReason}).
      */
     @Override
     public Map<String, Object> resultFields() {
         Map<String, Object> fields = new LinkedHashMap<>();
         reason().ifPresent(r -> fields.put(FailureReason.RESULT_KEY, r.wireName()));
+        putUsage(fields);
         return fields;
     }
 }

@@ -7,7 +7,7 @@ import java.util.Locale;
  * values (public API: values are only added, never renamed).
  */
 public enum UsageUnavailable {
-    /** Nothing ran: the task was cancelled before the container started (while its image was pulled, or before start). */
+    /** Nothing ran: the task was cancelled, or failed, before the container started (image, inputs, create, start). */
     NOT_STARTED,
     /** The container ended before the engine's first stats reading of it (the engine reads about once a second). */
     NOT_SAMPLED,

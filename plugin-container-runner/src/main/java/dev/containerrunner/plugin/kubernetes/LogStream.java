@@ -12,6 +12,8 @@ import java.util.function.Consumer;
 /**
  * The main container's log, followed from its first line until the container ends, read on a
  * daemon thread into a consumer. The kubelet's log API carries stdout and stderr as one stream.
+ * An error text the kubelet writes into the stream's body (the container went away) is never passed
+ * on as output ({@link KubeletLogTail}); it becomes this stream's {@link #failure()}.
  */
 final class LogStream implements AutoCloseable {
 
@@ -34,13 +36,17 @@ final class LogStream implements AutoCloseable {
 
     private void pump(Consumer<byte[]> sink) {
         byte[] buffer = new byte[64 * 1024];
+        KubeletLogTail tail = new KubeletLogTail(sink);
         try (InputStream in = watch.getOutput()) {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 if (n > 0) {
-                    sink.accept(java.util.Arrays.copyOf(buffer, n));
+                    tail.accept(java.util.Arrays.copyOf(buffer, n));
                 }
             }
+            tail.end().ifPresent(error -> failure = new IOException("the pod's log stream ended with an error from the kubelet"
+                    + " (not the program's output): " + error));
         } catch (IOException | RuntimeException e) {
+            tail.end().ifPresent(error -> e.addSuppressed(new IOException("the kubelet's error: " + error)));
             failure = e;
         } finally {
             ended.countDown();

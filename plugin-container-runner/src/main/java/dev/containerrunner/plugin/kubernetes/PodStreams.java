@@ -54,7 +54,11 @@ final class PodStreams implements AutoCloseable {
         if (logs != null && !logs.awaitEnd(DRAIN)) {
             log.line(LogSink.Stream.SYSTEM, "the pod's log did not end within " + DRAIN.toSeconds() + " s; closing it");
         }
-        capture.onEnd(logs == null ? null : logs.failure());
+        Throwable failure = logs == null ? null : logs.failure();
+        if (failure != null) {
+            log.line(LogSink.Stream.SYSTEM, "the log stream ended with an error; the output may be incomplete: " + failure.getMessage());
+        }
+        capture.onEnd(failure);
         if (stdin != null) {
             stdin.finish(DRAIN);
         }
