@@ -4,8 +4,6 @@ import io.fabric8.kubernetes.client.http.WebSocket;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What the server sent on one exec WebSocket (channel protocol v4.channel.k8s.io): the command's
@@ -14,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  *
  * @apiNote Thread-safe: fabric8's WebSocket threads call the listener, the run's thread reads it.
  */
-final class ExecChannels implements WebSocket.Listener {
+final class ExecChannels extends EndingListener {
 
     /** Bytes kept per channel: the commands here print a line or two. */
     static final int MAX_TEXT = 4096;
@@ -25,8 +23,6 @@ final class ExecChannels implements WebSocket.Listener {
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     private final ByteArrayOutputStream status = new ByteArrayOutputStream();
-    private final CountDownLatch ended = new CountDownLatch(1);
-    private volatile String ending;
 
     @Override
     public void onMessage(WebSocket webSocket, ByteBuffer bytes) {
@@ -48,48 +44,6 @@ final class ExecChannels implements WebSocket.Listener {
             }
         }
         webSocket.request();
-    }
-
-    @Override
-    public void onMessage(WebSocket webSocket, String text) {
-        webSocket.request();
-    }
-
-    @Override
-    public void onClose(WebSocket webSocket, int code, String reason) {
-        end("closed (" + code + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")");
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        end("failed: " + error);
-    }
-
-    private void end(String how) {
-        if (ending == null) {
-            ending = how;
-        }
-        ended.countDown();
-    }
-
-    /** Whether the connection ended (closed by either side, or failed). */
-    boolean ended() {
-        return ended.getCount() == 0;
-    }
-
-    /**
-     * Waits until the connection ended or {@code deadlineNanos} ({@link System#nanoTime()}) passed.
-     *
-     * @return whether it ended
-     * @throws InterruptedException when the waiting thread is interrupted
-     */
-    boolean awaitEnd(long deadlineNanos) throws InterruptedException {
-        return ended.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-
-    /** How the connection ended, e.g. "closed (1000)" or "failed: ..."; null while open. */
-    String ending() {
-        return ending;
     }
 
     /** The command's stdout so far (at most 4 KiB), as UTF-8. */

@@ -95,7 +95,7 @@ final class InputStreamer {
             }
             Exec release = exec(List.of("sh", "-c", RELEASE));
             try {
-                if (!release.channels.awaitEnd(deadlineNanos)) {
+                if (!release.channels.awaitUntil(deadlineNanos)) {
                     return false;
                 }
                 if (!release.channels.succeeded()) {
@@ -126,7 +126,7 @@ final class InputStreamer {
             // released: it exits at its next poll at the latest (seen in KubernetesInputsIT: the exec answered 500)
             return;
         }
-        wake.channels.awaitEnd(Math.min(deadlineNanos, System.nanoTime() + WAKE_WAIT_NANOS));
+        wake.channels.awaitUntil(Math.min(deadlineNanos, System.nanoTime() + WAKE_WAIT_NANOS));
         wake.ws.sendClose(1000, "woken");
     }
 
@@ -164,7 +164,7 @@ final class InputStreamer {
             if (source.read() != -1) {
                 throw failure("streaming " + what + " failed: the source has more bytes than its size", null);
             }
-            if (!exec.channels.awaitEnd(deadlineNanos)) {
+            if (!exec.channels.awaitUntil(deadlineNanos)) {
                 return false;
             }
         } catch (IOException e) {
