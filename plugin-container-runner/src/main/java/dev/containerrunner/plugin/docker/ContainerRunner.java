@@ -13,14 +13,12 @@ import dev.containerrunner.plugin.execution.InputSource;
 import dev.containerrunner.plugin.execution.Labels;
 import dev.containerrunner.plugin.execution.OutputCapture;
 import dev.containerrunner.plugin.execution.OutputFile;
-import dev.containerrunner.plugin.execution.ResourceUsage;
 import dev.containerrunner.plugin.execution.RunResult;
 import dev.containerrunner.plugin.execution.RunResultBuilder;
 import dev.containerrunner.plugin.execution.RunSecrets;
 import dev.containerrunner.plugin.execution.RunVerdict;
 import dev.containerrunner.plugin.execution.UsageReport;
 import dev.containerrunner.plugin.execution.UsageSamples;
-import dev.containerrunner.plugin.execution.UsageUnavailable;
 import dev.containerrunner.plugin.model.ContainerPath;
 import dev.containerrunner.plugin.model.MemorySize;
 import dev.containerrunner.plugin.model.RunRequest;
@@ -187,8 +185,10 @@ public final class ContainerRunner {
             }
             ContainerState state = watch.settledState(containerId, ending);
             Long exitCode = state.exitCode() != null ? state.exitCode() : ending.exitCode();
-            UsageReport used = stats == null ? UsageReport.unavailable(UsageUnavailable.STATS_FAILED)
-                    : ResourceUsage.measure(usage.samples(), seconds, request.cpu(), request.memory().bytes(), state.oomKilled());
+            UsageReport used = usage.report(seconds, request.cpu(), request.memory().bytes(), state.oomKilled());
+            if (usage.failure().isPresent()) {
+                LOG.warn("no resource usage for container {} (stats_failed): {}", shortId(containerId), usage.failure().get().toString());
+            }
             RunResult result = result(request, containerId, digest, capture, exitCode, seconds, ending, state.oomKilled(),
                     secrets, ctx.attempt(), inputDelivery).usage(used).build();
             keep = !ending.cancelled() && !(config.cleanupAfterRun() && config.collectRetention().isZero());
@@ -248,12 +248,15 @@ public final class ContainerRunner {
         }
     }
 
-    /** The container's stats stream into {@code usage}; null (usage reported as {@code stats_failed}) when it cannot start. */
+    /**
+     * The container's stats stream into {@code usage}; null when it cannot start, which {@code usage}
+     * is told as its stream's failure (usage reported as {@code stats_failed}; the run goes on).
+     */
     private DockerGateway.StatsStream openStats(String containerId, UsageSamples usage) {
         try {
             return gateway.streamStats(containerId, usage);
         } catch (ContainerEngineException e) {
-            LOG.warn("no resource usage for container {}: {}", shortId(containerId), e.getMessage());
+            usage.failed(e);
             return null;
         }
     }

@@ -125,7 +125,8 @@ public interface DockerGateway extends AutoCloseable {
 
     /**
      * Streams the running container's cgroup readings (the engine's stats API, about one a second) to
-     * {@code listener} from a reader thread until closed or the container stops; a failed stream ends quietly.
+     * {@code listener} from a reader thread until closed; a stream that fails before it is closed (also
+     * one that cannot be opened: the connection is made on that thread) is told to {@link UsageListener#failed}.
      * @throws ContainerEngineException when the stream cannot be started
      */
     StatsStream streamStats(String containerId, UsageListener listener);

@@ -37,6 +37,9 @@ interface StreamTransport {
     /** Attaches to stdin, writes {@code data} in the background, then ends the attach (EOF for the container). */
     Attachment attachStdin(String containerId, byte[] data);
 
-    /** Streams the running container's stats readings to {@code listener} from a thread of its own until closed. */
+    /**
+     * Streams the running container's stats readings to {@code listener} from a thread of its own until
+     * closed; its failure before then goes to {@link UsageListener#failed}.
+     */
     DockerGateway.StatsStream stats(String containerId, UsageListener listener);
 }

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.Statistics;
 import dev.containerrunner.plugin.docker.DockerGateway.StatsStream;
 import dev.containerrunner.plugin.execution.UsageListener;
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
@@ -22,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * connection of docker-java's pool (which the wait of every run already uses). The engine sends one
  * JSON document per line per collector tick; each becomes a {@link DockerStats#reading}. The
  * connection, the request and the reading happen on the stream's own thread, so opening never
- * waits for the engine's first tick.
+ * waits for the engine's first tick. Every way the stream ends before {@link #close} (the socket
+ * unreachable, an error status, an unreadable line, a broken connection, or the engine ending the
+ * response: it does not for a container that merely exited) is told to the listener's
+ * {@link UsageListener#failed}; the connection is closed and the thread ends either way.
  *
  * @apiNote Thread-safe: {@link #close} may be called from any thread, at any time, more than once.
  */
@@ -57,9 +61,13 @@ final class UnixSocketStats implements StatsStream {
                             .ifPresent(r -> listener.reading(r.cpuNanos(), r.memoryBytes(), r.memoryPeakBytes()));
                 }
             }
+            if (!closed.get()) {
+                throw new EOFException("the engine ended the stats stream before it was closed");
+            }
         } catch (IOException | RuntimeException e) {
             if (!closed.get()) {
-                LOG.debug("stats of {} ended: {}", containerId, e.toString());
+                LOG.debug("stats of {} failed: {}", containerId, e.toString());
+                listener.failed(e);
             }
         } finally {
             close();

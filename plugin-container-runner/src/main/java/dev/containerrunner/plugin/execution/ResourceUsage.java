@@ -46,6 +46,20 @@ public record ResourceUsage(long peakMemoryBytes, PeakSource peakMemorySource, D
      */
     public static UsageReport measure(List<UsageSample> samples, double endSeconds, double cpuLimit, long memoryLimitBytes,
                                       boolean oomKilled) {
+        return measure(samples, false, endSeconds, cpuLimit, memoryLimitBytes, oomKilled);
+    }
+
+    /**
+     * As {@link #measure(List, double, double, long, boolean)}, for readings whose stream failed
+     * before the run's exit was seen when {@code streamFailed}: then {@code stats_failed}, with or
+     * without readings, since what came after the failure (CPU, and a peak above the last reading)
+     * is unknown and the readings would pass for the whole run.
+     */
+    public static UsageReport measure(List<UsageSample> samples, boolean streamFailed, double endSeconds, double cpuLimit,
+                                      long memoryLimitBytes, boolean oomKilled) {
+        if (streamFailed) {
+            return UsageReport.unavailable(UsageUnavailable.STATS_FAILED);
+        }
         if (samples.isEmpty()) {
             return oomKilled ? UsageReport.measured(new ResourceUsage(memoryLimitBytes, PeakSource.MEMORY_LIMIT_OOM_KILLED,
                     null, null, 0, null, millis(endSeconds))) : UsageReport.unavailable(UsageUnavailable.NOT_SAMPLED);

@@ -11,7 +11,10 @@ public enum UsageUnavailable {
     NOT_STARTED,
     /** The container ended before the engine's first stats reading of it (the engine reads about once a second). */
     NOT_SAMPLED,
-    /** The engine's stats stream could not be opened. */
+    /**
+     * The engine's stats stream could not be opened, or failed before the container's exit was seen
+     * (an error status, an unreadable reading, a broken or ended connection), with or without readings.
+     */
     STATS_FAILED,
     /** The backend has no trustworthy source of peak memory and CPU time (Kubernetes without a metrics source). */
     NO_METRICS_SOURCE;
