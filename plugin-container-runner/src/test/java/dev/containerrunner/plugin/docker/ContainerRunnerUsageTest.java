@@ -85,4 +85,20 @@ class ContainerRunnerUsageTest {
         when(gateway.inspect("c1")).thenReturn(new DockerGateway.ContainerState(false, 0L, false, null, Map.of(), null));
         assertEquals(UsageUnavailable.NOT_SAMPLED, run().usage().unavailable());
     }
+
+    @Test
+    void aStreamThatFailsWhileTheRunGoesOnIsStatsFailedAndTheRunStillSucceeds() {
+        when(gateway.streamStats(eq("c1"), any())).thenAnswer(i -> {
+            UsageListener listener = i.getArgument(1);
+            listener.reading(300_000_000L, 20 * MIB, 30 * MIB);
+            listener.failed(new java.io.EOFException("the engine closed the connection inside a chunk"));
+            return stream;
+        });
+        when(gateway.inspect("c1")).thenReturn(new DockerGateway.ContainerState(false, 0L, false, null, Map.of(), null));
+        RunResult r = run();
+        assertNull(r.usage().usage());
+        assertEquals(UsageUnavailable.STATS_FAILED, r.usage().unavailable());
+        assertEquals(true, r.success());
+        verify(stream, org.mockito.Mockito.atLeastOnce()).close();
+    }
 }

@@ -3,6 +3,7 @@ package dev.containerrunner.plugin.execution;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,5 +98,39 @@ class ResourceUsageTest {
         samples.close();
         samples.reading(11, 21, 31L);
         assertEquals(List.of(new UsageSample(0.5, 10, 20, 30L)), samples.samples());
+    }
+
+    @Test
+    void aStreamThatFailedIsStatsFailedWithOrWithoutReadingsEvenForAnOomKill() {
+        assertEquals(UsageUnavailable.STATS_FAILED, ResourceUsage.measure(List.of(), true, 60, 1, 64 * MIB, false).unavailable());
+        List<UsageSample> fiveSeconds = List.of(new UsageSample(1, 1_000_000_000L, 10 * MIB, 12 * MIB),
+                new UsageSample(5, 5_000_000_000L, 10 * MIB, 12 * MIB));
+        assertEquals(UsageUnavailable.STATS_FAILED, ResourceUsage.measure(fiveSeconds, true, 60, 1, 64 * MIB, false).unavailable(),
+                "55 s after the stream died are unknown: no 55 CPU s extrapolated, no 5 s peak passed off as the run's");
+        assertEquals(UsageUnavailable.STATS_FAILED, ResourceUsage.measure(List.of(), true, 0.3, 1, 64 * MIB, true).unavailable());
+        assertEquals(60.0, ResourceUsage.measure(fiveSeconds, false, 60, 1, 64 * MIB, false).usage().cpuSeconds(),
+                "a healthy stream's tail is estimated as before, capped by cpu_limit");
+    }
+
+    @Test
+    void theFirstFailureBeforeCloseIsKeptAndOneAfterCloseIsNoFailure() {
+        AtomicLong now = new AtomicLong(2_000_000_000L);
+        UsageSamples failed = new UsageSamples(1_000_000_000L, now::get);
+        failed.reading(500_000_000L, 20, 30L);
+        IllegalStateException first = new IllegalStateException("reset");
+        failed.failed(first);
+        failed.failed(new IllegalStateException("second"));
+        failed.close();
+        assertEquals(first, failed.failure().orElseThrow());
+        assertEquals(1, failed.samples().size());
+        assertEquals(UsageUnavailable.STATS_FAILED, failed.report(60, 1, 64 * MIB, false).unavailable());
+
+        UsageSamples closed = new UsageSamples(1_000_000_000L, now::get);
+        closed.reading(500_000_000L, 20, 30L);
+        closed.close();
+        closed.failed(new IllegalStateException("the stream closed under its reader"));
+        assertTrue(closed.failure().isEmpty());
+        assertEquals(new ResourceUsage(30, ResourceUsage.PeakSource.CGROUP_MAX_USAGE, 0.5, 0.5, 1, 1.0, 0.0),
+                closed.report(1.0, 1, 64 * MIB, false).usage());
     }
 }
