@@ -68,7 +68,7 @@ class KubernetesInputsIT extends InputsContract {
     }
 
     /** PodInputs.MAX_OBJECTS: the most objects a run's inputs may bring on Kubernetes (one exec each). */
-    private static final int MAX_OBJECTS = 1000;
+    private static final int MAX_OBJECTS = 500;
 
     /**
      * A prefix of 200 small objects arrives whole; prints the streaming time per object (one exec
