@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * {@link BackendContract}): no line the runner logs carries a raw control, line-separator or bidi
  * character, whatever wrote it (engine messages included); a command that cannot exec ends the same
  * way on every backend; binary output cut at {@code max_output_bytes} keeps exactly that many bytes;
- * a file name that is not UTF-8 is reported with its exact bytes, never under a lossy path.
+ * a file name that is not UTF-8 is reported with its exact bytes, never under a lossy path; a last
+ * line without newline that names a gRPC error is the program's exact stdout.
  */
 public interface OutputHonestyContract {
 
@@ -167,5 +168,20 @@ public interface OutputHonestyContract {
         assertEquals("z\u2028[forge #] LS forged\u2029P\n", r.get("stdout"));
         assertNeutral(ctx.lines);
         assertTrue(ctx.lines.contains("STDOUT z\\u2028[forge #] LS forged\\u2029P"), String.valueOf(ctx.lines));
+    }
+
+    /**
+     * Review 3: a program's last line, without a newline, naming a gRPC error (what every Go gRPC tool
+     * prints) is its stdout, exactly, and the exit-0 run succeeds. On Kubernetes the kubelet's own
+     * error text in a log body looks the same; it is taken for that only when the runner stopped the
+     * container (timeout, cancel), never for a program that exited by itself.
+     */
+    @Test
+    default void stdoutWithoutTrailingNewlineNamingAGrpcErrorIsDeliveredExactly() {
+        Map<String, Object> r = run("run_container", new TestContext("grpctail"), "image", BB, "command", List.of("sh", "-c",
+                "printf 'line 1\\ngrpcurl: rpc error: code = NotFound desc = x'"), "timeout_seconds", 60);
+        assertEquals(true, r.get("success"), String.valueOf(r));
+        assertEquals(null, r.get("failure_reason"), String.valueOf(r));
+        assertEquals("line 1\ngrpcurl: rpc error: code = NotFound desc = x", r.get("stdout"), String.valueOf(r));
     }
 }

@@ -259,8 +259,8 @@ final class InputStreamer {
         long timeoutMs = client.getConfiguration().getRequestTimeout();
         ExecChannels channels = new ExecChannels();
         try {
-            WebSocket ws = client.getHttpClient().newWebSocketBuilder().subprotocol("v4.channel.k8s.io").uri(uri)
-                    .connectTimeout(timeoutMs, TimeUnit.MILLISECONDS).buildAsync(channels).get(timeoutMs, TimeUnit.MILLISECONDS);
+            WebSocket ws = EndingListener.connect(client.getHttpClient().newWebSocketBuilder().subprotocol("v4.channel.k8s.io")
+                    .uri(uri).connectTimeout(timeoutMs, TimeUnit.MILLISECONDS), channels, timeoutMs);
             return new Exec(ws, channels);
         } catch (ExecutionException e) {
             throw failure("exec into the " + InputStreams.INIT + " container of pod " + pod + " failed: " + e.getCause(), e);

@@ -11,9 +11,13 @@ import java.util.function.Consumer;
  * log with status 200 and, when the container goes away mid-stream (a timeout or cancel deletes the
  * pod), writes its error after the log bytes in the same body, e.g. {@code rpc error: code = Unknown
  * desc = Error: No such container: fa34…}. So the unterminated tail of the stream (at most
- * {@value #HOLD} bytes after the last newline) is held back until the next chunk or the end; at the
- * end, a tail that holds one of the kubelet's error prefixes is cut there: the part before it is
- * output, the rest is {@link #end() reported} as the stream's error, never output.
+ * {@value #HOLD} bytes after the last newline) is held back until the next chunk or the end. How
+ * the main container ended decides what the held tail is ({@link #end}): when it ended by itself
+ * ({@link Ending#EXITED}) the kubelet had nothing to complain about and the tail is the program's
+ * output, passed on exactly (a Go gRPC tool's last line may well read {@code rpc error: code = …}
+ * without a newline); only when it was stopped or went away ({@link Ending#STOPPED}) is a tail that
+ * holds one of the kubelet's error prefixes cut there: the part before it is output, the rest is
+ * reported as the stream's error, never output.
  *
  * @apiNote Not thread-safe: one reader thread feeds it.
  */
@@ -26,6 +30,14 @@ final class KubeletLogTail {
             bytes("rpc error: code = "),
             bytes("unable to retrieve container logs for "),
             bytes("failed to try resolving symlinks in path "));
+
+    /** How the main container ended, which decides what the held tail is. */
+    enum Ending {
+        /** It has a terminated state the runner did not cause (any exit code): the tail is the program's output, whole. */
+        EXITED,
+        /** The runner stopped it (timeout, cancel) or it went away: the kubelet may have written its error after the log. */
+        STOPPED
+    }
 
     private final Consumer<byte[]> sink;
     private byte[] held = new byte[0];
@@ -51,12 +63,14 @@ final class KubeletLogTail {
     }
 
     /**
-     * The stream ended: passes on the held tail up to a kubelet error text, if any.
+     * The stream ended and the main container ended {@code how}: passes on the held tail, whole when
+     * it {@link Ending#EXITED}, else up to a kubelet error text, if any.
      *
-     * @return the kubelet's error text (UTF-8, trimmed), empty when the stream ended cleanly
+     * @return the kubelet's error text (UTF-8, trimmed); empty when the stream ended cleanly, and
+     *     always when the container {@link Ending#EXITED}
      */
-    Optional<String> end() {
-        int at = firstErrorPrefix(held);
+    Optional<String> end(Ending how) {
+        int at = how == Ending.EXITED ? -1 : firstErrorPrefix(held);
         byte[] output = at < 0 ? held : Arrays.copyOf(held, at);
         if (output.length > 0) {
             sink.accept(output);

@@ -1,11 +1,14 @@
 package dev.containerrunner.plugin.kubernetes;
 
 import dev.containerrunner.plugin.execution.DeliveredInput;
+import dev.containerrunner.plugin.execution.FailureReason;
+import dev.containerrunner.plugin.execution.InputFailedException;
 import dev.containerrunner.plugin.execution.InputObject;
 import dev.containerrunner.plugin.execution.InputSource;
 import dev.containerrunner.plugin.execution.StreamedInput;
 import dev.containerrunner.plugin.execution.VerifiedInput;
 import dev.containerrunner.plugin.model.RunRequest;
+import dev.containerrunner.plugin.model.S3Input;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +22,19 @@ import java.util.List;
  * {@link InputSource#open} — so the object's bytes are counted and hashed as they pass
  * ({@link VerifiedInput}) and a missing, changed, short or wrong object fails the run with the
  * source's own failure reason, before the init container is released. The pod never reaches S3.
+ * Since every object costs one exec within the start timeout, a run's inputs may bring at most
+ * {@value #MAX_OBJECTS} objects here (refused after the listing, before anything is created).
  *
  * @apiNote Not thread-safe: it belongs to one run.
  */
 final class PodInputs {
+
+    /**
+     * The most objects a run's inputs may bring on Kubernetes: each is one exec into the pod (a
+     * WebSocket handshake, then {@code head}, {@code wc}, {@code sha256sum}), done one after the other
+     * within the start timeout; measured on the local cluster at about 100 ms each (README, Inputs from S3).
+     */
+    static final int MAX_OBJECTS = 500;
 
     private final InputSource source;
     private final List<InputObject> objects;
@@ -34,12 +46,27 @@ final class PodInputs {
     }
 
     /**
-     * The inputs of {@code request}, resolved now; nothing is created.
+     * The inputs of {@code request}, resolved now (in order, one input at a time); nothing is created.
      *
-     * @throws dev.containerrunner.plugin.execution.InputFailedException when an input is missing, unsafe or unreadable
+     * @throws InputFailedException when an input is missing, unsafe or unreadable, or ({@code budget_exceeded})
+     *     when the inputs bring more than {@link #MAX_OBJECTS} objects, naming the input that crossed it
      */
     static PodInputs resolve(RunRequest request, InputSource source) {
-        return new PodInputs(source, request.inputs().isEmpty() ? List.of() : source.resolve(request.inputs()));
+        List<InputObject> objects = new ArrayList<>();
+        for (int i = 0; i < request.inputs().size(); i++) {
+            S3Input in = request.inputs().get(i);
+            List<InputObject> resolved = source.resolve(List.of(in));
+            if (objects.size() + resolved.size() > MAX_OBJECTS) {
+                throw new InputFailedException(in.url().toString(), "inputs[" + i + "].s3_url brings " + resolved.size()
+                        + " object(s)" + (objects.isEmpty() ? "" : " after " + objects.size() + " of the inputs before it")
+                        + "; on the Kubernetes backend a run's inputs may bring at most " + MAX_OBJECTS + " objects, each"
+                        + " streamed into the pod by its own exec within kubernetes.start_timeout_seconds: pack many small"
+                        + " objects into fewer larger ones (e.g. one tar), or run on the Docker backend", null,
+                        FailureReason.BUDGET_EXCEEDED);
+            }
+            objects.addAll(resolved);
+        }
+        return new PodInputs(source, objects);
     }
 
     /** Everything streamed into the pod of {@code request}: a large input_file ({@link InputStreams#of}), then each object. */

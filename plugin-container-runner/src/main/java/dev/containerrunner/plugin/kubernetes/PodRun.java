@@ -148,7 +148,7 @@ final class PodRun {
                 PodWatch.Ending ending = watch.settle(watch.await());
                 double seconds = watch.durationSeconds(ending);
                 trace.phase("collect");
-                streams.finish(watch.pod(), ending.terminated() != null);
+                streams.finish(watch.pod(), ending.terminated() != null, ending.logEnding());
                 RunResult result = result(ending, seconds, objects.dirs());
                 keep = !request.writableDirs().isEmpty() && !ending.cancelled() && !ending.timedOut() && watch.pod() != null
                         && !(config.cleanupAfterRun() && config.collectRetention().isZero());

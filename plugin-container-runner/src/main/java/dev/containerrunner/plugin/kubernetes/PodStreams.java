@@ -46,15 +46,17 @@ final class PodStreams implements AutoCloseable {
      *
      * @param ended whether the container has a terminated state (its log can be read when the runner
      *     never saw it running)
+     * @param how how it ended: whether the log's unterminated tail is the program's output, whole
+     *     ({@link KubeletLogTail.Ending#EXITED}), or may end with the kubelet's error text
      */
-    void finish(String pod, boolean ended) {
+    void finish(String pod, boolean ended, KubeletLogTail.Ending how) {
         if (logs == null && pod != null && ended) {
             logs = LogStream.start(client, namespace, pod, this::output);
         }
         if (logs != null && !logs.awaitEnd(DRAIN)) {
             log.line(LogSink.Stream.SYSTEM, "the pod's log did not end within " + DRAIN.toSeconds() + " s; closing it");
         }
-        Throwable failure = logs == null ? null : logs.failure();
+        Throwable failure = logs == null ? null : logs.finish(how);
         if (failure != null) {
             log.line(LogSink.Stream.SYSTEM, "the log stream ended with an error; the output may be incomplete: " + failure.getMessage());
         }

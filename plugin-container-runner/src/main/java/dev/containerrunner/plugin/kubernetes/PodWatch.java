@@ -55,6 +55,11 @@ final class PodWatch {
         ContainerStateTerminated terminated() {
             return main == null || main.getState() == null ? null : main.getState().getTerminated();
         }
+
+        /** EXITED when the main container ended by itself (terminated, neither timed out nor cancelled), else STOPPED. */
+        KubeletLogTail.Ending logEnding() {
+            return terminated() != null && !timedOut && !cancelled ? KubeletLogTail.Ending.EXITED : KubeletLogTail.Ending.STOPPED;
+        }
     }
 
     /** The run's limits: how long the pod may take to start, the main container to run, and to stop. */

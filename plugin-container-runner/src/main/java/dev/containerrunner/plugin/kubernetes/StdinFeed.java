@@ -95,12 +95,10 @@ final class StdinFeed implements AutoCloseable {
         long timeoutMs = client.getConfiguration().getRequestTimeout();
         URI uri = URI.create(URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace,
                 "pods", pod, "attach?container=" + PodSpecs.MAIN + "&stdin=true"));
-        return client.getHttpClient().newWebSocketBuilder()
+        return EndingListener.connect(client.getHttpClient().newWebSocketBuilder()
                 .subprotocol("v4.channel.k8s.io")
                 .uri(uri)
-                .connectTimeout(timeoutMs, TimeUnit.MILLISECONDS)
-                .buildAsync(session)
-                .get(timeoutMs, TimeUnit.MILLISECONDS);
+                .connectTimeout(timeoutMs, TimeUnit.MILLISECONDS), session, timeoutMs);
     }
 
     /**

@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The kubelet's error text in a followed log's body is never output. */
+/**
+ * The kubelet's error text in the followed log of a stopped container is never output; the output
+ * of a container that exited by itself is passed on exactly, whatever its last line says.
+ */
 class KubeletLogTailTest {
 
     private static final String NO_SUCH = "rpc error: code = Unknown desc = Error: No such container: "
@@ -31,7 +34,7 @@ class KubeletLogTailTest {
     void aTimedOutSleepWhosePodWentAwayHasNoOutputAndAnError() {
         feed(NO_SUCH);
         assertEquals("", output());
-        assertEquals(Optional.of(NO_SUCH), tail.end());
+        assertEquals(Optional.of(NO_SUCH), tail.end(KubeletLogTail.Ending.STOPPED));
         assertEquals("", output());
     }
 
@@ -39,21 +42,21 @@ class KubeletLogTailTest {
     void theProgramsOutputBeforeTheErrorIsKeptWholeAndTheErrorSplitAcrossChunksIsDropped() {
         feed("line one\nline", " two\npartial", NO_SUCH.substring(0, 10), NO_SUCH.substring(10));
         assertEquals("line one\nline two\n", output(), "complete lines pass at once; the unterminated tail waits");
-        assertEquals(Optional.of(NO_SUCH), tail.end());
+        assertEquals(Optional.of(NO_SUCH), tail.end(KubeletLogTail.Ending.STOPPED));
         assertEquals("line one\nline two\npartial", output());
     }
 
     @Test
     void aCleanEndPassesTheUnterminatedTailOn() {
         feed("a\n", "no newline at the end");
-        assertEquals(Optional.empty(), tail.end());
+        assertEquals(Optional.empty(), tail.end(KubeletLogTail.Ending.STOPPED));
         assertEquals("a\nno newline at the end", output());
     }
 
     @Test
     void anErrorTextFollowedByMoreLinesIsTheProgramsOwnOutput() {
         feed("rpc error: code = printed by the program\n", "done\n");
-        assertEquals(Optional.empty(), tail.end());
+        assertEquals(Optional.empty(), tail.end(KubeletLogTail.Ending.STOPPED));
         assertEquals("rpc error: code = printed by the program\ndone\n", output());
     }
 
@@ -63,7 +66,30 @@ class KubeletLogTailTest {
         feed(big);
         assertEquals(2 * KubeletLogTail.HOLD, output().length());
         feed(NO_SUCH);
-        assertTrue(tail.end().isPresent());
+        assertTrue(tail.end(KubeletLogTail.Ending.STOPPED).isPresent());
         assertEquals(big, output());
+    }
+
+    @Test
+    void aProgramsOwnUnterminatedLineNamingAGrpcErrorIsOutputWhenItExitedByItself() {
+        feed("line 1\n", "{\"level\":\"warn\",\"msg\":\"retrying: rpc error: code = Unavailable desc = x\"}");
+        assertEquals(Optional.empty(), tail.end(KubeletLogTail.Ending.EXITED), "the program's output is no kubelet error");
+        assertEquals("line 1\n{\"level\":\"warn\",\"msg\":\"retrying: rpc error: code = Unavailable desc = x\"}", output());
+    }
+
+    @Test
+    void outputEndingWithoutNewlineIsKeptWholeWhenItExitedByItself() {
+        String text = "grpcurl: rpc error: code = NotFound desc = no such method";
+        feed(text);
+        tail.end(KubeletLogTail.Ending.EXITED);
+        assertEquals(text, output());
+    }
+
+    @Test
+    void everyKubeletPrefixInTheTailOfAnExitedContainerIsOutputExactly() {
+        String text = "a\nb unable to retrieve container logs for x failed to try resolving symlinks in path y " + NO_SUCH;
+        feed(text.substring(0, 7), text.substring(7));
+        assertEquals(Optional.empty(), tail.end(KubeletLogTail.Ending.EXITED));
+        assertEquals(text, output());
     }
 }

@@ -3,6 +3,7 @@ package dev.containerrunner.plugin.kubernetes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.containerrunner.plugin.config.RunnerConfig;
 import dev.containerrunner.plugin.execution.DeliveredInput;
@@ -155,5 +156,35 @@ class PodInputsTest {
         }));
         assertEquals(List.of(), inputs.streamed(request));
         assertEquals(List.of(), inputs.delivered());
+    }
+
+    @Test
+    void aPrefixWithMoreObjectsThanKubernetesStreamsIsBudgetExceededNamingTheInputAndTheLimit() {
+        for (int i = 0; i <= PodInputs.MAX_OBJECTS; i++) {
+            store.objects.put("shared/many/" + i, new byte[1]);
+        }
+        RunRequest request = request(List.of(input("s3://data/shared/many/", "/in/many")));
+        InputFailedException e = assertThrows(InputFailedException.class, () -> PodInputs.resolve(request, new InputSource(() -> store)));
+        assertEquals(Optional.of(FailureReason.BUDGET_EXCEEDED), e.failureReason());
+        assertEquals(false, FailureReason.BUDGET_EXCEEDED.retryable());
+        assertTrue(e.getMessage().startsWith("input s3://data/shared/many/: inputs[0].s3_url brings " + (PodInputs.MAX_OBJECTS + 1)
+                + " object(s); on the Kubernetes backend a run's inputs may bring at most " + PodInputs.MAX_OBJECTS + " objects"),
+                e.getMessage());
+    }
+
+    @Test
+    void theLimitCountsEveryInputsObjectsAndNamesTheInputThatCrossesIt() {
+        for (int i = 0; i < PodInputs.MAX_OBJECTS; i++) {
+            store.objects.put("shared/many/" + i, new byte[1]);
+        }
+        store.objects.put("shared/one", new byte[1]);
+        RunRequest exact = request(List.of(input("s3://data/shared/many/", "/in/many")));
+        assertEquals(PodInputs.MAX_OBJECTS, PodInputs.resolve(exact, new InputSource(() -> store)).streamed(exact).size(),
+                "exactly the limit is accepted");
+        RunRequest over = request(List.of(input("s3://data/shared/many/", "/in/many"), input("s3://data/shared/one", "/in/one")));
+        InputFailedException e = assertThrows(InputFailedException.class, () -> PodInputs.resolve(over, new InputSource(() -> store)));
+        assertEquals(Optional.of(FailureReason.BUDGET_EXCEEDED), e.failureReason());
+        assertTrue(e.getMessage().startsWith("input s3://data/shared/one: inputs[1].s3_url brings 1 object(s) after "
+                + PodInputs.MAX_OBJECTS + " of the inputs before it;"), e.getMessage());
     }
 }
