@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.plugin.execution.FailureReason;
 import dev.containerrunner.plugin.execution.InputFailedException;
 import dev.containerrunner.plugin.execution.TestContext;
 import dev.containerrunner.spi.ActionRegistry;
 import dev.containerrunner.spi.InvalidKwargsException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -34,7 +36,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * directory with its nested keys; a wrong sha256 fails the run before its container starts
  * ({@code input_checksum_mismatch}) and leaves nothing; a missing object or an empty prefix is
  * {@code input_not_found} with nothing created; keys outside {@code s3.input_prefixes} are refused
- * at validation; inputs mix with input_file and output_file. The runner reads S3 itself (Docker:
+ * at validation; inputs mix with input_file and output_file; a run cancelled while a large object
+ * streams in stops downloading it (the read is aborted, never drained). The runner reads S3 itself (Docker:
  * into the archive API; Kubernetes: into the pod's waiting init container), so the container never
  * reaches the store.
  */
@@ -85,17 +88,22 @@ public abstract class InputsContract {
     void withS3() throws Exception {
         s3 = new S3Server(BUCKET);
         auditFile = Files.createTempFile("inputs-audit", ".jsonl");
+        app = new ContainerRunnerApp();
+        app.configure(configuration(settings(s3.endpoint)));
+        actions = ActionRegistry.of(app);
+    }
+
+    /** The app's settings with the S3 store at {@code endpoint}, before the backend's part. */
+    private Map<String, Object> settings(String endpoint) {
         Map<String, Object> config = new HashMap<>();
         config.put("allowed_images", List.of(TestImages.PYTHON, "container-runner-test/*:*"));
         config.put("stop_grace_seconds", 3);
         config.put("collect_retention_seconds", 0);
         config.put("audit_log", auditFile.toString());
-        config.put("s3", Map.of("bucket", BUCKET, "endpoint", s3.endpoint, "path_style", true,
+        config.put("s3", Map.of("bucket", BUCKET, "endpoint", endpoint, "path_style", true,
                 "access_key_id", S3Server.ACCESS, "secret_access_key", S3Server.SECRET,
                 "input_prefixes", List.of("s3://" + BUCKET + "/shared/")));
-        app = new ContainerRunnerApp();
-        app.configure(configuration(config));
-        actions = ActionRegistry.of(app);
+        return config;
     }
 
     @AfterAll
@@ -245,6 +253,59 @@ public abstract class InputsContract {
                 "output_file", "/out/n.txt", "command", List.of("sh", "/work/script.sh"));
         assertEquals(true, r.get("success"), String.valueOf(r));
         assertEquals("2\n", r.get("output_file_content"));
+    }
+
+    /**
+     * Cancelled while a 256 MiB object streams in, the run stops reading it: the object's request is
+     * aborted, not drained to its end (the Apache client's close would download the rest first,
+     * holding the run). Measured where it matters: the bytes the store sent, through a counting relay.
+     */
+    @Test
+    void aCancelledStreamStopsDownloadingTheObject() throws Exception {
+        long size = 256L << 20;
+        s3.client.putObject(b -> b.bucket(BUCKET).key("shared/run5/huge.bin"), RequestBody.fromInputStream(new InputStream() {
+            private long left = size;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 7 : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, left);
+                java.util.Arrays.fill(b, off, off + n, (byte) 7);
+                left -= n;
+                return n;
+            }
+        }, size));
+        TestContext ctx = CallObjects.uniqueContext("abort");
+        String reason;
+        try (CountingRelay relay = new CountingRelay(java.net.URI.create(s3.endpoint).getPort());
+             ContainerRunnerApp viaRelay = new ContainerRunnerApp()) {
+            viaRelay.configure(configuration(settings(relay.endpoint())));
+            relay.whenSent(16 << 20, ctx.cancellation::cancel);
+            try {
+                Map<String, Object> r = ActionCalls.call(ActionRegistry.of(viaRelay), "run_container", ctx,
+                        "image", TestImages.BUSYBOX, "inputs", List.of(input("s3://" + BUCKET + "/shared/run5/huge.bin", "/in/huge.bin")),
+                        "command", List.of("sh", "-c", "echo main-ran"));
+                reason = String.valueOf(r.get("failure_reason"));
+            } catch (ContainerEngineException e) {
+                reason = String.valueOf(e.resultFields().get("failure_reason"));
+            }
+            Thread.sleep(1000); // what was in flight when the run ended
+            long sent = relay.sent();
+            System.out.printf("%s: cancelled at 16 MiB of a %d MiB input: the store sent %.1f MiB in all%n",
+                    getClass().getSimpleName(), size >> 20, sent / 1048576.0);
+            assertTrue(sent < size / 2, "the store sent " + sent + " of " + size + " bytes: the cancelled read was drained");
+        }
+        assertEquals("cancelled", reason);
+        assertFalse(ctx.lines.stream().anyMatch(l -> l.contains("main-ran")), "the container never ran: " + ctx.lines);
+        assertEquals(0, settledRunnerObjects(ctx), "everything the run created is removed");
+        s3.client.deleteObject(b -> b.bucket(BUCKET).key("shared/run5/huge.bin"));
     }
 
     /** 50 MiB from S3 into the container, byte-exact; prints the time the run took. */

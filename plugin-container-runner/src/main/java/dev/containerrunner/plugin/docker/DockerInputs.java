@@ -73,22 +73,40 @@ final class DockerInputs {
         }
         for (Map.Entry<String, List<InputObject>> dir : byDirectory.entrySet()) {
             List<VerifiedInput> opened = new ArrayList<>();
-            TarStream tar = new TarStream(request.user().uid(), request.user().gid(), items(dir.getValue(), opened), CHUNK);
-            try {
-                gateway.copyInto(containerId, dir.getKey(), tar);
-            } catch (RuntimeException e) {
-                if (tar.failure() != null && tar.failure() != e) {
-                    tar.failure().addSuppressed(e);
-                    throw tar.failure();
+            // closed before the failure is thrown; a failing close is suppressed, never the one reported
+            try (TarStream tar = new TarStream(request.user().uid(), request.user().gid(), items(dir.getValue(), opened), CHUNK)) {
+                try {
+                    gateway.copyInto(containerId, dir.getKey(), tar);
+                } catch (RuntimeException e) {
+                    if (tar.failure() != null && tar.failure() != e) {
+                        tar.failure().addSuppressed(e);
+                        throw tar.failure();
+                    }
+                    throw e;
                 }
-                throw e;
-            } finally {
-                tar.close();
+                if (tar.failure() != null) {
+                    throw tar.failure(); // the transport swallowed it: the archive did not end cleanly all the same
+                }
             }
-            if (tar.failure() != null) {
-                throw tar.failure(); // the transport swallowed it: the archive did not end cleanly all the same
-            }
+            requireAllDelivered(dir.getValue(), opened);
             opened.forEach(v -> delivered.add(v.delivered()));
+        }
+    }
+
+    /**
+     * The copy returned without a failure, but the transport may have stopped reading the archive
+     * early: every object of the directory must have been opened and read to its verified end.
+     *
+     * @throws InputFailedException ({@code input_failed}) naming the first object that was not
+     */
+    private static void requireAllDelivered(List<InputObject> inDirectory, List<VerifiedInput> opened) {
+        for (int i = 0; i < inDirectory.size(); i++) {
+            if (i >= opened.size() || !opened.get(i).ended()) {
+                throw new InputFailedException(inDirectory.get(i).url().toString(), "was not streamed in full: the engine's"
+                        + " copy stopped reading the archive " + (i >= opened.size() ? "before it" : "inside it")
+                        + " (" + i + " of " + inDirectory.size() + " objects of " + inDirectory.get(i).runDirectory()
+                        + " delivered): not delivered, nothing ran", null, FailureReason.INPUT_FAILED);
+            }
         }
     }
 

@@ -21,7 +21,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * <p>A file's entry size is the size given up front (e.g. the object's Content-Length); its stream
  * must then give exactly that many bytes and end: fewer or more fail the archive. A stream that
  * throws (e.g. {@link VerifiedInput} at a wrong sha256) fails the read in progress with that
- * exception, so the archive never ends cleanly; {@link #failure()} keeps it for the consumer's
+ * exception (an {@link IOException} wrapped in an {@link UncheckedIOException}), so the archive never
+ * ends cleanly, and the stream in flight is closed; {@link #failure()} keeps it for the consumer's
  * caller, whatever the transport made of it.
  *
  * @apiNote Not thread-safe: one reader.
@@ -82,9 +83,9 @@ public final class TarStream extends InputStream {
                 step();
             }
         } catch (RuntimeException e) {
-            failure = e;
-            closeCurrent();
-            throw e;
+            throw fail(e);
+        } catch (IOException e) {
+            throw fail(new UncheckedIOException(e));
         }
         return pending.available() == 0 ? -1 : pending.take(b, off, len);
     }
@@ -136,6 +137,13 @@ public final class TarStream extends InputStream {
         InputStream done = current;
         current = null;
         done.close();
+    }
+
+    /** Records {@code e} as the archive's failure and closes the file stream in flight; returns {@code e}. */
+    private RuntimeException fail(RuntimeException e) {
+        failure = e;
+        closeCurrent();
+        return e;
     }
 
     private void closeCurrent() {

@@ -25,7 +25,9 @@ public interface ObjectSource {
 
     /**
      * The bytes of {@code url}, streamed: the caller reads and closes. With an {@code etag}, the read
-     * is refused when the object has changed since it was listed.
+     * is refused when the object has changed since it was listed. Closing the stream before its end
+     * (a cancel, a deadline, a failed check) must return promptly: it abandons the read, it never
+     * reads the rest of the object.
      */
     InputStream open(S3Url url, Optional<String> etag);
 

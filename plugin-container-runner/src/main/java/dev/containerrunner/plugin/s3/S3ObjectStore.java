@@ -17,6 +17,7 @@ import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -25,13 +26,15 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * {@link ObjectStore} and {@link ObjectSource} on the AWS SDK v2 S3 client. Files up to
  * {@link #PART_SIZE} go in one PUT; larger ones as a multipart upload, one part buffered at a time,
  * so memory stays bounded whatever the file size. A failed multipart upload is aborted. Reads are
- * streamed from the response ({@link #open}), never buffered.
+ * streamed from the response ({@link #open}), never buffered; a read closed before the object's end
+ * aborts its request instead of downloading the rest ({@link AbortOnEarlyClose}).
  */
 public final class S3ObjectStore implements ObjectStore, ObjectSource {
 
@@ -168,10 +171,12 @@ public final class S3ObjectStore implements ObjectStore, ObjectSource {
     @Override
     public InputStream open(S3Url url, Optional<String> etag) {
         try {
-            return client.getObject(r -> {
+            ResponseInputStream<GetObjectResponse> body = client.getObject(r -> {
                 r.bucket(url.bucket()).key(url.key());
                 etag.ifPresent(r::ifMatch);
             });
+            Long length = body.response().contentLength();
+            return new AbortOnEarlyClose(body, body, length == null ? -1 : length);
         } catch (S3Exception e) {
             if (e.statusCode() == 404 || e.statusCode() == 412) {
                 throw new ObjectMissingException(url + (e.statusCode() == 404 ? " does not exist" : " changed while it was"

@@ -162,6 +162,47 @@ class TarStreamTest {
     }
 
     @Test
+    void aPlainIOExceptionOfAnEntryIsRecordedAndTheEntryClosed() {
+        boolean[] closed = new boolean[1];
+        IOException reset = new IOException("connection reset");
+        InputStream broken = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw reset;
+            }
+
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        TarStream tar = new TarStream(1, 1, List.of(new TarStream.Item("x", 0644, 100, () -> broken)), 8);
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                () -> tar.transferTo(java.io.OutputStream.nullOutputStream()));
+        assertSame(reset, e.getCause());
+        assertSame(e, tar.failure());
+        assertTrue(closed[0], "the entry's stream was left open");
+        assertSame(e, assertThrows(java.io.UncheckedIOException.class, tar::read), "a failed archive stays failed");
+    }
+
+    @Test
+    void closingTheArchiveMidwayClosesTheEntryInFlight() throws Exception {
+        boolean[] closed = new boolean[1];
+        InputStream endless = new java.io.FilterInputStream(new Synthetic(1 << 20)) {
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        TarStream tar = new TarStream(1, 1, List.of(new TarStream.Item("x", 0644, 1 << 20, () -> endless)), 8);
+        assertEquals(1024, tar.readNBytes(1024).length);
+        tar.close();
+        assertTrue(closed[0]);
+        assertNull(tar.failure());
+        tar.close(); // idempotent
+    }
+
+    @Test
     void emptyFilesAndUtf8NamesRoundTrip() throws Exception {
         InputObject o = object("e", "/in/e", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         TarStream tar = new TarStream(5, 6, List.of(new TarStream.Item("données-€.txt", 0644, 0,
