@@ -58,8 +58,9 @@ final class InputDelivery {
         long t0 = System.nanoTime();
         boolean done = new InputStreamer(client, namespace, pod, deadlineNanos, stop).deliver(targets);
         long bytes = targets.stream().mapToLong(t -> t.input().sizeBytes()).sum();
-        log.line(LogSink.Stream.SYSTEM, (done ? "streamed " : "stopped streaming ") + targets.size() + " input(s), "
-                + bytes + " bytes, into the pod in " + Math.round((System.nanoTime() - t0) / 1e6) + " ms"
-                + (done ? " (size and SHA-256 verified)" : ""));
+        long ms = Math.round((System.nanoTime() - t0) / 1e6);
+        log.line(LogSink.Stream.SYSTEM, done
+                ? "streamed " + targets.size() + " input(s), " + bytes + " bytes, into the pod in " + ms + " ms (size and SHA-256 verified)"
+                : "stopped streaming " + targets.size() + " input(s) of " + bytes + " bytes into the pod after " + ms + " ms, unfinished");
     }
 }

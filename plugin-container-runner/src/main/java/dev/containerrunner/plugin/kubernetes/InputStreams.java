@@ -53,10 +53,12 @@ final class InputStreams {
 
     /**
      * The init container's script: exits 0 once the runner wrote {@value #READY} and sent SIGUSR1
-     * (polled each second as well), exits 1 with a message on stderr after {@code waitSeconds}.
+     * (polled each second as well), exits 1 with a message on stderr after {@code waitSeconds}, and
+     * exits 143 at once on SIGTERM (a cancel or timeout deletes the pod mid-stream: as PID 1 without
+     * a trap it ignored the signal and held the pod's deletion for the whole grace period).
      */
     static String waitScript(long waitSeconds) {
-        return "trap '[ -e " + READY + " ] && exit 0' USR1; i=0; while [ \"$i\" -lt " + waitSeconds + " ]; do [ -e " + READY
+        return "trap 'exit 143' TERM; trap '[ -e " + READY + " ] && exit 0' USR1; i=0; while [ \"$i\" -lt " + waitSeconds + " ]; do [ -e " + READY
                 + " ] && exit 0; sleep 1 & wait $!; i=$((i+1)); done; echo \"no input was streamed into the pod within "
                 + waitSeconds + " s (the runner did not deliver it)\" >&2; exit 1";
     }

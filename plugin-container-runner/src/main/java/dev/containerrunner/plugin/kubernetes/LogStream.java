@@ -88,7 +88,7 @@ final class LogStream implements AutoCloseable {
             return failure;
         }
         return kubeletError.map(error -> new IOException("the pod's log stream ended with an error from the kubelet"
-                + " (not the program's output): " + error)).orElse(null);
+                + " (taken as the kubelet's, not as output: the runner stopped the container mid-line): " + error)).orElse(null);
     }
 
     @Override

@@ -60,7 +60,7 @@ class LogStreamTest {
         assertTrue(stream.awaitEnd(Duration.ofSeconds(10)));
         Throwable failure = stream.finish(KubeletLogTail.Ending.STOPPED);
         assertTrue(failure instanceof IOException, String.valueOf(failure));
-        assertTrue(failure.getMessage().endsWith("(not the program's output): rpc error: code = Unknown desc = Error: No such"
+        assertTrue(failure.getMessage().endsWith("(taken as the kubelet's, not as output: the runner stopped the container mid-line): rpc error: code = Unknown desc = Error: No such"
                 + " container: fa34"), failure.getMessage());
         assertEquals("partial ", out.toString(StandardCharsets.UTF_8));
     }
