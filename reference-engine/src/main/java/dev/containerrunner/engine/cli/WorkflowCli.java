@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code bin/workflow run|apps|validate}. Public API: stdout carries exactly one JSON document
@@ -41,6 +42,8 @@ public final class WorkflowCli {
     private final StatusLine statusLine;
     private final Map<String, String> env;
     private final Terminals terminals;
+    /** Set by the cancel hook: the JVM is shutting down for a signal and ends with its status. */
+    private volatile boolean shuttingDown;
 
     /** A CLI writing to {@code out} and {@code err}, neither of them a terminal (JSON, plain progress). */
     public WorkflowCli(PrintStream out, PrintStream err, Map<String, String> env) {
@@ -71,7 +74,23 @@ public final class WorkflowCli {
         int code = cli.execute(args);
         out.flush();
         cli.err.flush();
+        if (cli.shuttingDown) {
+            awaitHalt();
+        }
         System.exit(code);
+    }
+
+    /**
+     * A signal started the JVM's shutdown and the cancel hook lets it go on once the run ended: the JVM
+     * then ends with the signal's status (130 for SIGINT, 143 for SIGTERM). {@code System.exit(code)}
+     * here could end it first with the run's own code, because a nonzero exit after the hooks ran halts
+     * at once ({@code java.lang.Shutdown.exit}): that is how an interrupted run once exited 1, not 130
+     * (CI run 43). So this thread only waits for the halt.
+     */
+    private static void awaitHalt() {
+        while (true) {
+            LockSupport.park();
+        }
     }
 
     private static BufferedOutputStream buffered(FileDescriptor fd) {
@@ -146,6 +165,7 @@ public final class WorkflowCli {
         Interrupt interrupt = new Interrupt();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            shuttingDown = true;
             err.println("workflow: interrupted; cancelling running tasks");
             interrupt.interrupt();
             awaitQuietly(finished);
