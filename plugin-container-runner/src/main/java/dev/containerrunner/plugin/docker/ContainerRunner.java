@@ -178,7 +178,7 @@ public final class ContainerRunner {
             Ending ending = watch.awaitEnd(containerId, request.timeout(), cancelled, log);
             double seconds = Math.round((System.nanoTime() - started) / 1e6) / 1000.0;
             usage.close();
-            RunCleanup.closeAll(stats);
+            Quietly.closeAll(stats);
             trace.phase("collect");
             if (!output.awaitEnd(DRAIN)) {
                 log.line(LogSink.Stream.SYSTEM, "output did not end within " + DRAIN.toSeconds() + " s after exit; closing it");
@@ -202,7 +202,7 @@ public final class ContainerRunner {
             trace.outputBytes("stdout", capture.stdout().totalBytes());
             trace.outputBytes("stderr", capture.stderr().totalBytes());
             try {
-                RunCleanup.closeAll(stdin, output, cancelRegistration, stats);
+                Quietly.closeAll(stdin, output, cancelRegistration, stats);
                 if (keep) {
                     log.line(LogSink.Stream.SYSTEM, "keeping container " + shortId(containerId) + " for collect_output: removed "
                             + (config.cleanupAfterRun() ? "when the workflow run ends or " : "") + "at most "

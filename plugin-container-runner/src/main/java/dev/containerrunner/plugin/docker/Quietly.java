@@ -1,7 +1,6 @@
 package dev.containerrunner.plugin.docker;
 
 import java.io.Closeable;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +27,19 @@ final class Quietly {
 
     /** Closes {@code c}; a failure is logged at debug: the resource is unusable either way. */
     static void close(Closeable c) {
-        try {
-            c.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("closing {} failed; it is unusable either way", c, e);
+        closeAll(c);
+    }
+
+    /** Closes each non-null of {@code closeables}; a failure is logged at debug and the rest still close. */
+    static void closeAll(AutoCloseable... closeables) {
+        for (AutoCloseable c : closeables) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("closing {} failed; it is unusable either way", c, e);
+                }
+            }
         }
     }
 }

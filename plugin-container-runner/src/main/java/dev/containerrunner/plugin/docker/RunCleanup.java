@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The end of a Docker run: closing its streams and removing its container and volumes, each step
- * tried whatever the others did.
+ * The end of a Docker run: removing its container and volumes, each step tried whatever the others
+ * did (its streams close through {@link Quietly#closeAll}).
  *
  * @apiNote Stateless; safe from any thread.
  */
@@ -16,19 +16,6 @@ final class RunCleanup {
     private static final Logger LOG = LoggerFactory.getLogger(RunCleanup.class);
 
     private RunCleanup() {
-    }
-
-    /** Closes each non-null {@code closeables}; a failure to close is logged at debug and the rest still close. */
-    static void closeAll(AutoCloseable... closeables) {
-        for (AutoCloseable c : closeables) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.debug("closing {} failed", c, e);
-                }
-            }
-        }
     }
 
     /** Removes the container and volumes, each step tried; false when something could not be removed. */

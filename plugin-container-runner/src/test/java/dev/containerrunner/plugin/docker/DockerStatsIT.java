@@ -79,7 +79,7 @@ class DockerStatsIT {
                                 + u.report(2.1, 0.5, 32L << 20, false).usage().toMap());
                     }
                 } finally {
-                    RunCleanup.closeAll(stats[0], stats[1]);
+                    Quietly.closeAll(stats[0], stats[1]);
                 }
             } finally {
                 gateway.removeContainer(id);
