@@ -70,7 +70,7 @@ class KubernetesIT {
         while (KubernetesCluster.runnerObjects(cluster) > 0 && System.currentTimeMillis() < until) {
             Thread.sleep(500);
         }
-        assertEquals(0, KubernetesCluster.runnerObjects(cluster), "runner objects left in the namespace");
+        assertEquals(List.of(), KubernetesCluster.runnerObjectNames(cluster), "runner objects left in the namespace");
         runPods.close();
         assertTrue(runPods.runs() > 0, "the watch saw the runs' pods");
         assertEquals(Map.of(), runPods.runsWithMoreThanOnePod(), "runs whose pod the Job controller replaced");

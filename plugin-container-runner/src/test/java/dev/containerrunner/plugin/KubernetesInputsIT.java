@@ -58,7 +58,7 @@ class KubernetesInputsIT extends InputsContract {
             while (KubernetesCluster.runnerObjects(cluster) > 0 && System.currentTimeMillis() < until) {
                 Thread.sleep(500);
             }
-            assertEquals(0, KubernetesCluster.runnerObjects(cluster), "runner objects left in the namespace");
+            assertEquals(List.of(), KubernetesCluster.runnerObjectNames(cluster), "runner objects left in the namespace");
         }
     }
 
