@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendContract implements ContainerKnobsContract, OutputHonestyContract, FailureReasonContract,
-        TelemetryContract, ResourceUsageContract {
+        TelemetryContract, ResourceUsageContract, StoppedExitCodeContract {
 
     protected static final String BB = TestImages.BUSYBOX;
 

@@ -80,12 +80,25 @@ final class JobControl {
     }
 
     /**
-     * Deletes one pod: SIGTERM now, SIGKILL after {@code grace} (whole seconds).
+     * Deletes one pod: SIGTERM now, SIGKILL after {@code grace} (whole seconds; 0 is taken as
+     * {@link #gracefulSeconds 1}). The object stays until the kubelet stopped the containers and
+     * wrote their terminated states.
      *
      * @throws KubernetesClientException when the API fails
      */
     void deletePod(String pod, Duration grace) {
-        client.pods().inNamespace(namespace).withName(pod).withGracePeriod(grace.toSeconds()).delete();
+        client.pods().inNamespace(namespace).withName(pod).withGracePeriod(gracefulSeconds(grace)).delete();
+    }
+
+    /**
+     * The grace period, in whole seconds, of a pod deletion that stops a run: {@code grace}, at least
+     * 1. A grace period of 0 is a forced deletion: the API server removes the pod object at once,
+     * before the kubelet stopped the container or wrote how it ended, so the exit code would be
+     * lost. The kubelet gives every container at least 2 s between SIGTERM and SIGKILL anyway
+     * (its minimumGracePeriodInSeconds), so 1 instead of 0 does not change when the signals come.
+     */
+    static long gracefulSeconds(Duration grace) {
+        return Math.max(1, grace.toSeconds());
     }
 
     /**

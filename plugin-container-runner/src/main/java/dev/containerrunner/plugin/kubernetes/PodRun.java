@@ -248,7 +248,7 @@ final class PodRun {
 
         private RunResult result(PodWatch.Ending ending, double seconds, RunDirs dirs) {
             ContainerStateTerminated t = ending.terminated();
-            Long exitCode = t == null || t.getExitCode() == null ? null : t.getExitCode().longValue();
+            Long exitCode = ending.exitCode();
             boolean oom = t != null && "OOMKilled".equals(t.getReason());
             OutputFile outputFile = null;
             if (request.outputFile().isPresent() && !ending.cancelled() && !ending.timedOut()) {

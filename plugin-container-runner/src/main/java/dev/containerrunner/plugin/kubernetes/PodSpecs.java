@@ -143,7 +143,7 @@ final class PodSpecs {
                         .endMetadata()
                         .withNewSpec()
                             .withRestartPolicy("Never")
-                            .withTerminationGracePeriodSeconds(config.stopGrace().toSeconds())
+                            .withTerminationGracePeriodSeconds(JobControl.gracefulSeconds(config.stopGrace()))
                             .withAutomountServiceAccountToken(false)
                             .withServiceAccountName(k.serviceAccount().orElse(null))
                             .withEnableServiceLinks(false)

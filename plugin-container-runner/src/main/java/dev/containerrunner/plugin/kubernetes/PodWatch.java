@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * Watches one run's pod until its main container ended: enforces the start timeout and fails at
  * once on states that do not resolve ({@link PodFaults}); on timeout or cancellation stops the pod
- * (the Job scaled to 0, then the pod deleted with the grace period: SIGTERM, then SIGKILL); and
+ * ({@link PodStop}: the Job scaled to 0, then the pod deleted with the grace period: SIGTERM, then
+ * SIGKILL) and takes the exit code from the last pod state seen, the final one included; and
  * settles the ending (an exit by SIGKILL is re-read briefly for the OOM reason). It reads the pod
  * from the {@link PodCache} and tells the orchestrator, through {@link Events}, when the pod
  * appears and when the main container starts.
@@ -24,10 +25,6 @@ import java.util.Optional;
  */
 final class PodWatch {
 
-    /** Reading the watched cache is free; a LIST (while the watch reconnects) is not. */
-    private static final Duration POLL_CACHE = Duration.ofMillis(50);
-    private static final Duration POLL_LIST = Duration.ofMillis(250);
-    private static final Duration AFTER_KILL = Duration.ofSeconds(20);
     private static final Duration SETTLE_STEP = Duration.ofMillis(100);
     private static final int SETTLE_STEPS = 10;
 
@@ -54,6 +51,19 @@ final class PodWatch {
         /** The main container's terminated state, or null. */
         ContainerStateTerminated terminated() {
             return main == null || main.getState() == null ? null : main.getState().getTerminated();
+        }
+
+        /**
+         * The result's exit_code: the terminated state's exit code; null when there is none, and for
+         * a stopped run (timed out, cancelled) also when it is the kubelet's placeholder for a
+         * container it could not locate ({@link MainStatusTrail#UNKNOWN}, 137 that no signal caused).
+         */
+        Long exitCode() {
+            ContainerStateTerminated t = terminated();
+            if (t == null || t.getExitCode() == null || (timedOut || cancelled) && !MainStatusTrail.reported(t)) {
+                return null;
+            }
+            return t.getExitCode().longValue();
         }
 
         /** EXITED when the main container ended by itself (terminated, neither timed out nor cancelled), else STOPPED. */
@@ -104,12 +114,21 @@ final class PodWatch {
      * @throws KubernetesClientException when the API fails
      */
     Ending await() {
+        MainStatusTrail trail = pods.follow(attempt);
+        try {
+            return await(trail);
+        } finally {
+            pods.unfollow(attempt);
+        }
+    }
+
+    private Ending await(MainStatusTrail trail) {
         long startDeadline = System.nanoTime() + limits.start().toNanos();
-        ContainerStatus last = null;
         while (true) {
             Optional<Pod> found = pods.pod(attempt);
             if (found.isPresent()) {
                 Pod p = found.get();
+                trail.seen(p);
                 if (pod == null) {
                     pod = p.getMetadata().getName();
                     events.podCreated(pod);
@@ -127,7 +146,6 @@ final class PodWatch {
                 }
                 ContainerStatus main = PodStates.main(p);
                 if (main != null) {
-                    last = main;
                     if (main.getState().getRunning() != null || main.getState().getTerminated() != null) {
                         events.mainStarted();
                     }
@@ -158,9 +176,11 @@ final class PodWatch {
             }
             boolean cancelled = cancellation.isCancelled();
             if (cancelled || (runningSince != 0 && System.nanoTime() - runningSince > limits.run().toNanos())) {
-                return stop(cancelled, last);
+                String why = cancelled ? "task cancelled" : "timeout after " + limits.run().toSeconds() + " s";
+                return new Ending(new PodStop(pods, jobs, attempt, limits.stopGrace(), log).stop(pod, trail, why), !cancelled,
+                        cancelled);
             }
-            sleep(pods.watching() ? POLL_CACHE : POLL_LIST);
+            pods.pause();
         }
     }
 
@@ -193,44 +213,6 @@ final class PodWatch {
     double durationSeconds(Ending ending) {
         return runningSince != 0 ? Math.round((System.nanoTime() - runningSince) / 1e6) / 1000.0
                 : PodStates.clusterSeconds(ending.terminated());
-    }
-
-    /**
-     * Timeout or cancellation: no replacement pod, SIGTERM now, SIGKILL after the grace period. The
-     * Job is scaled to 0, so the Job controller deletes the pod (with the pod's grace period, which
-     * is stop_grace_seconds) and creates no other; the runner deletes it too, but only once the
-     * controller did, or did not within {@link JobControl#RELEASE_WAIT}: deleted earlier, while the
-     * controller still saw parallelism 1, it would be replaced.
-     */
-    private Ending stop(boolean cancelled, ContainerStatus last) {
-        log.line(LogSink.Stream.SYSTEM, (cancelled ? "task cancelled" : "timeout after " + limits.run().toSeconds() + " s")
-                + ": deleting the pod (SIGTERM, SIGKILL after " + limits.stopGrace().toSeconds() + " s)");
-        jobs.scale(attempt, 0);
-        if (pod == null) {
-            return new Ending(null, !cancelled, cancelled); // nothing ran yet; cleanup removes the Job
-        }
-        long released = System.nanoTime() + JobControl.RELEASE_WAIT.toNanos();
-        for (Optional<Pod> p = pods.pod(attempt); p.isPresent() && p.get().getMetadata().getDeletionTimestamp() == null
-                && System.nanoTime() < released; p = pods.pod(attempt)) {
-            sleep(pods.watching() ? POLL_CACHE : POLL_LIST);
-        }
-        jobs.deletePod(pod, limits.stopGrace());
-        long until = System.nanoTime() + limits.stopGrace().plus(AFTER_KILL).toNanos();
-        while (System.nanoTime() < until) {
-            Optional<Pod> p = pods.pod(attempt);
-            if (p.isEmpty()) {
-                break;
-            }
-            ContainerStatus main = PodStates.main(p.get());
-            if (main != null) {
-                last = main;
-                if (main.getState().getTerminated() != null) {
-                    break;
-                }
-            }
-            sleep(pods.watching() ? POLL_CACHE : POLL_LIST);
-        }
-        return new Ending(last, !cancelled, cancelled);
     }
 
     private static void sleep(Duration d) {
