@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 17 §3 as behaviour on a real engine or cluster (mixed into {@link BackendContract}): the
  * result's {@code usage} against known loads (a Python task holding 200 MiB, a 2-second busy loop
- * at {@code cpu_limit} 1 and 0.5, an OOM kill, a timeout, a cancellation) and the audit line carrying it; a backend
+ * at {@code cpu_limit} 1 and 0.5, a sleeping task, an OOM kill, a timeout, a cancellation) and the audit line carrying it; a backend
  * without a metrics source ({@link #measuresUsage()} false) reports {@code usage: null} with
  * {@code no_metrics_source} on the same runs. Measured values are printed for the README's numbers.
  */
@@ -159,6 +159,24 @@ public interface ResourceUsageContract {
             assertTrue(cpu <= 0.5 * wall + 0.25 + sandboxCpuSeconds(), u + " in " + wall + " s");
             assertTrue(number(u, "cpu_seconds_sampled") <= cpu, u.toString());
             assertNearSelfReported(r, u, 0.5);
+        }
+    }
+
+    /**
+     * A task that sleeps after its start-up: its tail is estimated at its idle rate (between two
+     * readings) or, read once during its start-up, at 0; never at the start-up burst's rate (which made
+     * a {@code sleep 1.5} report 0.26 CPU s against 0.03 sampled). On runc such a python uses about 0.04.
+     */
+    @Test
+    default void aSleepingTaskGetsNoTailAtItsStartUpRate() {
+        Map<String, Object> r = python("usage-sleep", "import time; time.sleep(1.5)");
+        Map<String, Object> u = usage(r);
+        if (u != null) {
+            double cpu = number(u, "cpu_seconds");
+            double sampled = number(u, "cpu_seconds_sampled");
+            assertTrue(number(u, "samples") >= 1, u.toString());
+            assertTrue(sampled <= cpu && cpu - sampled <= 0.05 + sandboxCpuSeconds() / 5, u.toString());
+            assertTrue(cpu <= 0.15 + sandboxCpuSeconds(), u.toString());
         }
     }
 

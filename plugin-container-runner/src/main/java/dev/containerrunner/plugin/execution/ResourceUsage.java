@@ -12,7 +12,9 @@ import java.util.Map;
  * @param peakMemoryBytes   the memory peak the run reached (see {@code peakMemorySource})
  * @param peakMemorySource  where {@code peakMemoryBytes} comes from
  * @param cpuSeconds        CPU time used (user + system, all CPUs): {@code cpuSecondsSampled} plus the
- *                          unsampled tail estimated at the last measured rate, never above {@code cpu_limit}
+ *                          unsampled tail estimated at the rate between the last two readings, never above
+ *                          {@code cpu_limit}; with a single reading the tail is estimated at 0 (the only
+ *                          interval, from the start, measures the container's start-up)
  * @param cpuSecondsSampled the cgroup's cumulative CPU time at the last reading (a lower bound)
  * @param samples           how many readings were taken; 0 only for a run the kernel killed for memory
  *                          before the first reading (its peak is the limit; CPU and
@@ -89,23 +91,27 @@ public record ResourceUsage(long peakMemoryBytes, PeakSource peakMemorySource, D
     }
 
     /**
-     * The CPU rate (CPUs) between the last two readings, the start counting as a reading of 0;
-     * between 0 and {@code cpuLimit}.
+     * The CPU rate (CPUs) at which the unsampled tail is estimated: that between the last reading and
+     * the latest one before it in time, between 0 and {@code cpuLimit}; 0 when there is no such
+     * earlier reading (one reading, or all at one instant). The interval from the start to the first
+     * reading never sets it: its CPU is the container's start-up (the runtime's init and the program's
+     * loading, partly spent before the runner's clock starts), so its rate says nothing of what the
+     * run did afterwards (a sleeping task would get a tail at its start-up burst's rate).
+     *
+     * @param samples  the readings in arrival order, at least one
+     * @param cpuLimit the run's CPU limit (CPUs), the highest rate returned
+     * @return the rate in CPUs, in {@code [0, cpuLimit]}
      */
     static double lastRate(List<UsageSample> samples, double cpuLimit) {
         UsageSample last = samples.get(samples.size() - 1);
-        double fromAt = 0;
-        long fromCpu = 0;
-        if (samples.size() > 1) {
-            UsageSample prev = samples.get(samples.size() - 2);
-            fromAt = prev.atSeconds();
-            fromCpu = prev.cpuNanos();
+        for (int i = samples.size() - 2; i >= 0; i--) {
+            UsageSample prev = samples.get(i);
+            double dt = last.atSeconds() - prev.atSeconds();
+            if (dt > 0) {
+                return Math.max(0, Math.min(cpuLimit, (last.cpuNanos() - prev.cpuNanos()) / 1e9 / dt));
+            }
         }
-        double dt = last.atSeconds() - fromAt;
-        if (dt <= 0) {
-            return cpuLimit;
-        }
-        return Math.max(0, Math.min(cpuLimit, (last.cpuNanos() - fromCpu) / 1e9 / dt));
+        return 0;
     }
 
     private static double millis(double seconds) {

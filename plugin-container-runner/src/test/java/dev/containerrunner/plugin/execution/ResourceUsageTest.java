@@ -32,13 +32,81 @@ class ResourceUsageTest {
     }
 
     @Test
-    void theTailRateNeverExceedsTheCpuLimitAndTheStartCountsAsAReadingOfZero() {
-        List<UsageSample> one = List.of(new UsageSample(0.5, 900_000_000L, MIB, MIB));
-        ResourceUsage u = ResourceUsage.measure(one, 1.5, 0.5, 64 * MIB, false).usage();
-        assertEquals(0.9 + 0.5, u.cpuSeconds(), 1e-9, "0.9 CPU-s in 0.5 s is above the limit: the tail runs at 0.5");
-        assertEquals(0.4, ResourceUsage.lastRate(List.of(new UsageSample(0.5, 200_000_000L, 0, null)), 1.0), 1e-9);
+    void theTailRateNeverExceedsTheCpuLimitAndAnIdleLastIntervalHasNoTail() {
+        List<UsageSample> two = List.of(new UsageSample(0.5, 100_000_000L, MIB, MIB),
+                new UsageSample(1.5, 1_000_000_000L, MIB, MIB));
+        ResourceUsage u = ResourceUsage.measure(two, 2.5, 0.5, 64 * MIB, false).usage();
+        assertEquals(1.0 + 0.5, u.cpuSeconds(), 1e-9, "0.9 CPU-s in 1 s is above the limit: the 1 s tail runs at 0.5");
+        assertEquals(1.0, u.cpuSecondsSampled());
+        assertEquals(0.9, ResourceUsage.lastRate(two, 2.0), 1e-9, "below a limit of 2 CPUs: not capped");
+        assertEquals(2.0, ResourceUsage.lastRate(List.of(new UsageSample(1, 0, 0, null),
+                new UsageSample(2, 3_000_000_000L, 0, null)), 2.0), 1e-9, "3 CPUs measured under a limit of 2: 2");
         assertEquals(0.0, ResourceUsage.lastRate(List.of(new UsageSample(0.5, 200_000_000L, 0, null),
                 new UsageSample(1.5, 200_000_000L, 0, null)), 1.0), 1e-9, "an idle last interval: no tail");
+    }
+
+    /**
+     * The attack: {@code sleep 1.5} read once, during its start-up (30 ms of CPU, much of it spent before the
+     * runner's clock started, read 0.05 s after it). The start-to-first-reading rate (0.6 CPU) made the tail
+     * 0.87 CPU-s of a run that slept; with no interval between readings the tail is now estimated at 0.
+     */
+    @Test
+    void oneReadingInTheStartUpBurstThenIdleEstimatesNoTail() {
+        List<UsageSample> one = List.of(new UsageSample(0.05, 30_000_000L, 3 * MIB, 4 * MIB));
+        ResourceUsage u = ResourceUsage.measure(one, 1.5, 1.0, 64 * MIB, false).usage();
+        assertEquals(0.03, u.cpuSecondsSampled());
+        assertEquals(0.03, u.cpuSeconds(), "cpu_seconds is the exact sampled value, not 0.03 + 1.45 s at 0.6 CPU");
+        assertEquals(1, u.samples());
+        assertEquals(0.05, u.sampledUntilSeconds());
+        assertEquals(1.45, u.unsampledSeconds());
+        assertEquals(0.0, ResourceUsage.lastRate(List.of(new UsageSample(0.5, 200_000_000L, 0, null)), 1.0), 1e-9,
+                "one reading: no rate, whatever the reading");
+        assertEquals(0.9, ResourceUsage.measure(List.of(new UsageSample(0.5, 900_000_000L, MIB, MIB)), 1.5, 0.5, 64 * MIB, false)
+                .usage().cpuSeconds(), 1e-9, "nor is one above the limit taken for a rate");
+    }
+
+    @Test
+    void twoOrMoreReadingsUseTheLastIntervalNotTheStartUp() {
+        UsageSample startUp = new UsageSample(0.02, 30_000_000L, 3 * MIB, 4 * MIB);
+        List<UsageSample> thenIdle = List.of(startUp, new UsageSample(1.02, 32_000_000L, 3 * MIB, 4 * MIB));
+        ResourceUsage idle = ResourceUsage.measure(thenIdle, 1.52, 1.0, 64 * MIB, false).usage();
+        assertEquals(0.032, idle.cpuSecondsSampled());
+        assertEquals(0.033, idle.cpuSeconds(), "0.5 s at 0.002 CPU, the last interval's rate (the start-up's 1.5 CPU is not used)");
+        List<UsageSample> idleThenBusy = List.of(startUp, new UsageSample(1.02, 32_000_000L, 3 * MIB, 4 * MIB),
+                new UsageSample(2.02, 1_032_000_000L, 3 * MIB, 4 * MIB));
+        assertEquals(1.0, ResourceUsage.lastRate(idleThenBusy, 1.0), 1e-9, "the last interval, not the run's average (0.5)");
+        List<UsageSample> bunched = List.of(startUp, new UsageSample(1.02, 532_000_000L, 0, null),
+                new UsageSample(1.02, 540_000_000L, 0, null));
+        assertEquals(0.51, ResourceUsage.lastRate(bunched, 1.0), 1e-9,
+                "two readings at one instant: the rate from the latest earlier one, not the limit");
+        assertEquals(0.0, ResourceUsage.lastRate(List.of(new UsageSample(1, 5, 0, null), new UsageSample(1, 9, 0, null)), 1.0),
+                "all readings at one instant: no interval, no tail");
+        assertEquals(0.0, ResourceUsage.lastRate(List.of(new UsageSample(1, 900_000_000L, 0, null),
+                new UsageSample(2, 800_000_000L, 0, null)), 1.0), "a counter that went back: never negative");
+    }
+
+    @Test
+    void aZeroLengthTailAddsNothing() {
+        List<UsageSample> busy = List.of(new UsageSample(0.02, 30_000_000L, MIB, MIB), new UsageSample(1.02, 1_030_000_000L, MIB, MIB));
+        ResourceUsage atEnd = ResourceUsage.measure(busy, 1.02, 1.0, 64 * MIB, false).usage();
+        assertEquals(1.03, atEnd.cpuSeconds());
+        assertEquals(0.0, atEnd.unsampledSeconds());
+        ResourceUsage late = ResourceUsage.measure(busy, 1.0, 1.0, 64 * MIB, false).usage();
+        assertEquals(1.03, late.cpuSeconds(), "a reading that arrived after the exit was seen: no negative tail");
+        assertEquals(0.0, late.unsampledSeconds());
+    }
+
+    @Test
+    void aBusyLoopIsStillEstimatedAtItsRate() {
+        List<UsageSample> oneCpu = List.of(new UsageSample(0.03, 40_000_000L, MIB, MIB),
+                new UsageSample(1.03, 1_030_000_000L, MIB, MIB), new UsageSample(2.04, 2_040_000_000L, MIB, MIB));
+        ResourceUsage u = ResourceUsage.measure(oneCpu, 2.74, 1.0, 64 * MIB, false).usage();
+        assertEquals(2.04, u.cpuSecondsSampled());
+        assertEquals(2.74, u.cpuSeconds(), 1e-9, "0.7 s more at 1 CPU");
+        List<UsageSample> halfCpu = List.of(new UsageSample(0.03, 20_000_000L, MIB, MIB),
+                new UsageSample(1.03, 520_000_000L, MIB, MIB), new UsageSample(2.03, 1_020_000_000L, MIB, MIB));
+        assertEquals(1.02 + 0.4, ResourceUsage.measure(halfCpu, 2.83, 0.5, 64 * MIB, false).usage().cpuSeconds(), 1e-9,
+                "a loop held at cpu_limit 0.5: 0.8 s more at 0.5");
     }
 
     @Test
