@@ -2,6 +2,7 @@ package dev.containerrunner.plugin.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 
 /**
@@ -24,6 +25,7 @@ final class MainStatusTrail {
 
     private ContainerStatus last;
     private ContainerStatus ended;
+    private String imageId;
     private boolean gone;
 
     /** Records the main container's status in {@code pod} (a pod without one changes nothing). */
@@ -35,6 +37,9 @@ final class MainStatusTrail {
         if (ended == null && reported(main.getState().getTerminated())) {
             ended = main;
         }
+        if (main.getImageID() != null && !main.getImageID().isEmpty()) {
+            imageId = main.getImageID();
+        }
         last = main;
     }
 
@@ -44,9 +49,30 @@ final class MainStatusTrail {
         gone = true;
     }
 
-    /** The status to report: the first with a reported terminated state, else the last seen; null when none was seen. */
+    /**
+     * The status to report: the first with a reported terminated state, else the last seen; null when
+     * none was seen. When that status lost the image ID (the kubelet's placeholder state has none),
+     * it carries the last one the runtime gave while the container existed.
+     */
     synchronized ContainerStatus main() {
-        return ended != null ? ended : last;
+        ContainerStatus main = ended != null ? ended : last;
+        if (main == null || imageId == null || (main.getImageID() != null && !main.getImageID().isEmpty())) {
+            return main;
+        }
+        return new ContainerStatusBuilder(main).withImageID(imageId).build();
+    }
+
+    /**
+     * Whether the last status seen is the kubelet's {@value #UNKNOWN} placeholder (in the state or the
+     * last state): the container is gone and no exit of it will be reported any more.
+     */
+    synchronized boolean lost() {
+        return last != null && (unknown(last.getState().getTerminated())
+                || last.getLastState() != null && unknown(last.getLastState().getTerminated()));
+    }
+
+    private static boolean unknown(ContainerStateTerminated t) {
+        return t != null && UNKNOWN.equals(t.getReason());
     }
 
     /** Whether the kubelet reported the main container terminated, with its exit code. */

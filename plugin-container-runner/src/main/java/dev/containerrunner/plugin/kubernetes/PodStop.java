@@ -2,7 +2,6 @@ package dev.containerrunner.plugin.kubernetes;
 
 import dev.containerrunner.plugin.execution.ContainerEngineException;
 import dev.containerrunner.spi.LogSink;
-import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -70,7 +69,7 @@ final class PodStop {
         long until = System.nanoTime() + grace.plus(AFTER_KILL).toNanos();
         long missingSince = 0;
         String unknown = "the pod was not deleted within " + grace.plus(AFTER_KILL).toSeconds() + " s";
-        while (!trail.ended() && !trail.gone()) {
+        while (!trail.ended() && !trail.gone() && !trail.lost()) {
             long now = System.nanoTime();
             if (now > until) {
                 break;
@@ -89,7 +88,7 @@ final class PodStop {
             pods.pause();
         }
         if (!trail.ended()) {
-            log.line(LogSink.Stream.SYSTEM, "no exit code: " + (trail.gone() ? unreported(trail.main()) : unknown));
+            log.line(LogSink.Stream.SYSTEM, "no exit code: " + (trail.gone() || trail.lost() ? unreported(trail) : unknown));
         }
         return trail.main();
     }
@@ -100,14 +99,8 @@ final class PodStop {
         return p;
     }
 
-    private static String unreported(ContainerStatus last) {
-        boolean placeholder = last != null && (unknown(last.getState().getTerminated())
-                || last.getLastState() != null && unknown(last.getLastState().getTerminated()));
-        return placeholder ? "the kubelet could not locate the main container when the pod was deleted ("
+    private static String unreported(MainStatusTrail trail) {
+        return trail.lost() ? "the kubelet could not locate the main container when the pod was deleted ("
                 + MainStatusTrail.UNKNOWN + ")" : "the kubelet deleted the pod without reporting how the main container ended";
-    }
-
-    private static boolean unknown(ContainerStateTerminated t) {
-        return t != null && MainStatusTrail.UNKNOWN.equals(t.getReason());
     }
 }

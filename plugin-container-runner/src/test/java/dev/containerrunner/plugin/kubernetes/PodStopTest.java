@@ -114,6 +114,43 @@ class PodStopTest {
     }
 
     @Test
+    void theKubeletsPlaceholderEndsTheWaitAtOnceWithNoExitCodeAndKeepsTheImageId() {
+        // attack, 8 parallel timeouts: the kubelet removed the container and wrote only its placeholder
+        // (state waiting, last state terminated 137 ContainerStatusUnknown, no image ID); the pod object stays
+        // Terminating, so the stop used to wait out grace + 20 s and report that wait as the run's duration
+        when(pods.watching()).thenReturn(true);
+        Pod placeholder = MainPods.pod(ATTEMPT, MainPods.waiting("ContainerCreating"),
+                terminated(137, MainStatusTrail.UNKNOWN), true);
+        placeholder.getStatus().getContainerStatuses().get(0).setImageID("");
+        when(pods.pod(ATTEMPT)).thenReturn(Optional.of(pod(running(), true)), Optional.of(pod(running(), true)),
+                Optional.of(placeholder));
+        int[] pauses = {0};
+        doAnswer(inv -> {
+            pauses[0]++;
+            return null;
+        }).when(pods).pause();
+
+        ContainerStatus main = stop.stop(POD, trail, "timeout after 3 s");
+
+        assertNull(exitCode(main));
+        assertTrue(pauses[0] <= 3, pauses[0] + " pauses: the wait went on after the placeholder");
+        assertEquals("SYSTEM no exit code: the kubelet could not locate the main container when the pod was deleted ("
+                + MainStatusTrail.UNKNOWN + ")", log.get(1));
+        assertEquals("docker-pullable://bb@sha256:1", main.getImageID(), "the image ID the runtime gave while it ran");
+    }
+
+    @Test
+    void aReportedExitKeepsItsOwnStatus() {
+        when(pods.watching()).thenReturn(true);
+        Pod exited = pod(terminated(143, "Error"), true);
+        when(pods.pod(ATTEMPT)).thenReturn(Optional.of(pod(running(), true)), Optional.of(exited));
+        ContainerStatus main = stop.stop(POD, trail, "timeout after 3 s");
+        assertEquals(143L, exitCode(main));
+        assertEquals("docker-pullable://bb@sha256:1", main.getImageID());
+        assertEquals(1, log.size(), String.valueOf(log));
+    }
+
+    @Test
     void nothingToStopBeforeThePodExists() {
         assertNull(stop.stop(null, trail, "task cancelled"));
         inOrder(jobs).verify(jobs).scale(ATTEMPT, 0);
